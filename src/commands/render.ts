@@ -1,0 +1,49 @@
+// Human renderings shared by commands: decisions as numbered traces, tables, marks.
+
+import chalk from 'chalk';
+import type { Decision } from '../model/trace.js';
+import { formatTarget } from '../model/trace.js';
+
+/** Colour only on a TTY, and never under NO_COLOR or --no-color. */
+export function configureColour(argv: readonly string[]): void {
+  if (!process.stdout.isTTY || 'NO_COLOR' in process.env || argv.includes('--no-color')) chalk.level = 0;
+}
+
+export const paint = {
+  ok: (s: string) => chalk.green(s),
+  bad: (s: string) => chalk.red(s),
+  dim: (s: string) => chalk.dim(s),
+  bold: (s: string) => chalk.bold(s),
+};
+
+const MARK = { pass: '✓', fail: '✗', info: '·' } as const;
+
+export function renderDecision(d: Decision): string {
+  const verdict = d.decision === 'allow' ? paint.ok('allow') : paint.bad('deny');
+  const target = d.target ? ` ${formatTarget(d.target)}` : '';
+  const lines = [`${verdict}: ${d.subject.user}${d.subject.profile ? ` (${d.subject.profile})` : ''} ${d.decision === 'allow' ? 'may' : 'may not'} ${d.action}${target}`];
+  d.trace.forEach((s, i) => {
+    const mark = s.result === 'pass' ? paint.ok(MARK.pass) : s.result === 'fail' ? paint.bad(MARK.fail) : paint.dim(MARK.info);
+    lines.push(`  ${String(i + 1).padStart(2)}. ${mark} ${s.rule}: ${s.detail}`);
+  });
+  if (d.decision === 'deny') {
+    if (d.fixes.length) {
+      lines.push('Fix (run in order):');
+      for (const f of d.fixes) lines.push(`  ${f}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+export async function table(head: string[], rows: (string | number)[][]): Promise<string> {
+  const { default: Table } = await import('cli-table3');
+  const t = new Table({ head, style: { head: chalk.level ? ['bold'] : [], border: chalk.level ? ['grey'] : [] } });
+  for (const r of rows) t.push(r.map(String));
+  return t.toString();
+}
+
+export function mark(value: string): string {
+  if (value === 'on') return paint.ok('✓');
+  if (value === 'off') return paint.bad('✗');
+  return value === '' ? paint.dim('—') : value;
+}

@@ -1,0 +1,209 @@
+// What every command shares: global options, opening the model, one transaction per change with
+// its audit record, `--as` guards judged by the decision engine, and printing a result.
+
+import type { Command } from 'commander';
+import { userInfo } from 'node:os';
+import type { Kysely } from 'kysely';
+import { openModel, type Sqlite } from '../db/open.js';
+import { createFacts } from '../db/sqlite-facts.js';
+import type { DB } from '../db/schema.js';
+import type { Facts } from '../model/facts.js';
+import { decisionEngine } from '../model/registry.js';
+import { EXIT, SchoolctlError, shellWords } from '../model/errors.js';
+import type { Decision, Target } from '../model/trace.js';
+import { renderDecision } from './render.js';
+
+export interface GlobalOptions {
+  db?: string;
+  json?: boolean;
+  as?: string;
+  input?: boolean;
+  yes?: boolean;
+  quiet?: boolean;
+  color?: boolean;
+}
+
+export interface CommandResult {
+  /** The `--json` document. */
+  readonly data: unknown;
+  /** The human rendering, printed on stdout. */
+  readonly human: string;
+  readonly exitStatus?: number;
+}
+
+export interface AuditChange {
+  readonly entity: string;
+  readonly id: string;
+  readonly before: unknown;
+  readonly after: unknown;
+}
+
+export class Tx {
+  readonly changes: AuditChange[] = [];
+  constructor(
+    readonly db: Kysely<DB>,
+    readonly sqlite: Sqlite,
+  ) {}
+  record(entity: string, id: string, before: unknown, after: unknown): void {
+    if (JSON.stringify(before) !== JSON.stringify(after)) this.changes.push({ entity, id, before: before ?? null, after: after ?? null });
+  }
+}
+
+export class Ctx {
+  private sqliteDb?: Sqlite;
+  private kyselyDb?: Kysely<DB>;
+
+  constructor(
+    readonly opts: GlobalOptions,
+    readonly argv: readonly string[],
+  ) {}
+
+  get dbPath(): string {
+    return this.opts.db ?? process.env.SCHOOLCTL_DB ?? './schoolctl.db';
+  }
+
+  get json(): boolean {
+    return this.opts.json === true;
+  }
+
+  /** Prompts only on a TTY, never under CI or --no-input. */
+  get interactive(): boolean {
+    return this.opts.input !== false && !process.env.CI && process.stdin.isTTY === true && !this.json;
+  }
+
+  get actor(): string {
+    return this.opts.as ?? `owner:${safeUsername()}`;
+  }
+
+  async open(create = false): Promise<Sqlite> {
+    if (!this.sqliteDb) this.sqliteDb = await openModel(this.dbPath, { create });
+    return this.sqliteDb;
+  }
+
+  get sqlite(): Sqlite {
+    if (!this.sqliteDb) throw new Error('model not opened');
+    return this.sqliteDb;
+  }
+
+  /** The query builder, loaded only by commands that use it (whocan stays on raw statements). */
+  async kdb(): Promise<Kysely<DB>> {
+    if (!this.kyselyDb) {
+      const { Kysely, SqliteDialect } = await import('kysely');
+      this.kyselyDb = new Kysely<DB>({ dialect: new SqliteDialect({ database: this.sqlite }) });
+    }
+    return this.kyselyDb;
+  }
+
+  /** Fresh facts: they cache profiles, so read them again after a change. */
+  facts(): Facts {
+    return createFacts(this.sqlite);
+  }
+
+  /** Under `--as`, refuses (exit 1, with the trace) unless the engine allows the action. */
+  guard(action: string, target: string | Target | null, what: string): void {
+    if (!this.opts.as) return;
+    const decision = decisionEngine().decide(this.facts(), action, this.opts.as, target);
+    if (decision.decision === 'deny') {
+      const last = [...decision.trace].reverse().find((s) => s.result === 'fail');
+      throw new SchoolctlError(
+        EXIT.denied,
+        'denied',
+        `${this.opts.as} may not ${what}: ${last?.detail ?? `${action} is denied`}.`,
+        { ...decision, fixes: [] } satisfies Decision,
+      );
+    }
+  }
+
+  /** Runs one change as one transaction, with its audit record. */
+  async change<T>(summary: string, fn: (tx: Tx) => Promise<T> | T): Promise<{ result: T; changes: AuditChange[] }> {
+    const sqlite = this.sqlite;
+    const tx = new Tx(await this.kdb(), sqlite);
+    sqlite.exec('BEGIN IMMEDIATE');
+    try {
+      const result = await fn(tx);
+      if (tx.changes.length > 0) {
+        sqlite
+          .prepare('INSERT INTO audit (at, actor, command, summary, changes) VALUES (?, ?, ?, ?, ?)')
+          .run(new Date().toISOString(), this.actor, this.commandLine(), summary, JSON.stringify(tx.changes));
+      }
+      sqlite.exec('COMMIT');
+      return { result, changes: tx.changes };
+    } catch (e) {
+      if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+      throw e;
+    }
+  }
+
+  /** The command as typed, without --db (audit records what was done, not where). */
+  commandLine(): string {
+    const words: string[] = [];
+    for (let i = 0; i < this.argv.length; i++) {
+      const w = this.argv[i];
+      if (w === '--db') {
+        i++;
+        continue;
+      }
+      if (w.startsWith('--db=')) continue;
+      words.push(w);
+    }
+    return `schoolctl ${shellWords(words)}`;
+  }
+
+  /** Progress and hints on stderr, unless --quiet or --json. */
+  note(message: string): void {
+    if (!this.opts.quiet) process.stderr.write(`${message}\n`);
+  }
+
+  close(): void {
+    this.sqliteDb?.close();
+  }
+}
+
+function safeUsername(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Builds a commander action that runs a command body with a context and prints its result. */
+export function action<A extends unknown[]>(body: (ctx: Ctx, ...args: A) => Promise<CommandResult>) {
+  return async (...args: unknown[]) => {
+    const cmd = args[args.length - 1] as Command;
+    const ctx = new Ctx(cmd.optsWithGlobals() as GlobalOptions, process.argv.slice(2));
+    try {
+      const result = await body(ctx, ...(args.slice(0, -1) as A));
+      printResult(ctx, result);
+    } finally {
+      ctx.close();
+    }
+  };
+}
+
+export function printResult(ctx: Ctx, result: CommandResult): void {
+  if (ctx.json) process.stdout.write(`${JSON.stringify(result.data, null, 2)}\n`);
+  else if (result.human) process.stdout.write(result.human.endsWith('\n') ? result.human : `${result.human}\n`);
+  if (result.exitStatus) process.exitCode = result.exitStatus;
+}
+
+/** Renders a refusal's decision for stderr (human) — the trace explains the refusal. */
+export function refusalText(decision: Decision): string {
+  return renderDecision(decision);
+}
+
+export function examples(cmd: Command, lines: string[]): Command {
+  return cmd.addHelpText('after', `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`);
+}
+
+/** The result of a change: what changed, before → after, or that nothing did. */
+export function changeResult(changes: readonly AuditChange[], what: string) {
+  const fmt = (v: unknown) => (v === null || v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  return {
+    data: { changed: changes.length, changes },
+    human: changes.length
+      ? changes.map((c) => `${c.entity} ${c.id}: ${fmt(c.before)} → ${fmt(c.after)}`).join('\n')
+      : `Nothing changed: ${what} already had these values.`,
+  };
+}
+

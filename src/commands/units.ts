@@ -1,0 +1,133 @@
+// `units`: the hierarchy of schools, organisations, classes and groups under the site root.
+
+import type { Command } from 'commander';
+import { checkPlacement, rebuildAncestors } from '../db/hierarchy-store.js';
+import { checkIdentifier, requireUnit, type UnitRow } from '../db/lookups.js';
+import { invalid } from '../model/errors.js';
+import { UNIT_KINDS, type UnitKind } from '../model/facts.js';
+import type { Target } from '../model/trace.js';
+import { action, changeResult, examples, type Ctx } from './runtime.js';
+
+const SITE: Target = { kind: 'site', id: 'site' };
+
+export function checkKind(raw: string): UnitKind {
+  if (!(UNIT_KINDS as readonly string[]).includes(raw)) throw invalid('bad-unit-kind', `Unit kind "${raw}" is not valid; use ${UNIT_KINDS.join(', ')}.`);
+  return raw as UnitKind;
+}
+
+/** Under --as: hierarchy management over the parent (or the site for the root). */
+function guardHierarchy(ctx: Ctx, parentId: string | null, what: string): void {
+  ctx.guard('hierarchy-management', parentId ? { kind: 'unit', id: parentId } : SITE, what);
+}
+
+async function add(ctx: Ctx, id: string, opts: { kind: string; parent?: string; name?: string }) {
+  const db = await ctx.open();
+  checkIdentifier('Unit', id);
+  const kind = checkKind(opts.kind);
+  if (db.prepare('SELECT 1 FROM units WHERE id = ?').get(id)) throw invalid('unit-exists', `Unit "${id}" already exists.`);
+  const parent = opts.parent ? requireUnit(db, opts.parent).id : null;
+  checkPlacement(db, id, kind, parent);
+  guardHierarchy(ctx, parent, `add unit ${id}`);
+  const name = opts.name?.trim() || id;
+  const { changes } = await ctx.change(`units add ${id}`, (tx) => {
+    db.prepare('INSERT INTO units (id, kind, name, parent_id) VALUES (?, ?, ?, ?)').run(id, kind, name, parent);
+    rebuildAncestors(db);
+    tx.record('unit', id, null, { kind, name, parent });
+  });
+  return changeResult(changes, id);
+}
+
+interface TreeNode {
+  id: string;
+  kind: string;
+  name: string;
+  members: number;
+  children: TreeNode[];
+}
+
+async function tree(ctx: Ctx, opts: { root?: string }) {
+  const db = await ctx.open();
+  const units = db.prepare('SELECT id, kind, name, parent_id FROM units ORDER BY id').all() as UnitRow[];
+  const members = new Map(
+    (db.prepare('SELECT unit_id, count(*) AS n FROM memberships GROUP BY unit_id').all() as { unit_id: string; n: number }[]).map((r) => [r.unit_id, r.n]),
+  );
+  const nodes = new Map<string, TreeNode>(units.map((u) => [u.id, { id: u.id, kind: u.kind, name: u.name, members: members.get(u.id) ?? 0, children: [] }]));
+  const roots: TreeNode[] = [];
+  for (const u of units) (u.parent_id ? nodes.get(u.parent_id)!.children : roots).push(nodes.get(u.id)!);
+  let top = roots;
+  if (opts.root) top = [nodes.get(requireUnit(db, opts.root).id)!];
+  const lines: string[] = opts.root ? [] : ['site'];
+  const walk = (n: TreeNode, prefix: string, last: boolean) => {
+    lines.push(`${prefix}${last ? '└─ ' : '├─ '}${n.id} (${n.kind}${n.name !== n.id ? `, ${n.name}` : ''}) ${n.members} member(s)`);
+    n.children.forEach((c, i) => walk(c, prefix + (last ? '   ' : '│  '), i === n.children.length - 1));
+  };
+  top.forEach((n, i) => walk(n, '', i === top.length - 1));
+  return { data: top, human: lines.join('\n') || 'The site has no units yet; add one with "schoolctl units add ID --kind school".' };
+}
+
+async function move(ctx: Ctx, id: string, opts: { parent: string }) {
+  const db = await ctx.open();
+  const unit = requireUnit(db, id);
+  const parent = opts.parent === 'site' || opts.parent === 'root' ? null : requireUnit(db, opts.parent).id;
+  if (parent && db.prepare('SELECT 1 FROM unit_ancestors WHERE unit_id = ? AND ancestor_id = ?').get(parent, id)) {
+    throw invalid('cycle', `Unit "${id}" cannot move under "${parent}", which is inside it.`);
+  }
+  checkPlacement(db, id, unit.kind, parent);
+  guardHierarchy(ctx, unit.parent_id, `move unit ${id}`);
+  guardHierarchy(ctx, parent, `move unit ${id} under ${parent ?? 'the site root'}`);
+  const { changes } = await ctx.change(`units move ${id}`, (tx) => {
+    db.prepare('UPDATE units SET parent_id = ? WHERE id = ?').run(parent, id);
+    rebuildAncestors(db);
+    tx.record('unit', id, { parent: unit.parent_id }, { parent });
+  });
+  return changeResult(changes, id);
+}
+
+async function remove(ctx: Ctx, id: string) {
+  const db = await ctx.open();
+  const unit = requireUnit(db, id);
+  const children = db.prepare('SELECT count(*) FROM units WHERE parent_id = ?').pluck().get(id) as number;
+  if (children) throw invalid('unit-not-empty', `Unit "${id}" still holds ${children} unit(s); move or remove them first.`);
+  const uses: [string, string][] = [
+    ['SELECT count(*) FROM memberships WHERE unit_id = ?', 'membership(s)'],
+    ['SELECT count(*) FROM courses WHERE unit_id = ?', 'course(s)'],
+    ['SELECT count(*) FROM projects WHERE unit_id = ?', 'project(s)'],
+    ['SELECT count(*) FROM policies WHERE org_id = ?', 'policy(ies)'],
+    ['SELECT count(*) FROM terms WHERE org_id = ?', 'term(s)'],
+  ];
+  for (const [q, what] of uses) {
+    const n = db.prepare(q).pluck().get(id) as number;
+    if (n) throw invalid('unit-in-use', `Unit "${id}" still has ${n} ${what}; remove them first.`);
+  }
+  guardHierarchy(ctx, id, `remove unit ${id}`);
+  const { changes } = await ctx.change(`units remove ${id}`, (tx) => {
+    db.prepare('DELETE FROM units WHERE id = ?').run(id);
+    rebuildAncestors(db);
+    tx.record('unit', id, { kind: unit.kind, name: unit.name, parent: unit.parent_id }, null);
+  });
+  return changeResult(changes, id);
+}
+
+export function register(program: Command): void {
+  const units = program.command('units').description('the hierarchy: schools, organisations, classes and groups');
+  examples(
+    units
+      .command('add')
+      .argument('<id>', 'unit id (letters, digits, . _ -)')
+      .requiredOption('--kind <kind>', 'school, organisation, class or group')
+      .option('--parent <id>', 'the unit above (default: the site root)')
+      .option('--name <name>', 'display name (default: the id)')
+      .description('add a unit; a school never sits inside another school')
+      .action(action(add)),
+    ['schoolctl units add north --kind school --name "North College"', 'schoolctl units add 5A --kind class --parent north'],
+  );
+  examples(units.command('tree').option('--root <id>', 'only the subtree of this unit').description('the hierarchy as a tree').action(action(tree)), [
+    'schoolctl units tree',
+    'schoolctl units tree --root north --json',
+  ]);
+  examples(
+    units.command('move').argument('<id>').requiredOption('--parent <id>', 'the new unit above ("site" for the root)').description('move a unit and everything below it').action(action(move)),
+    ['schoolctl units move 5A --parent south'],
+  );
+  examples(units.command('remove').argument('<id>').description('remove an empty unit').action(action(remove)), ['schoolctl units remove 5A']);
+}

@@ -1,0 +1,88 @@
+// Profiles and their settings.
+
+import { invalid } from '../model/errors.js';
+import { HIERARCHY_ROLES, type HierarchyRole } from '../model/facts.js';
+import {
+  CATALOGUE,
+  DEFAULT_PROFILES,
+  findSetting,
+  nearestKey,
+  normaliseValue,
+  validValues,
+  type SettingDef,
+} from '../model/settings-catalogue.js';
+import type { ProfileRow } from './lookups.js';
+import type { Sqlite } from './open.js';
+
+/** The six default profiles with the catalogue's defaults. */
+export function seedDefaultProfiles(db: Sqlite): void {
+  const insertProfile = db.prepare('INSERT INTO profiles (name, level, role_in_hierarchy) VALUES (?, ?, ?)');
+  const insertSetting = db.prepare('INSERT INTO profile_settings (profile_id, key, value) VALUES (?, ?, ?)');
+  DEFAULT_PROFILES.forEach((p, i) => {
+    const id = Number(insertProfile.run(p.name, p.level, p.roleInHierarchy).lastInsertRowid);
+    for (const s of CATALOGUE) insertSetting.run(id, s.key, s.defaults[i]);
+  });
+}
+
+export function listProfiles(db: Sqlite): ProfileRow[] {
+  return db.prepare('SELECT id, name, level, role_in_hierarchy FROM profiles ORDER BY level DESC').all() as ProfileRow[];
+}
+
+export function profileSettings(db: Sqlite, profileId: number): Map<string, string> {
+  const rows = db.prepare('SELECT key, value FROM profile_settings WHERE profile_id = ?').all(profileId) as { key: string; value: string }[];
+  return new Map(rows.map((r) => [r.key, r.value]));
+}
+
+export interface Assignment {
+  readonly def: SettingDef;
+  readonly value: string;
+}
+
+/** Parses KEY=VALUE words against the catalogue; every bad word is one sentence naming what is valid. */
+export function parseAssignments(words: readonly string[], forPolicy = false): Assignment[] {
+  if (words.length === 0) throw invalid('missing-setting', 'Give at least one KEY=VALUE (for example messages=on); "schoolctl profiles settings" lists the keys.');
+  const seen = new Set<string>();
+  return words.map((w) => {
+    const eq = w.indexOf('=');
+    if (eq <= 0) throw invalid('bad-assignment', `"${w}" is not KEY=VALUE (for example messages=on or quota=51200).`);
+    const key = w.slice(0, eq).trim();
+    const raw = w.slice(eq + 1);
+    const def = findSetting(key);
+    if (!def) {
+      const near = nearestKey(key);
+      throw invalid('unknown-setting', `There is no setting "${key}"${near ? `; did you mean "${near}"?` : ''} "schoolctl profiles settings" lists every key.`);
+    }
+    if (forPolicy && def.notInPolicies) {
+      throw invalid('not-in-policies', `Policies cannot set ${key} (${def.label}); set it on the profile instead.`);
+    }
+    if (seen.has(key)) throw invalid('duplicate-setting', `Setting ${key} is given twice.`);
+    seen.add(key);
+    const value = normaliseValue(def, raw);
+    if (value === null) throw invalid('bad-value', `"${raw}" is not a valid value for ${key} (${def.label}); valid: ${validValues(def)}.`);
+    return { def, value };
+  });
+}
+
+export function checkLevel(raw: string | number, db: Sqlite, exceptProfileId?: number): number {
+  const level = typeof raw === 'number' ? raw : Number(raw);
+  if (!Number.isInteger(level) || level < 10 || level > 100 || String(raw).trim() === '') {
+    throw invalid('bad-level', `Security level "${raw}" is not valid; use a whole number from 10 to 100.`);
+  }
+  const taken = db.prepare('SELECT name FROM profiles WHERE level = ? AND id IS NOT ?').pluck().get(level, exceptProfileId ?? null) as string | undefined;
+  if (taken) throw invalid('level-taken', `Security level ${level} already belongs to profile ${taken}; each profile needs a unique level.`);
+  return level;
+}
+
+export function checkRole(raw: string): HierarchyRole {
+  const r = raw.toLowerCase() as HierarchyRole;
+  if (!HIERARCHY_ROLES.includes(r)) throw invalid('bad-role', `Role in hierarchy "${raw}" is not valid; use ${HIERARCHY_ROLES.join(', ')}.`);
+  return r;
+}
+
+export function checkProfileName(db: Sqlite, name: string, exceptId?: number): string {
+  const n = name.trim();
+  if (n.length === 0 || n.length > 80 || /[\u0000-\u001f]/.test(n)) throw invalid('bad-name', `Profile name "${name}" is not valid; use 1–80 printable characters.`);
+  const other = db.prepare('SELECT name FROM profiles WHERE name = ? COLLATE NOCASE AND id IS NOT ?').pluck().get(n, exceptId ?? null);
+  if (other) throw invalid('name-taken', `There is already a profile named "${other}".`);
+  return n;
+}

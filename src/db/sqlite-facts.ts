@@ -14,6 +14,7 @@ import type {
   UserFact,
 } from '../model/facts.js';
 import type { Sqlite } from './open.js';
+import { supervisorFacts } from './supervisor-facts.js';
 
 interface UserRow {
   id: number;
@@ -194,7 +195,7 @@ export class SqliteFacts implements CoreFacts {
 export type FactProvider = (db: Sqlite, core: SqliteFacts) => object;
 
 /** Every module's fact provider. Modules add one line here. */
-const PROVIDERS: FactProvider[] = [];
+const PROVIDERS: FactProvider[] = [supervisorFacts];
 
 export function createFacts(db: Sqlite): Facts {
   const core = new SqliteFacts(db);

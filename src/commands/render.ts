@@ -37,7 +37,12 @@ export function renderDecision(d: Decision): string {
 
 export async function table(head: string[], rows: (string | number)[][]): Promise<string> {
   const { default: Table } = await import('cli-table3');
-  const t = new Table({ head, style: { head: chalk.level ? ['bold'] : [], border: chalk.level ? ['grey'] : [] } });
+  const t = new Table({
+    head,
+    style: { head: chalk.level ? ['bold'] : [], border: chalk.level ? ['grey'] : [] },
+    // No rule between rows: long tables (the matrix) stay readable.
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+  });
   for (const r of rows) t.push(r.map(String));
   return t.toString();
 }

@@ -106,6 +106,15 @@ export class MemoryFacts implements CoreFacts {
   allUsernames() {
     return [...this.users.keys()];
   }
+  usersWithProfileValue(key: string, values: readonly string[]) {
+    return [...this.users.values()].filter((u) => values.includes(this.profileSetting(u.profile.id, key))).map((u) => u.username);
+  }
+  usersWithPolicyFor(key: string) {
+    return [...this.users.values()].filter((u) => this.policyCandidates(u, key).length > 0).map((u) => u.username);
+  }
+  usersInSchools(schools: readonly string[]) {
+    return [...this.users.values()].filter((u) => this.userSchools(u.id).some((s) => schools.includes(s))).map((u) => u.username);
+  }
   asFacts(): Facts {
     return this as unknown as Facts;
   }

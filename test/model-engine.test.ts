@@ -119,3 +119,22 @@ describe('reverse lookups', () => {
     expect(r.allowed.find((a) => a.user === 'teacher.s')!.because).toMatch(/school south/);
   });
 });
+
+describe('reverse lookups by set query', () => {
+  it('find exactly the users a check of every user would allow, for every setting action', () => {
+    const f = twoSchools();
+    f.addUser('parent.s', 'Parent');
+    f.policies.push(
+      { name: 'South courses', orgId: 'south', settings: { 'create-courses': 'site', messages: 'off' }, users: ['teacher.s', 'pupil.s'], profiles: [] },
+      { name: 'Guests search', orgId: null, settings: { 'search-users': 'on', 'search-for-staff': 'school' }, users: [], profiles: ['Guest'] },
+    );
+    const facts = f.asFacts();
+    for (const action of engine.actions().filter((a) => a.module === 'profiles')) {
+      for (const target of action.targetKinds.length ? [undefined, 'unit:5A', 'unit:district', 'user:pupil.s'] : [undefined]) {
+        const fast = engine.whoCan(facts, action.key, target).allowed.map((a) => a.user);
+        const brute = [...f.users.keys()].filter((u) => engine.decide(facts, action.key, u, target).decision === 'allow').sort();
+        expect(fast, `${action.key} ${target ?? ''}`).toEqual(brute);
+      }
+    }
+  });
+});

@@ -65,6 +65,22 @@ export class SqliteFacts implements CoreFacts {
         SELECT a.project_id FROM project_members a JOIN project_members b ON b.project_id = a.project_id AND b.user_id = ?
         WHERE a.user_id = ? LIMIT 1`).pluck(),
       allUsernames: db.prepare('SELECT username FROM users ORDER BY username').pluck(),
+      withProfileValue: db
+        .prepare(`SELECT u.username FROM users u JOIN profile_settings s ON s.profile_id = u.profile_id AND s.key = ? WHERE s.value IN (SELECT value FROM json_each(?))`)
+        .pluck(),
+      withPolicyFor: db
+        .prepare(
+          `SELECT u.username FROM policy_settings ps JOIN policy_assignments pa ON pa.policy_id = ps.policy_id AND pa.target_kind = 'user' JOIN users u ON u.id = pa.target_id WHERE ps.key = @key
+           UNION SELECT u.username FROM policy_settings ps JOIN policy_assignments pa ON pa.policy_id = ps.policy_id AND pa.target_kind = 'profile' JOIN users u ON u.profile_id = pa.target_id WHERE ps.key = @key`,
+        )
+        .pluck(),
+      inSchools: db
+        .prepare(
+          `WITH members AS (SELECT DISTINCT m.user_id FROM unit_ancestors a JOIN memberships m ON m.unit_id = a.unit_id WHERE a.ancestor_id IN (SELECT value FROM json_each(?)))
+           SELECT u.username FROM members JOIN users u ON u.id = members.user_id
+           UNION SELECT u.username FROM parent_links l JOIN members ON members.user_id = l.child_id JOIN users u ON u.id = l.parent_id`,
+        )
+        .pluck(),
     };
     const rows = db.prepare('SELECT id, name, level, role_in_hierarchy FROM profiles ORDER BY level DESC').all() as {
       id: number;
@@ -180,6 +196,18 @@ export class SqliteFacts implements CoreFacts {
     if (c !== undefined) return { kind: 'course', id: c };
     const p = this.q.sharedProject.get(b, a) as string | undefined;
     return p !== undefined ? { kind: 'project', id: p } : undefined;
+  }
+
+  usersWithProfileValue(key: string, values: readonly string[]): Iterable<string> {
+    return this.q.withProfileValue.all(key, JSON.stringify(values)) as string[];
+  }
+
+  usersWithPolicyFor(key: string): Iterable<string> {
+    return this.anyPolicies ? (this.q.withPolicyFor.all({ key }) as string[]) : [];
+  }
+
+  usersInSchools(schools: readonly string[]): Iterable<string> {
+    return schools.length ? (this.q.inSchools.all(JSON.stringify(schools)) as string[]) : [];
   }
 
   allUsernames(): Iterable<string> {

@@ -71,6 +71,12 @@ export interface CoreFacts {
   sharedCourseOrProject(userA: number, userB: number): SharedPlace | undefined;
   /** Every username, for reverse lookups whose rule names no narrower candidates. */
   allUsernames(): Iterable<string>;
+  /** Set queries for reverse lookups: users whose profile's own value of a key is one of these. */
+  usersWithProfileValue(key: string, values: readonly string[]): Iterable<string>;
+  /** Users some policy that sets the key is assigned to (directly or through their profile). */
+  usersWithPolicyFor(key: string): Iterable<string>;
+  /** Users for whom one of these schools is one of their schools (members below it, and their parents). */
+  usersInSchools(schools: readonly string[]): Iterable<string>;
 }
 
 /**

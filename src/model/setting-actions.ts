@@ -2,7 +2,7 @@
 
 import type { ActionDef } from './engine.js';
 import { effectiveSetting, fixesToReach, settingTrace } from './policy-resolution.js';
-import { judgeScope, SCOPED_TARGET_KINDS } from './school-scope.js';
+import { judgeScope, SCOPED_TARGET_KINDS, targetSchools } from './school-scope.js';
 import { CATALOGUE, isActionSetting, SECTION_TITLES, type SettingDef } from './settings-catalogue.js';
 import { allow, deny, fail, pass } from './trace.js';
 
@@ -13,6 +13,7 @@ function onOffAction(def: SettingDef): ActionDef {
     targetKinds: [],
     targetRequired: false,
     module: 'profiles',
+    candidates: ({ facts }) => [...facts.usersWithProfileValue(def.key, ['on']), ...facts.usersWithPolicyFor(def.key)],
     evaluate({ facts, subject }) {
       const eff = effectiveSetting(facts, subject, def.key);
       const trace = settingTrace(subject, eff);
@@ -33,6 +34,14 @@ function scopeAction(def: SettingDef): ActionDef {
     targetKinds: SCOPED_TARGET_KINDS,
     targetRequired: false,
     module: 'profiles',
+    candidates({ facts, target }) {
+      const policy = [...facts.usersWithPolicyFor(def.key)];
+      if (!target) return [...facts.usersWithProfileValue(def.key, ['site', 'school']), ...policy];
+      const schools = targetSchools(facts, target);
+      const schoolLevel = new Set(facts.usersInSchools(schools));
+      const bySchool = [...facts.usersWithProfileValue(def.key, ['school'])].filter((u) => schoolLevel.has(u));
+      return [...facts.usersWithProfileValue(def.key, ['site']), ...bySchool, ...policy];
+    },
     evaluate({ facts, subject, target }) {
       return judgeScope(facts, subject, def.key, target);
     },

@@ -58,8 +58,9 @@ describe('profiles on the command line', () => {
     const r = run(db, 'profiles', 'delete', 'Teaching Assistant');
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/held by 1 user/);
-    run(db, 'users', 'remove', 'ta.one');
-    expect(run(db, 'profiles', 'delete', 'Teaching Assistant').status).toBe(0);
+    expect(run(db, 'users', 'remove', 'ta.one').stderr).toMatch(/pass --yes to confirm/);
+    expect(run(db, 'users', 'remove', 'ta.one', '--yes').status).toBe(0);
+    expect(run(db, 'profiles', 'delete', 'Teaching Assistant', '--yes').status).toBe(0);
   });
 
   it('prints the matrix with settings as rows and profiles as columns', () => {

@@ -168,6 +168,7 @@ async function remove(ctx: Ctx, name: string) {
   const db = await ctx.open();
   const p = requirePolicy(db, name);
   ctx.guard('policy-management', policyTarget(p), `delete policy ${p.name}`);
+  await ctx.confirm(`Delete policy ${p.name} and its assignments?`);
   const { changes } = await ctx.change(`policies delete ${p.name}`, (tx) => {
     const settings = db.prepare('SELECT key, value FROM policy_settings WHERE policy_id = ?').all(p.id);
     db.prepare('DELETE FROM policies WHERE id = ?').run(p.id);

@@ -160,6 +160,7 @@ async function remove(ctx: Ctx, name: string) {
     throw invalid('profile-in-use', `Profile ${p.name} is held by ${users} user(s); move them first with "schoolctl users set-profile USER PROFILE".`);
   }
   ctx.guard('manage-profile', { kind: 'profile', id: p.name }, `delete profile ${p.name}`);
+  await ctx.confirm(`Delete profile ${p.name}?`);
   const { changes } = await ctx.change(`profiles delete ${p.name}`, (tx) => {
     db.prepare(`DELETE FROM policy_assignments WHERE target_kind = 'profile' AND target_id = ?`).run(p.id);
     db.prepare('DELETE FROM profiles WHERE id = ?').run(p.id);

@@ -9,7 +9,7 @@ import { createFacts } from '../db/sqlite-facts.js';
 import type { DB } from '../db/schema.js';
 import type { Facts } from '../model/facts.js';
 import { decisionEngine } from '../model/registry.js';
-import { EXIT, SchoolctlError, shellWords } from '../model/errors.js';
+import { EXIT, SchoolctlError, invalid, shellWords } from '../model/errors.js';
 import type { Decision, Target } from '../model/trace.js';
 import { renderDecision } from './render.js';
 
@@ -147,6 +147,19 @@ export class Ctx {
       words.push(w);
     }
     return `schoolctl ${shellWords(words)}`;
+  }
+
+  /**
+   * Destructive changes need consent: --yes, or a yes at a prompt on a TTY. Without a TTY (CI,
+   * scripts, --no-input) a missing --yes is invalid input, so nothing is removed by accident.
+   */
+  async confirm(question: string): Promise<void> {
+    if (this.opts.yes) return;
+    if (!this.interactive) {
+      throw invalid('needs-confirmation', `${question} This removes data: pass --yes to confirm.`);
+    }
+    const { confirm } = await import('@inquirer/prompts');
+    if (!(await confirm({ message: question, default: false }))) throw invalid('not-confirmed', 'Nothing changed: the change was not confirmed.');
   }
 
   /** Progress and hints on stderr, unless --quiet or --json. */

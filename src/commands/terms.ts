@@ -35,6 +35,7 @@ async function remove(ctx: Ctx, id: string) {
   const db = await ctx.open();
   const t = requireTerm(db, id);
   ctx.guard('term-management', { kind: 'term', id }, `remove term ${id}`);
+  await ctx.confirm(`Remove term ${id}?`);
   const { changes } = await ctx.change(`terms remove ${id}`, (tx) => {
     db.prepare('DELETE FROM terms WHERE id = ?').run(id);
     tx.record('term', id, { from: t.starts, to: t.ends, org: t.org_id }, null);

@@ -100,6 +100,7 @@ async function remove(ctx: Ctx, id: string) {
     if (n) throw invalid('unit-in-use', `Unit "${id}" still has ${n} ${what}; remove them first.`);
   }
   guardHierarchy(ctx, id, `remove unit ${id}`);
+  await ctx.confirm(`Remove unit ${id}?`);
   const { changes } = await ctx.change(`units remove ${id}`, (tx) => {
     db.prepare('DELETE FROM units WHERE id = ?').run(id);
     rebuildAncestors(db);

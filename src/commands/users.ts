@@ -180,6 +180,7 @@ async function remove(ctx: Ctx, username: string) {
   const db = await ctx.open();
   const u = requireUser(db, username);
   ctx.guard('manage-user', { kind: 'user', id: username }, `remove user ${username}`);
+  await ctx.confirm(`Remove user ${username} with their memberships and links?`);
   const before = userView(ctx, u);
   const { changes } = await ctx.change(`users remove ${username}`, (tx) => {
     db.prepare(`DELETE FROM policy_assignments WHERE target_kind = 'user' AND target_id = ?`).run(u.id);

@@ -1,7 +1,7 @@
 // The entry point: global options, lazy command groups, and the one place that turns errors into
 // exit statuses. Start-up loads commander alone; a group's module loads only when it runs.
 
-import { Command, CommanderError } from 'commander';
+import type { Command } from 'commander';
 import { EXIT, SchoolctlError } from './model/errors.js';
 import { configureColour, renderDecision } from './commands/render.js';
 
@@ -28,15 +28,53 @@ const GROUPS: readonly Group[] = [
   { name: 'audit', summary: 'who changed what, when, with which command', load: () => import('./commands/audit.js') },
 ];
 
+const GLOBAL_OPTIONS: readonly [flags: string, description: string][] = [
+  ['--db <file>', 'the model (default: $SCHOOLCTL_DB, else ./schoolctl.db)'],
+  ['--json', 'machine output on stdout, one JSON document'],
+  ['--as <user>', 'act as that user: the change is checked against their rights'],
+  ['--no-input', 'never prompt; a missing argument is an error'],
+  ['--yes', 'confirm destructive changes without asking'],
+  ['--quiet', 'no progress or hints on stderr'],
+  ['--no-color', 'no colours (also NO_COLOR, or when stdout is not a TTY)'],
+];
+
+const VERSION = '0.1.0';
+const DESCRIPTION = "A school site's access set-up in one SQLite file, with every access decision explained.";
+const EXAMPLES = [
+  'schoolctl demo',
+  'schoolctl whocan messages --user j.devries',
+  'schoolctl whocan create-courses unit:north',
+  'schoolctl profiles matrix --section privacy',
+];
+
 function globalOptions(program: Command): Command {
-  return program
-    .option('--db <file>', 'the model (default: $SCHOOLCTL_DB, else ./schoolctl.db)')
-    .option('--json', 'machine output on stdout, one JSON document')
-    .option('--as <user>', 'act as that user: the change is checked against their rights')
-    .option('--no-input', 'never prompt; a missing argument is an error')
-    .option('--yes', 'confirm destructive changes without asking')
-    .option('--quiet', 'no progress or hints on stderr')
-    .option('--no-color', 'no colours (also NO_COLOR, or when stdout is not a TTY)');
+  for (const [flags, description] of GLOBAL_OPTIONS) program.option(flags, description);
+  return program;
+}
+
+/** The top-level help, written without loading commander: `schoolctl --help` stays instant. */
+function topHelp(): string {
+  const width = Math.max(...GLOBAL_OPTIONS.map(([f]) => f.length), ...GROUPS.map((g) => g.name.length)) + 2;
+  const row = (left: string, right: string) => `  ${left.padEnd(width)}${right}`;
+  return [
+    'Usage: schoolctl [options] [command]',
+    '',
+    DESCRIPTION,
+    '',
+    'Options:',
+    ...GLOBAL_OPTIONS.map(([f, d]) => row(f, d)),
+    row('--version', 'output the version number'),
+    row('-h, --help', 'display help for command'),
+    '',
+    'Commands:',
+    ...GROUPS.map((g) => row(g.name, g.summary)),
+    '',
+    'Run "schoolctl COMMAND --help" for a command\'s options and examples.',
+    '',
+    'Examples:',
+    ...EXAMPLES.map((e) => `  $ ${e}`),
+    '',
+  ].join('\n');
 }
 
 /** The first word that is not an option or an option's value: the command group. */
@@ -51,21 +89,26 @@ function groupWord(argv: readonly string[]): string | undefined {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  configureColour(argv);
+  if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) return void process.stdout.write(topHelp());
+  if (argv.length === 1 && argv[0] === '--version') return void process.stdout.write(`${VERSION}\n`);
+  if (argv.length === 0) {
+    process.stderr.write(topHelp());
+    process.exitCode = EXIT.invalid;
+    return;
+  }
+  const { Command, CommanderError } = await import('commander');
+  await configureColour(argv);
   const json = argv.includes('--json');
   const program = globalOptions(new Command('schoolctl'))
-    .description('A school site\'s access set-up in one SQLite file, with every access decision explained.')
-    .version('0.1.0', '--version')
+    .description(DESCRIPTION)
+    .version(VERSION, '--version')
     .showHelpAfterError(false)
     .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .configureOutput({
       outputError: (str, write) => write(str.replace(/^error: /, 'schoolctl: ')),
     })
-    .addHelpText(
-      'after',
-      '\nExamples:\n  $ schoolctl demo\n  $ schoolctl whocan messages --user j.devries\n  $ schoolctl whocan create-courses unit:north\n  $ schoolctl profiles matrix --section privacy\n',
-    );
+    .addHelpText('after', `\nExamples:\n${EXAMPLES.map((e) => `  $ ${e}`).join('\n')}\n`);
 
   const word = groupWord(argv);
   const group = GROUPS.find((g) => g.name === word);
@@ -78,11 +121,11 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
-    process.exitCode = exitFor(e, json);
+    process.exitCode = exitFor(e, json, CommanderError);
   }
 }
 
-function exitFor(e: unknown, json: boolean): number {
+function exitFor(e: unknown, json: boolean, CommanderError: typeof import('commander').CommanderError): number {
   if (e instanceof CommanderError) {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
     if (json) writeJsonError('usage', e.message.replace(/^error: /, ''));

@@ -1,19 +1,21 @@
 // Human renderings shared by commands: decisions as numbered traces, tables, marks.
 
-import chalk from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import type { Decision } from '../model/trace.js';
 import { formatTarget } from '../model/trace.js';
 
-/** Colour only on a TTY, and never under NO_COLOR or --no-color. */
-export function configureColour(argv: readonly string[]): void {
-  if (!process.stdout.isTTY || 'NO_COLOR' in process.env || argv.includes('--no-color')) chalk.level = 0;
+let chalk: ChalkInstance | undefined;
+
+/** Colour only on a TTY, and never under NO_COLOR or --no-color; chalk loads only then. */
+export async function configureColour(argv: readonly string[]): Promise<void> {
+  if (process.stdout.isTTY && !('NO_COLOR' in process.env) && !argv.includes('--no-color')) chalk = (await import('chalk')).default;
 }
 
 export const paint = {
-  ok: (s: string) => chalk.green(s),
-  bad: (s: string) => chalk.red(s),
-  dim: (s: string) => chalk.dim(s),
-  bold: (s: string) => chalk.bold(s),
+  ok: (s: string) => (chalk ? chalk.green(s) : s),
+  bad: (s: string) => (chalk ? chalk.red(s) : s),
+  dim: (s: string) => (chalk ? chalk.dim(s) : s),
+  bold: (s: string) => (chalk ? chalk.bold(s) : s),
 };
 
 const MARK = { pass: '✓', fail: '✗', info: '·' } as const;
@@ -39,7 +41,7 @@ export async function table(head: string[], rows: (string | number)[][]): Promis
   const { default: Table } = await import('cli-table3');
   const t = new Table({
     head,
-    style: { head: chalk.level ? ['bold'] : [], border: chalk.level ? ['grey'] : [] },
+    style: { head: chalk ? ['bold'] : [], border: chalk ? ['grey'] : [] },
     // No rule between rows: long tables (the matrix) stay readable.
     chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
   });

@@ -131,8 +131,10 @@ async function addHeadCmd(ctx: Ctx, username: string, opts: HeadOpts) {
   const names = facts.supervisorNames();
   const user = requireUser(db, username);
   const orgs = [...new Set(opts.org ?? [])];
-  if (orgs.length === 0) throw invalid('missing-org', `Give at least one --org: a school or organisation ${user.username} belongs to.`);
   const allowed = eligibleOrgs(db, user.id);
+  if (orgs.length === 0) {
+    throw invalid('missing-org', `Give at least one --org: a school or organisation ${user.username} belongs to (valid: ${allowed.join(', ') || 'none'}).`);
+  }
   for (const o of orgs) {
     requireUnit(db, o, ['school', 'organisation']);
     if (!allowed.includes(o)) {

@@ -81,16 +81,21 @@ const outsideMembership: DoctorCheck = {
     const out: Finding[] = [];
     for (const s of supervisors(db, 'headteacher')) {
       const allowed = new Set(eligibleOrgs(db, s.id));
-      for (const o of orgs.all(s.id) as string[]) {
-        if (allowed.has(o)) continue;
-        out.push({
-          check: 'headteacher-outside-membership',
-          severity: 'error',
-          message: `${names.headteacherTerm} ${s.username} is assigned to ${o} but no longer belongs to it or a unit below it; remove the assignment, or make them a member again with "${command('users', 'join', s.username, '--unit', o)}"`,
-          users: [s.username],
-          fixes: [command('supervisor', 'remove-headteacher', s.username, '--org', o)],
-        });
-      }
+      const given = orgs.all(s.id) as string[];
+      const outside = given.filter((o) => !allowed.has(o));
+      if (outside.length === 0) continue;
+      // Taking away every organisation would leave a headteacher without learners: remove the role then.
+      const fix =
+        outside.length === given.length
+          ? command('supervisor', 'remove-headteacher', s.username)
+          : command('supervisor', 'remove-headteacher', s.username, ...outside.flatMap((o) => ['--org', o]));
+      out.push({
+        check: 'headteacher-outside-membership',
+        severity: 'error',
+        message: `${names.headteacherTerm} ${s.username} is assigned to ${outside.join(', ')} but no longer belongs to ${outside.length > 1 ? 'them' : 'it'} or a unit below; remove the assignment, or make them a member again with "${command('users', 'join', s.username, '--unit', outside[0])}"`,
+        users: [s.username],
+        fixes: [fix],
+      });
     }
     return out;
   },

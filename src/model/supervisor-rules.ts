@@ -142,8 +142,11 @@ function supervisorTab(facts: Facts, subject: UserFact): Outcome {
     trace.push(pass('supervisor-entry', `both the ${names.mentorTool} and the ${names.headteacherTool} entries would show, so the ${names.supervisorTool} entry replaces them`));
     return allow(trace, `the ${names.supervisorTool} entry shows: both ${names.mentorRole} and ${names.headteacherRole} with learners`);
   }
-  const missing = [!m.shows && names.mentorTool, !h.shows && names.headteacherTool].filter(Boolean).join(' and ');
-  trace.push(fail('supervisor-entry', `the ${names.supervisorTool} entry shows only when both the ${names.mentorTool} and the ${names.headteacherTool} entries would; the ${missing} entry would not`));
+  const missing =
+    !m.shows && !h.shows
+      ? `neither the ${names.mentorTool} nor the ${names.headteacherTool} entry would`
+      : `the ${!m.shows ? names.mentorTool : names.headteacherTool} entry would not`;
+  trace.push(fail('supervisor-entry', `the ${names.supervisorTool} entry shows only when both the ${names.mentorTool} and the ${names.headteacherTool} entries would; ${missing}`));
   const parts = [m, h].filter((e) => !e.shows);
   const fixable = parts.every((e) => e.fixes.length > 0);
   return deny(trace, fixable ? [...new Set(parts.flatMap((e) => e.fixes))] : []);

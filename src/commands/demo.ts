@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSite, type SiteDocument } from '../db/site-loader.js';
 import { createFacts } from '../db/sqlite-facts.js';
+import { loadSupervisorDemo } from '../db/supervisor-site.js';
 import { openModel } from '../db/open.js';
 import { invalid } from '../model/errors.js';
 import { decisionEngine } from '../model/registry.js';
@@ -59,6 +60,7 @@ async function demo(ctx: Ctx) {
   const db = ctx.sqlite;
   const { result: counts } = await ctx.change('demo site', (tx) => {
     const c = loadSite(db, doc);
+    loadSupervisorDemo(db, c, TOUR);
     db.prepare(`INSERT INTO site_settings (key, value) VALUES ('demo', 'yes')`).run();
     tx.record('model', path, null, c);
     return c;

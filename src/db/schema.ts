@@ -132,3 +132,45 @@ export interface DB {
   policy_assignments: PolicyAssignmentsTable;
   audit: AuditTable;
 }
+
+// Supervisors (migration 002-supervisors).
+export interface MentorsTable {
+  user_id: number;
+}
+
+export interface MentorLearnersTable {
+  mentor_id: number;
+  learner_id: number;
+}
+
+export interface MentorClassesTable {
+  mentor_id: number;
+  unit_id: string;
+}
+
+export interface HeadteachersTable {
+  user_id: number;
+}
+
+export interface HeadteacherOrgsTable {
+  user_id: number;
+  unit_id: string;
+}
+
+export interface IlpTemplatesTable {
+  name: string;
+  created_at: string;
+}
+
+export interface SupervisorTables {
+  mentors: MentorsTable;
+  mentor_learners: MentorLearnersTable;
+  mentor_classes: MentorClassesTable;
+  headteachers: HeadteachersTable;
+  headteacher_orgs: HeadteacherOrgsTable;
+  ilp_templates: IlpTemplatesTable;
+}
+
+// Merges the supervisor tables into DB (interface declaration merging keeps the edit at the end).
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface DB extends SupervisorTables {}

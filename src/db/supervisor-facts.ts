@@ -31,7 +31,16 @@ type SupervisorFacts = Pick<
   | 'isLearner'
   | 'ilpTemplateCount'
   | 'supervisorNames'
+  | 'mentorUsernames'
+  | 'headteacherUsernames'
+  | 'suggestedMentorClass'
+  | 'suggestedHeadteacherOrg'
 >;
+
+/** Organisations and schools a user belongs to directly or through a unit below them (DOMAIN.md §5). */
+export const HEADTEACHER_ELIGIBLE_ORGS = `SELECT DISTINCT a.ancestor_id AS id, min(a.depth) AS depth FROM memberships m
+  JOIN unit_ancestors a ON a.unit_id = m.unit_id JOIN units o ON o.id = a.ancestor_id AND o.kind IN ('school', 'organisation')
+  WHERE m.user_id = @id GROUP BY a.ancestor_id`;
 
 export function supervisorFacts(db: Sqlite): SupervisorFacts {
   const q = {
@@ -75,7 +84,25 @@ export function supervisorFacts(db: Sqlite): SupervisorFacts {
       `SELECT 1 FROM users u JOIN profiles p ON p.id = u.profile_id WHERE u.id = @id AND (p.role_in_hierarchy = 'student' OR EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.role = 'student'))`,
     ),
     templates: db.prepare('SELECT count(*) FROM ilp_templates').pluck(),
-    names: db.prepare(`SELECT key, value FROM site_settings WHERE key LIKE '%-name' OR key = 'headteacher-term'`),
+    names: db.prepare(`SELECT key, value FROM site_settings WHERE key IN (${Object.values(NAME_KEYS).map(() => '?').join(', ')})`),
+    mentorUsernames: db.prepare('SELECT u.username FROM mentors t JOIN users u ON u.id = t.user_id ORDER BY 1').pluck(),
+    headteacherUsernames: db.prepare('SELECT u.username FROM headteachers t JOIN users u ON u.id = t.user_id ORDER BY 1').pluck(),
+    suggestedClass: db
+      .prepare(
+        `SELECT c.id FROM units c WHERE c.kind IN ('class', 'group')
+           AND EXISTS (SELECT 1 FROM memberships m WHERE m.unit_id = c.id AND ${LEARNER_MEMBERSHIP})
+         ORDER BY EXISTS (SELECT 1 FROM memberships mm WHERE mm.unit_id = c.id AND mm.user_id = @id) DESC,
+           EXISTS (SELECT 1 FROM unit_ancestors a JOIN memberships mm ON mm.user_id = @id JOIN unit_ancestors b ON b.unit_id = mm.unit_id AND b.ancestor_id = a.ancestor_id
+                   JOIN units s ON s.id = a.ancestor_id AND s.kind = 'school' WHERE a.unit_id = c.id) DESC, c.id LIMIT 1`,
+      )
+      .pluck(),
+    suggestedOrg: db
+      .prepare(
+        `SELECT e.id FROM (${HEADTEACHER_ELIGIBLE_ORGS}) e
+         WHERE EXISTS (SELECT 1 FROM unit_ancestors a JOIN memberships m ON m.unit_id = a.unit_id WHERE a.ancestor_id = e.id AND ${LEARNER_MEMBERSHIP})
+         ORDER BY e.depth, e.id LIMIT 1`,
+      )
+      .pluck(),
   };
   let names: SupervisorNames | undefined;
   const toOf = (rows: { username: string; via: SupervisorPath['via']; unit: string | null }[]): SupervisorOf[] =>
@@ -96,9 +123,13 @@ export function supervisorFacts(db: Sqlite): SupervisorFacts {
     headteachersOf: (id) => toOf(q.headteachersOf.all(id) as never),
     isLearner: (id) => q.isLearner.get({ id }) !== undefined,
     ilpTemplateCount: () => q.templates.get() as number,
+    mentorUsernames: () => q.mentorUsernames.all() as string[],
+    headteacherUsernames: () => q.headteacherUsernames.all() as string[],
+    suggestedMentorClass: (id) => (q.suggestedClass.get({ id }) as string | undefined) ?? undefined,
+    suggestedHeadteacherOrg: (id) => (q.suggestedOrg.get({ id }) as string | undefined) ?? undefined,
     supervisorNames() {
       if (!names) {
-        const stored = new Map((q.names.all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
+        const stored = new Map((q.names.all(...Object.values(NAME_KEYS)) as { key: string; value: string }[]).map((r) => [r.key, r.value]));
         names = Object.fromEntries(
           (Object.keys(NAME_KEYS) as (keyof SupervisorNames)[]).map((k) => [k, stored.get(NAME_KEYS[k]) ?? DEFAULT_SUPERVISOR_NAMES[k]]),
         ) as unknown as SupervisorNames;

@@ -4,6 +4,7 @@ import { adminActions } from './admin-rights.js';
 import { DecisionEngine, type TargetKindDef } from './engine.js';
 import { privacyActions } from './privacy-rules.js';
 import { settingActions } from './setting-actions.js';
+import { SUPERVISOR_SETTING_OVERRIDES, supervisorActions } from './supervisor-rules.js';
 
 const CORE_TARGET_KINDS: TargetKindDef[] = [
   { kind: 'user', description: 'user', exists: (f, id) => f.user(id) !== undefined },
@@ -23,9 +24,10 @@ export function decisionEngine(): DecisionEngine {
   if (!engine) {
     engine = new DecisionEngine()
       .registerTargetKinds(CORE_TARGET_KINDS)
-      .registerActions(settingActions())
+      .registerActions(settingActions().filter((a) => !SUPERVISOR_SETTING_OVERRIDES.has(a.key)))
       .registerActions(privacyActions())
-      .registerActions(adminActions());
+      .registerActions(adminActions())
+      .registerActions(supervisorActions());
   }
   return engine;
 }

@@ -51,5 +51,12 @@ declare module './facts.js' {
     isLearner(userId: number): boolean;
     ilpTemplateCount(): number;
     supervisorNames(): SupervisorNames;
+    /** Every user assigned as a mentor / headteacher: the candidates of reverse lookups on menu entries. */
+    mentorUsernames(): readonly string[];
+    headteacherUsernames(): readonly string[];
+    /** A class or group with learners to suggest in a fix (the user's own first, then their schools'). */
+    suggestedMentorClass(userId: number): string | undefined;
+    /** An organisation or school the user may be given (DOMAIN.md §5) that has learners, the nearest first. */
+    suggestedHeadteacherOrg(userId: number): string | undefined;
   }
 }

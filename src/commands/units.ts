@@ -94,6 +94,8 @@ async function remove(ctx: Ctx, id: string) {
     ['SELECT count(*) FROM projects WHERE unit_id = ?', 'project(s)'],
     ['SELECT count(*) FROM policies WHERE org_id = ?', 'policy(ies)'],
     ['SELECT count(*) FROM terms WHERE org_id = ?', 'term(s)'],
+    ['SELECT count(*) FROM mentor_classes WHERE unit_id = ?', 'mentor assignment(s) (supervisor remove-mentor --class)'],
+    ['SELECT count(*) FROM headteacher_orgs WHERE unit_id = ?', 'headteacher assignment(s) (supervisor remove-headteacher --org)'],
   ];
   for (const [q, what] of uses) {
     const n = db.prepare(q).pluck().get(id) as number;

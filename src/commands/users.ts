@@ -64,6 +64,12 @@ function userView(ctx: Ctx, u: UserRow) {
     projects: db.prepare('SELECT project_id FROM project_members WHERE user_id = ? ORDER BY project_id').pluck().all(u.id),
     children: db.prepare('SELECT c.username FROM parent_links l JOIN users c ON c.id = l.child_id WHERE l.parent_id = ? ORDER BY 1').pluck().all(u.id),
     parents: db.prepare('SELECT p.username FROM parent_links l JOIN users p ON p.id = l.parent_id WHERE l.child_id = ? ORDER BY 1').pluck().all(u.id),
+    mentorOf: db
+      .prepare(`SELECT 'learner:' || u.username FROM mentor_learners ml JOIN users u ON u.id = ml.learner_id WHERE ml.mentor_id = ?
+                 UNION ALL SELECT 'class:' || unit_id FROM mentor_classes WHERE mentor_id = ? ORDER BY 1`)
+      .pluck()
+      .all(u.id, u.id),
+    headteacherOf: db.prepare('SELECT unit_id FROM headteacher_orgs WHERE user_id = ? ORDER BY 1').pluck().all(u.id),
     policies: db
       .prepare(`SELECT p.name, pa.via_unit AS via FROM policy_assignments pa JOIN policies p ON p.id = pa.policy_id WHERE pa.target_kind = 'user' AND pa.target_id = ? ORDER BY p.name`)
       .all(u.id),
@@ -82,6 +88,8 @@ async function show(ctx: Ctx, username: string) {
   if (v.projects.length) lines.push(`  projects: ${v.projects.join(', ')}`);
   if (v.children.length) lines.push(`  children: ${v.children.join(', ')}`);
   if (v.parents.length) lines.push(`  parents: ${v.parents.join(', ')}`);
+  if (v.mentorOf.length) lines.push(`  mentor of: ${v.mentorOf.join(', ')}`);
+  if (v.headteacherOf.length) lines.push(`  headteacher of: ${v.headteacherOf.join(', ')}`);
   if (v.policies.length) lines.push(`  policies: ${(v.policies as { name: string; via: string | null }[]).map((p) => `${p.name}${p.via ? ` (via ${p.via})` : ''}`).join(', ')}`);
   return { data: v, human: lines.join('\n') };
 }

@@ -3,6 +3,7 @@
 import { adminActions } from './admin-rights.js';
 import { DecisionEngine, type TargetKindDef } from './engine.js';
 import { privacyActions } from './privacy-rules.js';
+import { PORTAL_TARGET_KINDS, schoolfunctionActions } from './schoolfunction-rules.js';
 import { settingActions } from './setting-actions.js';
 
 const CORE_TARGET_KINDS: TargetKindDef[] = [
@@ -25,7 +26,9 @@ export function decisionEngine(): DecisionEngine {
       .registerTargetKinds(CORE_TARGET_KINDS)
       .registerActions(settingActions())
       .registerActions(privacyActions())
-      .registerActions(adminActions());
+      .registerActions(adminActions())
+      .registerTargetKinds(PORTAL_TARGET_KINDS)
+      .registerActions(schoolfunctionActions());
   }
   return engine;
 }

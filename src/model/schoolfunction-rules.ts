@@ -248,9 +248,10 @@ function functionAttempt(facts: Facts, project: string, subject: UserFact, a: Fu
   };
 }
 
-function rank(fixes: readonly string[], fn: string): number {
-  const scope = isFunction(fn) ? FUNCTION_SCOPE[fn] : 'project';
-  return fixes.length * 10 + SCOPE_RANK[scope];
+/** Fewest commands first; then widening a function the user holds over a new one; then the narrowest scope. */
+function rank(o: { fixes: readonly string[]; fn: string; held: boolean }): number {
+  const scope = isFunction(o.fn) ? FUNCTION_SCOPE[o.fn] : 'project';
+  return o.fixes.length * 100 + (o.held ? 0 : 10) + SCOPE_RANK[scope];
 }
 
 export function judgeRight(ctx: EvalContext, actionKey: string): Outcome {
@@ -268,7 +269,7 @@ export function judgeRight(ctx: EvalContext, actionKey: string): Outcome {
     trace.push(fail('portal-user-type', `${subject.username} has no portal user type (leerling, werknemer or ouder), so holds no portal right; "schoolctl portal user ${subject.username} --type …" gives one`));
     return deny(trace);
   }
-  trace.push(info('portal-user-type', `${subject.username} is a ${pu.type}${pu.type === 'werknemer' ? '' : '; only werknemers hold school functions'}`, src({ userType: pu.type })));
+  trace.push(info('portal-user-type', `${subject.username} is of portal user type ${pu.type}${pu.type === 'werknemer' ? '' : '; only werknemers hold school functions'}`, src({ userType: pu.type })));
   const rows = rowsGranting(actionKey);
   const attempts: Attempt[] = [];
   const held = pu.type === 'werknemer' ? facts.functionAssignments(project, subject.id) : [];
@@ -286,13 +287,13 @@ export function judgeRight(ctx: EvalContext, actionKey: string): Outcome {
     trace.push(
       fail(
         'schoolfunction',
-        `${actionKey} belongs to ${holders.join(', ')}; ${subject.username} ${pu.type === 'werknemer' ? `holds ${heldNames.length ? `only ${heldNames.join(', ')}` : 'no school function'} in ${project}` : `is a ${pu.type}`}`,
+        `${actionKey} belongs to ${holders.join(', ')}; ${subject.username} ${pu.type === 'werknemer' ? `holds ${heldNames.length ? `only ${heldNames.join(', ')}` : 'no school function'} in ${project}` : `is of user type ${pu.type}`}`,
         src({ project, holders }),
       ),
     );
   }
   // Fixes: the cheapest way in, preferring the narrowest scope (least privilege).
-  const options: { fixes: string[]; fn: string }[] = attempts.filter((x) => x.fixes?.length).map((x) => ({ fixes: x.fixes!, fn: x.row.holder }));
+  const options: { fixes: string[]; fn: string; held: boolean }[] = attempts.filter((x) => x.fixes?.length).map((x) => ({ fixes: x.fixes!, fn: x.row.holder, held: true }));
   if (pu.type === 'werknemer') {
     for (const row of rows) {
       if (!isFunction(row.holder) || heldNames.includes(row.holder)) continue;
@@ -300,10 +301,10 @@ export function judgeRight(ctx: EvalContext, actionKey: string): Outcome {
       if (!arg) continue;
       const fixes = [command('schoolfunction', 'assign', row.holder, subject.username, '--project', project, ...arg)];
       if (row.switch && !facts.portalSwitch(project, row.holder, row.key)) fixes.push(settingsFix(project, row));
-      options.push({ fixes, fn: row.holder });
+      options.push({ fixes, fn: row.holder, held: false });
     }
   }
-  options.sort((x, y) => rank(x.fixes, x.fn) - rank(y.fixes, y.fn));
+  options.sort((x, y) => rank(x) - rank(y));
   return deny(trace, options[0]?.fixes ?? []);
 }
 

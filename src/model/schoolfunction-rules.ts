@@ -36,10 +36,10 @@ function existsIn(check: (facts: Facts, project: string, id: string) => boolean)
 }
 
 export const PORTAL_TARGET_KINDS: TargetKindDef[] = [
-  { kind: 'klas', description: 'klas in that project', exists: existsIn((f, p, id) => f.portalKlas(p, id) !== undefined) },
-  { kind: 'afdeling', description: 'afdeling in that project', exists: existsIn((f, p, id) => f.portalAfdelingen(p).includes(id)) },
-  { kind: 'team', description: 'team in that project', exists: existsIn((f, p, id) => f.portalTeam(p, id) !== undefined) },
-  { kind: 'sectie', description: 'sectie in that project', exists: existsIn((f, p, id) => f.portalSectie(p, id) !== undefined) },
+  { kind: 'klas', description: 'portal klas', exists: existsIn((f, p, id) => f.portalKlas(p, id) !== undefined) },
+  { kind: 'afdeling', description: 'portal afdeling', exists: existsIn((f, p, id) => f.portalAfdelingen(p).includes(id)) },
+  { kind: 'team', description: 'portal team', exists: existsIn((f, p, id) => f.portalTeam(p, id) !== undefined) },
+  { kind: 'sectie', description: 'portal sectie', exists: existsIn((f, p, id) => f.portalSectie(p, id) !== undefined) },
 ];
 
 function src(fields: Record<string, unknown>): Source {

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSite, type SiteDocument } from '../db/site-loader.js';
+import { loadPortalDemo, portalTour } from '../db/portal-site.js';
 import { createFacts } from '../db/sqlite-facts.js';
 import { loadSupervisorDemo } from '../db/supervisor-site.js';
 import { openModel } from '../db/open.js';
@@ -61,13 +62,14 @@ async function demo(ctx: Ctx) {
   const { result: counts } = await ctx.change('demo site', (tx) => {
     const c = loadSite(db, doc);
     loadSupervisorDemo(db, c, TOUR);
+    Object.assign(c, loadPortalDemo(db));
     db.prepare(`INSERT INTO site_settings (key, value) VALUES ('demo', 'yes')`).run();
     tx.record('model', path, null, c);
     return c;
   });
   const facts = createFacts(db);
   const engine = decisionEngine();
-  const stops = TOUR.map((s) => {
+  const stops = [...TOUR, ...portalTour()].map((s) => {
     const opts = { term: s.term, project: s.project };
     return s.user
       ? { stop: s, decision: engine.decide(facts, s.action, s.user, s.target, opts) as Decision }
@@ -79,7 +81,7 @@ async function demo(ctx: Ctx) {
     '',
   ];
   for (const s of stops) {
-    const cmd = `schoolctl whocan ${s.stop.action}${s.stop.target ? ` ${s.stop.target}` : ''}${s.stop.user ? ` --user ${s.stop.user}` : ''}`;
+    const cmd = `schoolctl whocan ${s.stop.action}${s.stop.target ? ` ${s.stop.target}` : ''}${s.stop.user ? ` --user ${s.stop.user}` : ''}${s.stop.project ? ` --project ${s.stop.project}` : ''}`;
     lines.push(paint.bold(`▸ ${s.stop.title}`), paint.dim(`$ ${cmd}`));
     if (s.decision) lines.push(renderDecision(s.decision));
     else if (s.lookup) {

@@ -174,3 +174,95 @@ export interface SupervisorTables {
 // Merges the supervisor tables into DB (interface declaration merging keeps the edit at the end).
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface DB extends SupervisorTables {}
+// The schedule portal (migration 004-portal).
+export interface PortalProjectsTable {
+  id: string;
+}
+
+export interface PortalUsersTable {
+  user_id: number;
+  type: 'leerling' | 'werknemer' | 'ouder';
+  admin: Generated<number>;
+  role: string | null;
+}
+
+export interface PortalAfdelingenTable {
+  project: string;
+  id: string;
+}
+
+export interface PortalKlassenTable {
+  project: string;
+  id: string;
+  afdeling: string;
+}
+
+export interface PortalKlasStudentsTable {
+  project: string;
+  klas: string;
+  user_id: number;
+}
+
+export interface PortalTeamsTable {
+  project: string;
+  id: string;
+}
+
+export interface PortalTeamAfdelingenTable {
+  project: string;
+  team: string;
+  afdeling: string;
+}
+
+export interface PortalTeamMembersTable {
+  project: string;
+  team: string;
+  user_id: number;
+}
+
+export interface PortalSectiesTable {
+  project: string;
+  id: string;
+}
+
+export interface PortalSectieMembersTable {
+  project: string;
+  sectie: string;
+  user_id: number;
+}
+
+export interface SchoolfunctionAssignmentsTable {
+  id: Generated<number>;
+  project: string;
+  function: string;
+  user_id: number;
+}
+
+export interface SchoolfunctionScopesTable {
+  assignment_id: number;
+  kind: 'afdeling' | 'klas' | 'team' | 'sectie';
+  scope_id: string;
+}
+
+export interface SchoolfunctionSwitchesTable {
+  project: string;
+  holder: string;
+  right_key: string;
+  value: number;
+}
+
+export interface DB {
+  portal_projects: PortalProjectsTable;
+  portal_users: PortalUsersTable;
+  portal_afdelingen: PortalAfdelingenTable;
+  portal_klassen: PortalKlassenTable;
+  portal_klas_students: PortalKlasStudentsTable;
+  portal_teams: PortalTeamsTable;
+  portal_team_afdelingen: PortalTeamAfdelingenTable;
+  portal_team_members: PortalTeamMembersTable;
+  portal_secties: PortalSectiesTable;
+  portal_sectie_members: PortalSectieMembersTable;
+  schoolfunction_assignments: SchoolfunctionAssignmentsTable;
+  schoolfunction_scopes: SchoolfunctionScopesTable;
+  schoolfunction_switches: SchoolfunctionSwitchesTable;
+}

@@ -14,6 +14,7 @@ import type {
   UserFact,
 } from '../model/facts.js';
 import type { Sqlite } from './open.js';
+import { schoolfunctionFacts } from './schoolfunction-facts.js';
 import { supervisorFacts } from './supervisor-facts.js';
 
 interface UserRow {
@@ -223,7 +224,7 @@ export class SqliteFacts implements CoreFacts {
 export type FactProvider = (db: Sqlite, core: SqliteFacts) => object;
 
 /** Every module's fact provider. Modules add one line here. */
-const PROVIDERS: FactProvider[] = [supervisorFacts];
+const PROVIDERS: FactProvider[] = [supervisorFacts, schoolfunctionFacts];
 
 export function createFacts(db: Sqlite): Facts {
   const core = new SqliteFacts(db);

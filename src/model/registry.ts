@@ -3,6 +3,7 @@
 import { adminActions } from './admin-rights.js';
 import { DecisionEngine, type TargetKindDef } from './engine.js';
 import { privacyActions } from './privacy-rules.js';
+import { PORTAL_TARGET_KINDS, schoolfunctionActions } from './schoolfunction-rules.js';
 import { settingActions } from './setting-actions.js';
 import { SUPERVISOR_SETTING_OVERRIDES, supervisorActions } from './supervisor-rules.js';
 
@@ -27,7 +28,9 @@ export function decisionEngine(): DecisionEngine {
       .registerActions(settingActions().filter((a) => !SUPERVISOR_SETTING_OVERRIDES.has(a.key)))
       .registerActions(privacyActions())
       .registerActions(adminActions())
-      .registerActions(supervisorActions());
+      .registerActions(supervisorActions())
+      .registerTargetKinds(PORTAL_TARGET_KINDS)
+      .registerActions(schoolfunctionActions());
   }
   return engine;
 }

@@ -23,6 +23,7 @@ const GROUPS: readonly Group[] = [
   { name: 'projects', summary: 'projects (collaborative workspaces) and their members', load: () => import('./commands/projects.js') },
   { name: 'parents', summary: 'links between parents and their children', load: () => import('./commands/parents.js') },
   { name: 'terms', summary: 'terms of the site or of one school', load: () => import('./commands/terms.js') },
+  { name: 'workflow', summary: 'workflow phases: when learners, parents and external systems see attendance, behaviour and assessment', load: () => import('./commands/workflow.js') },
   { name: 'whocan', summary: 'explain an access decision, or list everyone who is allowed', load: () => import('./commands/whocan.js') },
   { name: 'doctor', summary: 'every known misconfiguration, each with its fix', load: () => import('./commands/doctor.js') },
   { name: 'audit', summary: 'who changed what, when, with which command', load: () => import('./commands/audit.js') },

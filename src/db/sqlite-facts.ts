@@ -15,6 +15,7 @@ import type {
 } from '../model/facts.js';
 import type { Sqlite } from './open.js';
 import { supervisorFacts } from './supervisor-facts.js';
+import { workflowFacts } from './workflow-facts.js';
 
 interface UserRow {
   id: number;
@@ -195,7 +196,7 @@ export class SqliteFacts implements CoreFacts {
 export type FactProvider = (db: Sqlite, core: SqliteFacts) => object;
 
 /** Every module's fact provider. Modules add one line here. */
-const PROVIDERS: FactProvider[] = [supervisorFacts];
+const PROVIDERS: FactProvider[] = [supervisorFacts, workflowFacts];
 
 export function createFacts(db: Sqlite): Facts {
   const core = new SqliteFacts(db);

@@ -4,6 +4,7 @@ import { adminActions } from './admin-rights.js';
 import { DecisionEngine, type TargetKindDef } from './engine.js';
 import { privacyActions } from './privacy-rules.js';
 import { settingActions } from './setting-actions.js';
+import { workflowActions } from './workflow-rules.js';
 
 const CORE_TARGET_KINDS: TargetKindDef[] = [
   { kind: 'user', description: 'user', exists: (f, id) => f.user(id) !== undefined },
@@ -25,7 +26,8 @@ export function decisionEngine(): DecisionEngine {
       .registerTargetKinds(CORE_TARGET_KINDS)
       .registerActions(settingActions())
       .registerActions(privacyActions())
-      .registerActions(adminActions());
+      .registerActions(adminActions())
+      .registerActions(workflowActions());
   }
   return engine;
 }

@@ -226,8 +226,13 @@ describe('workflow: walking every area through its phases', () => {
     expect(r.status).toBe(1);
     expect(r.json.trace).toEqual(expect.arrayContaining([expect.objectContaining({ rule: 'broken-assignment', result: 'fail' })]));
     expect(r.json.fixes).toEqual(['schoolctl profiles set Staff mentor-role=on']);
+    // doctor sees the batch nobody can move on, with the same fix
+    const stuck = (d: string) =>
+      run(d, 'doctor', '--json').json.findings.filter((f: { check: string; message: string }) => f.check === 'workflow-stuck-batch' && f.message.includes('behaviour T1 class:5A'));
+    expect(stuck(fresh)).toEqual([expect.objectContaining({ users: ['m.ment'], fixes: ['schoolctl profiles set Staff mentor-role=on'] })]);
     ok(runFix(fresh, r.json.fixes[0]));
     expect(run(fresh, 'whocan', 'view-behaviour', 'learner:s.learn', '--user', 'm.ment', '--term', TERM).status).toBe(0);
+    expect(stuck(fresh)).toEqual([]);
   });
 
   it('the external export holds exactly the learners whose batch is in a phase with External systems on', () => {

@@ -5,6 +5,7 @@ import { command } from '../model/errors.js';
 import type { Facts } from '../model/facts.js';
 import { findSetting, strictnessRank } from '../model/settings-catalogue.js';
 import type { Sqlite } from './open.js';
+import { stuckBatches } from './workflow-doctor.js';
 
 export interface Finding {
   /** kebab-case: what kind of problem */
@@ -74,4 +75,4 @@ const policyConflicts: DoctorCheck = {
 };
 
 /** Every check, in the order doctor runs them. Modules add theirs here. */
-export const DOCTOR_CHECKS: DoctorCheck[] = [policyConflicts];
+export const DOCTOR_CHECKS: DoctorCheck[] = [policyConflicts, stuckBatches];

@@ -85,15 +85,16 @@ export function workflowFacts(db: Sqlite): WorkflowFacts {
     containsToday: db.prepare('SELECT id FROM terms WHERE starts <= @d AND ends >= @d ORDER BY starts DESC, id LIMIT 1').pluck(),
     startedLast: db.prepare('SELECT id FROM terms WHERE starts <= @d ORDER BY starts DESC, id LIMIT 1').pluck(),
     startsNext: db.prepare('SELECT id FROM terms ORDER BY starts, id LIMIT 1').pluck(),
+    // The learner's own courses or classes: having them as a learner, each has learners.
     learnerBatches: byKind((kind) =>
       db.prepare(
-        `SELECT b.id, b.unit, wb.phase FROM (${batchSource(kind)}) b
+        `SELECT b.id, b.unit, wb.phase FROM (${
+          kind === 'course'
+            ? `SELECT c.id AS id, c.unit_id AS unit FROM course_members cm JOIN courses c ON c.id = cm.course_id WHERE cm.user_id = @learner AND cm.role = 'learner'`
+            : `SELECT un.id AS id, un.id AS unit FROM memberships m JOIN units un ON un.id = m.unit_id AND un.kind IN ('class','group') WHERE m.user_id = @learner AND ${LEARNER_MEMBERSHIP}`
+        }) b
          LEFT JOIN workflow_batches wb ON wb.area = @area AND wb.term_id = @term AND wb.batch_kind = '${kind}' AND wb.batch_id = b.id
-         WHERE b.id IN (${
-           kind === 'course'
-             ? `SELECT cm.course_id FROM course_members cm WHERE cm.user_id = @learner AND cm.role = 'learner'`
-             : `SELECT m.unit_id FROM memberships m WHERE m.user_id = @learner AND ${LEARNER_MEMBERSHIP}`
-         }) AND ${IN_TERM} ORDER BY b.id`,
+         WHERE ${IN_TERM} ORDER BY b.id`,
       ),
     ),
     batch: byKind((kind) =>

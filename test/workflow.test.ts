@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createFacts } from '../src/db/sqlite-facts';
 import { decisionEngine } from '../src/model/registry';
 import { WORKFLOW, type PhaseKey, type WorkflowArea, type WorkflowRole } from '../src/model/workflow-phases';
-import { run, runFix, tempDb } from './helpers';
+import { demoDb, run, runFix, tempDb } from './helpers';
 
 const TERM = 'T1';
 
@@ -300,5 +300,18 @@ describe('workflow: walking every area through its phases', () => {
     expect(show.json.map((r: { responsible: string | null }) => r.responsible)).toEqual(['Course teacher', 'Tutor', 'Principal', null]);
     const r = run(fresh, 'whocan', 'view-behaviour', 'learner:s.learn', '--user', 'm.ment', '--term', TERM, '--json');
     expect(r.json.trace.some((s: { detail: string }) => s.detail.includes('Tutor of s.learn'))).toBe(true);
+  });
+
+  it("the demo's parent sees Sanne's attendance in 2026-T2 but not yet her behaviour", () => {
+    const demo = demoDb();
+    const att = run(demo, 'whocan', 'view-attendance', 'learner:s.bakker', '--user', 'p.bakker', '--term', '2026-T2', '--json');
+    expect(att.status).toBe(0);
+    expect(att.json.trace).toEqual(expect.arrayContaining([expect.objectContaining({ rule: 'workflow-phase', detail: expect.stringContaining('course:math-5a is in organisation-approval') })]));
+    const beh = run(demo, 'whocan', 'view-behaviour', 'learner:s.bakker', '--user', 'p.bakker', '--term', '2026-T2', '--json');
+    expect(beh.status).toBe(1);
+    expect(beh.json.fixes).toEqual(['schoolctl workflow set behaviour group-registration --parent on']);
+    const status = run(demo, 'workflow', 'status', 'attendance', '--term', '2026-T2', '--json');
+    expect(status.json.map((b: { batch: string; phase: string }) => `${b.batch} ${b.phase}`)).toEqual(['course:art-3c group-registration', 'course:math-5a organisation-approval']);
+    expect(status.json[1].mayAdvance.map((m: { user: string }) => m.user)).toEqual(['a.visser']);
   });
 });

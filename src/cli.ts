@@ -27,6 +27,7 @@ const GROUPS: readonly Group[] = [
   { name: 'ilp-templates', summary: 'Individual Learning Plan templates', load: () => import('./commands/ilp-templates.js') },
   { name: 'portal', summary: 'the schedule portal: projects (school years), user types, afdelingen, klassen, teams, secties', load: () => import('./commands/portal.js') },
   { name: 'schoolfunction', summary: 'school functions of the schedule portal: assignments, rights and Instellingen switches', load: () => import('./commands/schoolfunction.js') },
+  { name: 'workflow', summary: 'workflow phases: when learners, parents and external systems see attendance, behaviour and assessment', load: () => import('./commands/workflow.js') },
   { name: 'whocan', summary: 'explain an access decision, or list everyone who is allowed', load: () => import('./commands/whocan.js') },
   { name: 'doctor', summary: 'every known misconfiguration, each with its fix', load: () => import('./commands/doctor.js') },
   { name: 'audit', summary: 'who changed what, when, with which command', load: () => import('./commands/audit.js') },

@@ -9,6 +9,7 @@ import { loadPortalDemo, portalTour } from '../db/portal-site.js';
 import { createFacts } from '../db/sqlite-facts.js';
 import { loadSupervisorDemo } from '../db/supervisor-site.js';
 import { openModel } from '../db/open.js';
+import { loadWorkflowDemo, WORKFLOW_TOUR } from '../db/workflow-site.js';
 import { invalid } from '../model/errors.js';
 import { decisionEngine } from '../model/registry.js';
 import type { Decision } from '../model/trace.js';
@@ -36,6 +37,7 @@ const TOUR: TourStop[] = [
   { title: 'A teacher in two schools may create courses in both', action: 'create-courses', target: 'unit:south', user: 'j.devries' },
   { title: 'The own-courses override: a teacher finds a learner of her project', action: 'search-user', target: 'user:s.bakker', user: 'm.peters' },
   { title: 'Who may create courses in North?', action: 'create-courses', target: 'unit:north' },
+  ...WORKFLOW_TOUR,
 ];
 
 async function isDemoModel(path: string): Promise<boolean> {
@@ -63,6 +65,7 @@ async function demo(ctx: Ctx) {
     const c = loadSite(db, doc);
     loadSupervisorDemo(db, c, TOUR);
     Object.assign(c, loadPortalDemo(db));
+    Object.assign(c, loadWorkflowDemo(db, FIXTURES, parse));
     db.prepare(`INSERT INTO site_settings (key, value) VALUES ('demo', 'yes')`).run();
     tx.record('model', path, null, c);
     return c;
@@ -81,7 +84,7 @@ async function demo(ctx: Ctx) {
     '',
   ];
   for (const s of stops) {
-    const cmd = `schoolctl whocan ${s.stop.action}${s.stop.target ? ` ${s.stop.target}` : ''}${s.stop.user ? ` --user ${s.stop.user}` : ''}${s.stop.project ? ` --project ${s.stop.project}` : ''}`;
+    const cmd = `schoolctl whocan ${s.stop.action}${s.stop.target ? ` ${s.stop.target}` : ''}${s.stop.user ? ` --user ${s.stop.user}` : ''}${s.stop.term ? ` --term ${s.stop.term}` : ''}${s.stop.project ? ` --project ${s.stop.project}` : ''}`;
     lines.push(paint.bold(`▸ ${s.stop.title}`), paint.dim(`$ ${cmd}`));
     if (s.decision) lines.push(renderDecision(s.decision));
     else if (s.lookup) {

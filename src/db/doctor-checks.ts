@@ -7,6 +7,7 @@ import { findSetting, strictnessRank } from '../model/settings-catalogue.js';
 import type { Sqlite } from './open.js';
 import { SUPERVISOR_DOCTOR_CHECKS } from './supervisor-doctor.js';
 import { SCHOOLFUNCTION_DOCTOR_CHECKS } from './schoolfunction-doctor.js';
+import { stuckBatches } from './workflow-doctor.js';
 
 export interface Finding {
   /** kebab-case: what kind of problem */
@@ -76,4 +77,4 @@ const policyConflicts: DoctorCheck = {
 };
 
 /** Every check, in the order doctor runs them. Modules add theirs here. */
-export const DOCTOR_CHECKS: DoctorCheck[] = [policyConflicts, ...SUPERVISOR_DOCTOR_CHECKS, ...SCHOOLFUNCTION_DOCTOR_CHECKS];
+export const DOCTOR_CHECKS: DoctorCheck[] = [policyConflicts, ...SUPERVISOR_DOCTOR_CHECKS, stuckBatches, ...SCHOOLFUNCTION_DOCTOR_CHECKS];

@@ -131,6 +131,26 @@ export interface DB {
   policy_settings: PolicySettingsTable;
   policy_assignments: PolicyAssignmentsTable;
   audit: AuditTable;
+  workflow_switches: WorkflowSwitchesTable;
+  workflow_batches: WorkflowBatchesTable;
+}
+
+export interface WorkflowSwitchesTable {
+  area: string;
+  phase: string;
+  learner: number;
+  parent: number;
+  external: number;
+}
+
+export interface WorkflowBatchesTable {
+  area: string;
+  term_id: string;
+  batch_kind: 'course' | 'class';
+  batch_id: string;
+  phase: string;
+  changed_at: string;
+  changed_by: string;
 }
 
 // Supervisors (migration 002-supervisors).

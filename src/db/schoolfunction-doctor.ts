@@ -4,7 +4,6 @@
 import { command } from '../model/errors.js';
 import { ALLOWED_LEGACY_ROLES, RIGHTS } from '../model/schoolfunction-rights.js';
 import type { DoctorCheck, Finding } from './doctor-checks.js';
-import type { Sqlite } from './open.js';
 
 /** Users that still carry a role other than the four external parties need (seed 004). */
 const legacyRoles: DoctorCheck = {

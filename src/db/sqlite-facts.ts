@@ -16,6 +16,7 @@ import type {
 import type { Sqlite } from './open.js';
 import { schoolfunctionFacts } from './schoolfunction-facts.js';
 import { supervisorFacts } from './supervisor-facts.js';
+import { workflowFacts } from './workflow-facts.js';
 
 interface UserRow {
   id: number;
@@ -224,7 +225,7 @@ export class SqliteFacts implements CoreFacts {
 export type FactProvider = (db: Sqlite, core: SqliteFacts) => object;
 
 /** Every module's fact provider. Modules add one line here. */
-const PROVIDERS: FactProvider[] = [supervisorFacts, schoolfunctionFacts];
+const PROVIDERS: FactProvider[] = [supervisorFacts, workflowFacts, schoolfunctionFacts];
 
 export function createFacts(db: Sqlite): Facts {
   const core = new SqliteFacts(db);

@@ -6,6 +6,7 @@ import { privacyActions } from './privacy-rules.js';
 import { PORTAL_TARGET_KINDS, schoolfunctionActions } from './schoolfunction-rules.js';
 import { settingActions } from './setting-actions.js';
 import { SUPERVISOR_SETTING_OVERRIDES, supervisorActions } from './supervisor-rules.js';
+import { workflowActions } from './workflow-rules.js';
 
 const CORE_TARGET_KINDS: TargetKindDef[] = [
   { kind: 'user', description: 'user', exists: (f, id) => f.user(id) !== undefined },
@@ -30,6 +31,7 @@ export function decisionEngine(): DecisionEngine {
       .registerActions(adminActions())
       .registerActions(supervisorActions())
       .registerTargetKinds(PORTAL_TARGET_KINDS)
+      .registerActions(workflowActions())
       .registerActions(schoolfunctionActions());
   }
   return engine;

@@ -61,18 +61,26 @@ async function demo(ctx: Ctx) {
   const { parse } = await import('yaml');
   const doc = parse(readFileSync(DEMO_FILE, 'utf8')) as SiteDocument;
   const db = ctx.sqlite;
+  const tour: TourStop[] = [...TOUR];
   const { result: counts } = await ctx.change('demo site', (tx) => {
-    const c = loadSite(db, doc);
-    loadSupervisorDemo(db, c, TOUR);
-    Object.assign(c, loadPortalDemo(db));
-    Object.assign(c, loadWorkflowDemo(db, FIXTURES, parse));
+    const c: Record<string, number> = {};
+    const add = (more: Record<string, number>) => {
+      for (const [k, n] of Object.entries(more)) c[k] = (c[k] ?? 0) + n;
+    };
+    add(loadSite(db, doc));
+    const supervisors: Record<string, number> = {};
+    loadSupervisorDemo(db, supervisors, tour);
+    add(supervisors);
+    add(loadPortalDemo(db));
+    tour.push(...portalTour());
+    add(loadWorkflowDemo(db, FIXTURES, parse));
     db.prepare(`INSERT INTO site_settings (key, value) VALUES ('demo', 'yes')`).run();
     tx.record('model', path, null, c);
     return c;
   });
   const facts = createFacts(db);
   const engine = decisionEngine();
-  const stops = [...TOUR, ...portalTour()].map((s) => {
+  const stops = tour.map((s) => {
     const opts = { term: s.term, project: s.project };
     return s.user
       ? { stop: s, decision: engine.decide(facts, s.action, s.user, s.target, opts) as Decision }

@@ -88,7 +88,8 @@ export function supervisorFacts(db: Sqlite, core: Pick<Facts, 'userSchools'>): S
     mentorUsernames: db.prepare('SELECT u.username FROM mentors t JOIN users u ON u.id = t.user_id ORDER BY 1').pluck(),
     headteacherUsernames: db.prepare('SELECT u.username FROM headteachers t JOIN users u ON u.id = t.user_id ORDER BY 1').pluck(),
     // A class with learners to suggest in a fix: the user's own first, then one in their schools,
-    // then any; three indexed look-ups instead of ranking every class of the site.
+    // then any; three indexed look-ups instead of ranking every class of the site. The school
+    // look-up stops at the first match in index order (school, then class id).
     ownClass: db
       .prepare(
         `SELECT c.id FROM memberships mm JOIN units c ON c.id = mm.unit_id AND c.kind IN ('class', 'group')
@@ -99,7 +100,7 @@ export function supervisorFacts(db: Sqlite, core: Pick<Facts, 'userSchools'>): S
       .prepare(
         `SELECT c.id FROM unit_ancestors a JOIN units c ON c.id = a.unit_id AND c.kind IN ('class', 'group')
          WHERE a.ancestor_id IN (SELECT value FROM json_each(@schools))
-           AND EXISTS (SELECT 1 FROM memberships m WHERE m.unit_id = c.id AND ${LEARNER_MEMBERSHIP}) ORDER BY c.id LIMIT 1`,
+           AND EXISTS (SELECT 1 FROM memberships m WHERE m.unit_id = c.id AND ${LEARNER_MEMBERSHIP}) LIMIT 1`,
       )
       .pluck(),
     anyClass: db

@@ -1,5 +1,6 @@
 // Profiles and their settings.
 
+import type { Kysely } from 'kysely';
 import { invalid } from '../model/errors.js';
 import { HIERARCHY_ROLES, type HierarchyRole } from '../model/facts.js';
 import {
@@ -13,6 +14,7 @@ import {
 } from '../model/settings-catalogue.js';
 import type { ProfileRow } from './lookups.js';
 import type { Sqlite } from './open.js';
+import type { DB } from './schema.js';
 
 /** The six default profiles with the catalogue's defaults. */
 export function seedDefaultProfiles(db: Sqlite): void {
@@ -85,4 +87,8 @@ export function checkProfileName(db: Sqlite, name: string, exceptId?: number): s
   const other = db.prepare('SELECT name FROM profiles WHERE name = ? COLLATE NOCASE AND id IS NOT ?').pluck().get(n, exceptId ?? null);
   if (other) throw invalid('name-taken', `There is already a profile named "${other}".`);
   return n;
+}
+
+export async function profileName(db: Kysely<DB>, profileId: number): Promise<string> {
+  return (await db.selectFrom('profiles').select('name').where('id', '=', profileId).executeTakeFirstOrThrow()).name;
 }

@@ -41,7 +41,7 @@ async function add(ctx: Ctx, username: string, opts: { profile: string; unit?: s
   const k = await ctx.kdb();
   if (await userExists(k, username)) throw invalid('user-exists', `User "${username}" already exists.`);
   const profile = requireProfile(db, opts.profile);
-  const units = (opts.unit ?? []).map((u) => requireUnit(db, u).id);
+  const units = [...new Set((opts.unit ?? []).map((u) => requireUnit(db, u).id))];
   const email = checkEmail(opts.email);
   ctx.guard('assign-profile', { kind: 'profile', id: profile.name }, `give a user profile ${profile.name}`);
   for (const u of units) ctx.guard('manage-user', { kind: 'unit', id: u }, `add users to unit ${u}`);

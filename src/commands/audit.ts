@@ -1,6 +1,7 @@
 // `audit`: every change with its time, actor, command and values before and after.
 
 import type { Command } from 'commander';
+import { auditRows } from '../db/audit-store.js';
 import { invalid } from '../model/errors.js';
 import { action, examples, type Ctx } from './runtime.js';
 
@@ -17,30 +18,11 @@ function since(raw: string | undefined): string | undefined {
 }
 
 async function audit(ctx: Ctx, opts: { since?: string; actor?: string; limit?: string }) {
-  const db = await ctx.open();
+  await ctx.open();
   const from = since(opts.since);
   const limit = opts.limit === undefined ? 100 : Number(opts.limit);
   if (!Number.isInteger(limit) || limit < 1) throw invalid('bad-limit', `--limit "${opts.limit}" is not valid; use a whole number of 1 or more.`);
-  const where: string[] = [];
-  const params: (string | number)[] = [];
-  if (from) {
-    where.push('at >= ?');
-    params.push(from);
-  }
-  if (opts.actor) {
-    where.push('actor = ?');
-    params.push(opts.actor);
-  }
-  const rows = (
-    db.prepare(`SELECT id, at, actor, command, summary, changes FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`).all(...params, limit) as {
-      id: number;
-      at: string;
-      actor: string;
-      command: string;
-      summary: string;
-      changes: string;
-    }[]
-  ).reverse();
+  const rows = await auditRows(await ctx.kdb(), { since: from, actor: opts.actor, limit });
   const data = rows.map((r) => ({ ...r, changes: JSON.parse(r.changes) as { entity: string; id: string; before: unknown; after: unknown }[] }));
   const fmt = (v: unknown) => (v === null ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v));
   const lines: string[] = [];

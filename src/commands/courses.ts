@@ -2,6 +2,7 @@
 
 import type { Command } from 'commander';
 import { checkIdentifier, requireCourse, requireUnit, requireUser } from '../db/lookups.js';
+import { addCourse, courseExists, courseList, courseRole, enrol as enrolUser, unenrol as unenrolUser } from '../db/courses-store.js';
 import { invalid } from '../model/errors.js';
 import { table } from './render.js';
 import { action, changeResult, examples, type Ctx } from './runtime.js';
@@ -9,12 +10,12 @@ import { action, changeResult, examples, type Ctx } from './runtime.js';
 async function add(ctx: Ctx, id: string, opts: { unit: string; name?: string }) {
   const db = await ctx.open();
   checkIdentifier('Course', id);
-  if (db.prepare('SELECT 1 FROM courses WHERE id = ?').get(id)) throw invalid('course-exists', `Course "${id}" already exists.`);
+  if (await courseExists(await ctx.kdb(), id)) throw invalid('course-exists', `Course "${id}" already exists.`);
   const unit = requireUnit(db, opts.unit);
   ctx.guard('course-management', { kind: 'unit', id: unit.id }, `add courses to unit ${unit.id}`);
   const name = opts.name?.trim() || id;
-  const { changes } = await ctx.change(`courses add ${id}`, (tx) => {
-    db.prepare('INSERT INTO courses (id, unit_id, name) VALUES (?, ?, ?)').run(id, unit.id, name);
+  const { changes } = await ctx.change(`courses add ${id}`, async (tx) => {
+    await addCourse(tx.db, { id, unitId: unit.id, name });
     tx.record('course', id, null, { unit: unit.id, name });
   });
   return changeResult(changes, id);
@@ -26,9 +27,9 @@ async function enrol(ctx: Ctx, id: string, username: string, opts: { role: strin
   const user = requireUser(db, username);
   if (opts.role !== 'teacher' && opts.role !== 'learner') throw invalid('bad-role', `Course role "${opts.role}" is not valid; use teacher or learner.`);
   ctx.guard('course-management', { kind: 'course', id }, `enrol users in course ${id}`);
-  const before = db.prepare('SELECT role FROM course_members WHERE course_id = ? AND user_id = ?').pluck().get(id, user.id) as string | undefined;
-  const { changes } = await ctx.change(`courses enrol ${id} ${username}`, (tx) => {
-    db.prepare('INSERT INTO course_members (course_id, user_id, role) VALUES (?, ?, ?) ON CONFLICT (course_id, user_id) DO UPDATE SET role = excluded.role').run(course.id, user.id, opts.role);
+  const before = await courseRole(await ctx.kdb(), id, user.id);
+  const { changes } = await ctx.change(`courses enrol ${id} ${username}`, async (tx) => {
+    await enrolUser(tx.db, course.id, user.id, opts.role);
     tx.record('course-member', `${id}/${username}`, before ?? null, opts.role);
   });
   return changeResult(changes, `${username} in ${id}`);
@@ -38,11 +39,11 @@ async function unenrol(ctx: Ctx, id: string, username: string) {
   const db = await ctx.open();
   requireCourse(db, id);
   const user = requireUser(db, username);
-  const before = db.prepare('SELECT role FROM course_members WHERE course_id = ? AND user_id = ?').pluck().get(id, user.id) as string | undefined;
+  const before = await courseRole(await ctx.kdb(), id, user.id);
   if (!before) throw invalid('not-enrolled', `${username} is not enrolled in course ${id}.`);
   ctx.guard('course-management', { kind: 'course', id }, `change course ${id}`);
-  const { changes } = await ctx.change(`courses unenrol ${id} ${username}`, (tx) => {
-    db.prepare('DELETE FROM course_members WHERE course_id = ? AND user_id = ?').run(id, user.id);
+  const { changes } = await ctx.change(`courses unenrol ${id} ${username}`, async (tx) => {
+    await unenrolUser(tx.db, id, user.id);
     tx.record('course-member', `${id}/${username}`, before, null);
   });
   return changeResult(changes, `${username} in ${id}`);
@@ -51,14 +52,7 @@ async function unenrol(ctx: Ctx, id: string, username: string) {
 async function list(ctx: Ctx, opts: { unit?: string }) {
   const db = await ctx.open();
   if (opts.unit) requireUnit(db, opts.unit);
-  const rows = db
-    .prepare(
-      `SELECT c.id, c.name, c.unit_id AS unit,
-         (SELECT count(*) FROM course_members m WHERE m.course_id = c.id AND m.role = 'teacher') AS teachers,
-         (SELECT count(*) FROM course_members m WHERE m.course_id = c.id AND m.role = 'learner') AS learners
-       FROM courses c ${opts.unit ? 'WHERE c.unit_id IN (SELECT unit_id FROM unit_ancestors WHERE ancestor_id = ?)' : ''} ORDER BY c.id`,
-    )
-    .all(...(opts.unit ? [opts.unit] : [])) as { id: string; name: string; unit: string; teachers: number; learners: number }[];
+  const rows = await courseList(await ctx.kdb(), opts.unit);
   return { data: rows, human: rows.length ? await table(['course', 'name', 'unit', 'teachers', 'learners'], rows.map((r) => [r.id, r.name, r.unit, r.teachers, r.learners])) : 'No courses.' };
 }
 

@@ -9,6 +9,8 @@ import { loadPortalDemo, portalTour } from '../db/portal-site.js';
 import { createFacts } from '../db/sqlite-facts.js';
 import { loadSupervisorDemo } from '../db/supervisor-site.js';
 import { openModel } from '../db/open.js';
+import type { DB } from '../db/schema.js';
+import { flagAsDemo, isDemoFlagged } from '../db/site-settings-store.js';
 import { loadWorkflowDemo, WORKFLOW_TOUR } from '../db/workflow-site.js';
 import { invalid } from '../model/errors.js';
 import { decisionEngine } from '../model/registry.js';
@@ -43,9 +45,13 @@ const TOUR: TourStop[] = [
 async function isDemoModel(path: string): Promise<boolean> {
   try {
     const db = await openModel(path);
-    const flag = db.prepare(`SELECT value FROM site_settings WHERE key = 'demo'`).pluck().get();
-    db.close();
-    return flag === 'yes';
+    const { Kysely, SqliteDialect } = await import('kysely');
+    const k = new Kysely<DB>({ dialect: new SqliteDialect({ database: db }) });
+    try {
+      return await isDemoFlagged(k);
+    } finally {
+      await k.destroy();
+    }
   } catch {
     return false;
   }
@@ -62,7 +68,7 @@ async function demo(ctx: Ctx) {
   const doc = parse(readFileSync(DEMO_FILE, 'utf8')) as SiteDocument;
   const db = ctx.sqlite;
   const tour: TourStop[] = [...TOUR];
-  const { result: counts } = await ctx.change('demo site', (tx) => {
+  const { result: counts } = await ctx.change('demo site', async (tx) => {
     const c: Record<string, number> = {};
     const add = (more: Record<string, number>) => {
       for (const [k, n] of Object.entries(more)) c[k] = (c[k] ?? 0) + n;
@@ -74,7 +80,7 @@ async function demo(ctx: Ctx) {
     add(loadPortalDemo(db));
     tour.push(...portalTour());
     add(loadWorkflowDemo(db, FIXTURES, parse));
-    db.prepare(`INSERT INTO site_settings (key, value) VALUES ('demo', 'yes')`).run();
+    await flagAsDemo(tx.db);
     tx.record('model', path, null, c);
     return c;
   });

@@ -2,6 +2,7 @@
 
 import type { Command } from 'commander';
 import { requireUser } from '../db/lookups.js';
+import { isLinked, linkParent, parentLinks, unlinkParent } from '../db/parents-store.js';
 import { invalid } from '../model/errors.js';
 import { table } from './render.js';
 import { action, changeResult, examples, type Ctx } from './runtime.js';
@@ -12,9 +13,9 @@ async function link(ctx: Ctx, parent: string, child: string) {
   const c = requireUser(db, child);
   if (p.id === c.id) throw invalid('self-link', `${parent} cannot be their own parent.`);
   ctx.guard('manage-user', { kind: 'user', id: child }, `link parents to ${child}`);
-  const had = db.prepare('SELECT 1 FROM parent_links WHERE parent_id = ? AND child_id = ?').get(p.id, c.id) !== undefined;
-  const { changes } = await ctx.change(`parents link ${parent} ${child}`, (tx) => {
-    db.prepare('INSERT OR IGNORE INTO parent_links (parent_id, child_id) VALUES (?, ?)').run(p.id, c.id);
+  const had = await isLinked(await ctx.kdb(), p.id, c.id);
+  const { changes } = await ctx.change(`parents link ${parent} ${child}`, async (tx) => {
+    await linkParent(tx.db, p.id, c.id);
     tx.record('parent-link', `${parent}→${child}`, had ? 'linked' : null, 'linked');
   });
   return changeResult(changes, `${parent} → ${child}`);
@@ -24,10 +25,10 @@ async function unlink(ctx: Ctx, parent: string, child: string) {
   const db = await ctx.open();
   const p = requireUser(db, parent);
   const c = requireUser(db, child);
-  if (!db.prepare('SELECT 1 FROM parent_links WHERE parent_id = ? AND child_id = ?').get(p.id, c.id)) throw invalid('not-linked', `${parent} is not linked to ${child}.`);
+  if (!(await isLinked(await ctx.kdb(), p.id, c.id))) throw invalid('not-linked', `${parent} is not linked to ${child}.`);
   ctx.guard('manage-user', { kind: 'user', id: child }, `unlink parents of ${child}`);
-  const { changes } = await ctx.change(`parents unlink ${parent} ${child}`, (tx) => {
-    db.prepare('DELETE FROM parent_links WHERE parent_id = ? AND child_id = ?').run(p.id, c.id);
+  const { changes } = await ctx.change(`parents unlink ${parent} ${child}`, async (tx) => {
+    await unlinkParent(tx.db, p.id, c.id);
     tx.record('parent-link', `${parent}→${child}`, 'linked', null);
   });
   return changeResult(changes, `${parent} → ${child}`);
@@ -36,12 +37,7 @@ async function unlink(ctx: Ctx, parent: string, child: string) {
 async function list(ctx: Ctx, opts: { user?: string }) {
   const db = await ctx.open();
   const u = opts.user ? requireUser(db, opts.user) : undefined;
-  const rows = db
-    .prepare(
-      `SELECT p.username AS parent, c.username AS child FROM parent_links l JOIN users p ON p.id = l.parent_id JOIN users c ON c.id = l.child_id
-       ${u ? 'WHERE l.parent_id = @id OR l.child_id = @id' : ''} ORDER BY 1, 2`,
-    )
-    .all(...(u ? [{ id: u.id }] : [])) as { parent: string; child: string }[];
+  const rows = await parentLinks(await ctx.kdb(), u?.id);
   return { data: rows, human: rows.length ? await table(['parent', 'child'], rows.map((r) => [r.parent, r.child])) : 'No parent links.' };
 }
 

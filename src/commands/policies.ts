@@ -3,6 +3,18 @@
 
 import type { Command } from 'commander';
 import { requirePolicy, requireProfile, requireUnit, requireUser, type PolicyRow } from '../db/lookups.js';
+import { unitMembers } from '../db/hierarchy-store.js';
+import {
+  assignPolicyToProfile,
+  assignPolicyToUsers,
+  createPolicy,
+  deletePolicy,
+  policyList,
+  policyNameTaken,
+  policyView,
+  setPolicyValues,
+  unsetPolicyValues,
+} from '../db/policies-store.js';
 import { parseAssignments } from '../db/profiles-store.js';
 import { invalid } from '../model/errors.js';
 import { findSetting, nearestKey } from '../model/settings-catalogue.js';
@@ -28,11 +40,11 @@ async function create(ctx: Ctx, name: string, opts: { org?: string }) {
   const db = await ctx.open();
   const clean = name.trim();
   if (!clean || clean.length > 80 || /[\u0000-\u001f]/.test(clean)) throw invalid('bad-name', `Policy name "${name}" is not valid; use 1–80 printable characters.`);
-  if (db.prepare('SELECT 1 FROM policies WHERE name = ? COLLATE NOCASE').get(clean)) throw invalid('policy-exists', `Policy "${clean}" already exists.`);
+  if (await policyNameTaken(await ctx.kdb(), clean)) throw invalid('policy-exists', `Policy "${clean}" already exists.`);
   const org = opts.org ? requireUnit(db, opts.org, ['school']).id : null;
   ctx.guard('policy-management', org ? { kind: 'unit', id: org } : { kind: 'site', id: 'site' }, `create ${org ? `a policy of school ${org}` : 'a site policy'}`);
-  const { changes } = await ctx.change(`policies create ${clean}`, (tx) => {
-    db.prepare('INSERT INTO policies (name, org_id) VALUES (?, ?)').run(clean, org);
+  const { changes } = await ctx.change(`policies create ${clean}`, async (tx) => {
+    await createPolicy(tx.db, clean, org);
     tx.record('policy', clean, null, { owner: org ?? 'site' });
   });
   return changeResult(changes, clean);
@@ -43,12 +55,9 @@ async function set(ctx: Ctx, name: string, words: string[]) {
   const p = requirePolicy(db, name);
   const assignments = parseAssignments(words, true);
   ctx.guard('policy-management', policyTarget(p), `change policy ${p.name}`);
-  const { changes } = await ctx.change(`policies set ${p.name}`, (tx) => {
-    for (const a of assignments) {
-      const before = db.prepare('SELECT value FROM policy_settings WHERE policy_id = ? AND key = ?').pluck().get(p.id, a.def.key) as string | undefined;
-      db.prepare('INSERT INTO policy_settings (policy_id, key, value) VALUES (?, ?, ?) ON CONFLICT (policy_id, key) DO UPDATE SET value = excluded.value').run(p.id, a.def.key, a.value);
-      tx.record('policy-setting', `${p.name}/${a.def.key}`, before ?? null, a.value);
-    }
+  const { changes } = await ctx.change(`policies set ${p.name}`, async (tx) => {
+    const values = await setPolicyValues(tx.db, p.id, assignments.map((a) => ({ key: a.def.key, value: a.value })));
+    for (const v of values) tx.record('policy-setting', `${p.name}/${v.key}`, v.before, v.after);
   });
   return changeResult(changes, `policy ${p.name}`);
 }
@@ -63,21 +72,10 @@ async function unset(ctx: Ctx, name: string, keys: string[]) {
     }
   }
   ctx.guard('policy-management', policyTarget(p), `change policy ${p.name}`);
-  const { changes } = await ctx.change(`policies unset ${p.name}`, (tx) => {
-    for (const k of keys) {
-      const before = db.prepare('SELECT value FROM policy_settings WHERE policy_id = ? AND key = ?').pluck().get(p.id, k) as string | undefined;
-      db.prepare('DELETE FROM policy_settings WHERE policy_id = ? AND key = ?').run(p.id, k);
-      tx.record('policy-setting', `${p.name}/${k}`, before ?? null, null);
-    }
+  const { changes } = await ctx.change(`policies unset ${p.name}`, async (tx) => {
+    for (const v of await unsetPolicyValues(tx.db, p.id, keys)) tx.record('policy-setting', `${p.name}/${v.key}`, v.before, null);
   });
   return changeResult(changes, `policy ${p.name}`);
-}
-
-/** The users a --unit shortcut reaches: current members of the unit and every unit below it. */
-function unitMembers(ctx: Ctx, unitId: string): { id: number; username: string }[] {
-  return ctx.sqlite
-    .prepare(`SELECT DISTINCT u.id, u.username FROM memberships m JOIN unit_ancestors a ON a.unit_id = m.unit_id JOIN users u ON u.id = m.user_id WHERE a.ancestor_id = ? ORDER BY u.username`)
-    .all(unitId) as { id: number; username: string }[];
 }
 
 async function apply(ctx: Ctx, name: string, opts: TargetOpts, remove: boolean) {
@@ -86,9 +84,6 @@ async function apply(ctx: Ctx, name: string, opts: TargetOpts, remove: boolean) 
   oneTarget(opts);
   const verb = remove ? 'unapply' : 'apply';
   ctx.guard('policy-management', policyTarget(p), `${verb} policy ${p.name}`);
-  const insert = db.prepare('INSERT OR IGNORE INTO policy_assignments (policy_id, target_kind, target_id, via_unit) VALUES (?, ?, ?, ?)');
-  const del = db.prepare('DELETE FROM policy_assignments WHERE policy_id = ? AND target_kind = ? AND target_id = ?');
-  const has = db.prepare('SELECT 1 FROM policy_assignments WHERE policy_id = ? AND target_kind = ? AND target_id = ?');
   let users: { id: number; username: string }[] = [];
   let profile: { id: number; name: string } | undefined;
   let via: string | null = null;
@@ -98,24 +93,19 @@ async function apply(ctx: Ctx, name: string, opts: TargetOpts, remove: boolean) 
   } else if (opts.unit) {
     via = requireUnit(db, opts.unit).id;
     ctx.guard('policy-management', { kind: 'unit', id: via }, `${verb} policies on unit ${via}`);
-    users = unitMembers(ctx, via);
+    users = await unitMembers(await ctx.kdb(), via);
   } else {
     const u = requireUser(db, opts.user!);
     ctx.guard('policy-management', { kind: 'user', id: u.username }, `${verb} policies on ${u.username}`);
     users = [u];
   }
-  const { changes } = await ctx.change(`policies ${verb} ${p.name}`, (tx) => {
+  const { changes } = await ctx.change(`policies ${verb} ${p.name}`, async (tx) => {
     if (profile) {
-      const before = has.get(p.id, 'profile', profile.id) !== undefined;
-      if (remove) del.run(p.id, 'profile', profile.id);
-      else insert.run(p.id, 'profile', profile.id, null);
+      const before = await assignPolicyToProfile(tx.db, p.id, profile.id, remove);
       tx.record('policy-assignment', `${p.name}→profile ${profile.name}`, before ? 'assigned' : null, remove ? null : 'assigned');
       return;
     }
-    for (const u of users) {
-      const before = has.get(p.id, 'user', u.id) !== undefined;
-      if (remove) del.run(p.id, 'user', u.id);
-      else insert.run(p.id, 'user', u.id, via);
+    for (const { user: u, before } of await assignPolicyToUsers(tx.db, p.id, users, via, remove)) {
       tx.record('policy-assignment', `${p.name}→user ${u.username}`, before ? 'assigned' : null, remove ? null : via ? `assigned via ${via}` : 'assigned');
     }
   });
@@ -127,16 +117,8 @@ async function apply(ctx: Ctx, name: string, opts: TargetOpts, remove: boolean) 
 }
 
 async function list(ctx: Ctx) {
-  const db = await ctx.open();
-  const rows = db
-    .prepare(
-      `SELECT p.name, coalesce(p.org_id, 'site') AS owner,
-        (SELECT count(*) FROM policy_settings s WHERE s.policy_id = p.id) AS settings,
-        (SELECT count(*) FROM policy_assignments a WHERE a.policy_id = p.id AND a.target_kind = 'profile') AS profiles,
-        (SELECT count(*) FROM policy_assignments a WHERE a.policy_id = p.id AND a.target_kind = 'user') AS users
-       FROM policies p ORDER BY p.name`,
-    )
-    .all() as { name: string; owner: string; settings: number; profiles: number; users: number }[];
+  await ctx.open();
+  const rows = await policyList(await ctx.kdb());
   return {
     data: rows,
     human: rows.length ? await table(['policy', 'owner', 'settings', 'profiles', 'users'], rows.map((r) => [r.name, r.owner, r.settings, r.profiles, r.users])) : 'No policies.',
@@ -146,14 +128,7 @@ async function list(ctx: Ctx) {
 async function show(ctx: Ctx, name: string) {
   const db = await ctx.open();
   const p = requirePolicy(db, name);
-  const settings = db.prepare('SELECT key, value FROM policy_settings WHERE policy_id = ? ORDER BY key').all(p.id) as { key: string; value: string }[];
-  const profiles = db
-    .prepare(`SELECT pr.name FROM policy_assignments a JOIN profiles pr ON pr.id = a.target_id WHERE a.policy_id = ? AND a.target_kind = 'profile' ORDER BY pr.level DESC`)
-    .pluck()
-    .all(p.id) as string[];
-  const users = db
-    .prepare(`SELECT u.username, a.via_unit AS via FROM policy_assignments a JOIN users u ON u.id = a.target_id WHERE a.policy_id = ? AND a.target_kind = 'user' ORDER BY u.username`)
-    .all(p.id) as { username: string; via: string | null }[];
+  const { settings, profiles, users } = await policyView(await ctx.kdb(), p.id);
   const data = { name: p.name, owner: p.org_id ?? 'site', settings: Object.fromEntries(settings.map((s) => [s.key, s.value])), profiles, users };
   const lines = [
     `${p.name}, owned by ${p.org_id ? `school ${p.org_id} (acts only on users of that school)` : 'the site'}`,
@@ -169,9 +144,8 @@ async function remove(ctx: Ctx, name: string) {
   const p = requirePolicy(db, name);
   ctx.guard('policy-management', policyTarget(p), `delete policy ${p.name}`);
   await ctx.confirm(`Delete policy ${p.name} and its assignments?`);
-  const { changes } = await ctx.change(`policies delete ${p.name}`, (tx) => {
-    const settings = db.prepare('SELECT key, value FROM policy_settings WHERE policy_id = ?').all(p.id);
-    db.prepare('DELETE FROM policies WHERE id = ?').run(p.id);
+  const { changes } = await ctx.change(`policies delete ${p.name}`, async (tx) => {
+    const settings = await deletePolicy(tx.db, p.id);
     tx.record('policy', p.name, { owner: p.org_id ?? 'site', settings }, null);
   });
   return changeResult(changes, p.name);

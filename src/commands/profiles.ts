@@ -2,13 +2,21 @@
 
 import type { Command } from 'commander';
 import { requireProfile } from '../db/lookups.js';
+import { profilePolicies } from '../db/policies-store.js';
 import {
   checkLevel,
   checkProfileName,
   checkRole,
+  createProfile,
+  deleteProfile,
   listProfiles,
   parseAssignments,
   profileSettings,
+  profileUserCount,
+  profileUserCounts,
+  renameProfile,
+  updateProfile,
+  updateProfileSettings,
 } from '../db/profiles-store.js';
 import { invalid } from '../model/errors.js';
 import { CATALOGUE, SECTIONS, SECTION_TITLES, validValues, type Section } from '../model/settings-catalogue.js';
@@ -29,9 +37,7 @@ function settingsFor(section: Section | undefined) {
 
 async function list(ctx: Ctx) {
   const db = await ctx.open();
-  const counts = new Map(
-    (db.prepare('SELECT profile_id, count(*) AS n FROM users GROUP BY profile_id').all() as { profile_id: number; n: number }[]).map((r) => [r.profile_id, r.n]),
-  );
+  const counts = await profileUserCounts(await ctx.kdb());
   const rows = listProfiles(db).map((p) => ({ name: p.name, level: p.level, roleInHierarchy: p.role_in_hierarchy, users: counts.get(p.id) ?? 0 }));
   return {
     data: rows,
@@ -45,11 +51,9 @@ async function show(ctx: Ctx, name: string, opts: { section?: string }) {
   const section = sectionFilter(opts.section);
   const values = profileSettings(db, p.id);
   const settings = settingsFor(section).map((s) => ({ key: s.key, label: s.label, section: s.section, value: values.get(s.key) ?? '' }));
-  const users = db.prepare('SELECT count(*) FROM users WHERE profile_id = ?').pluck().get(p.id) as number;
-  const policies = db
-    .prepare(`SELECT p.name FROM policy_assignments pa JOIN policies p ON p.id = pa.policy_id WHERE pa.target_kind = 'profile' AND pa.target_id = ? ORDER BY p.name`)
-    .pluck()
-    .all(p.id) as string[];
+  const k = await ctx.kdb();
+  const users = await profileUserCount(k, p.id);
+  const policies = await profilePolicies(k, p.id);
   const head = `${p.name}: security level ${p.level}, role in hierarchy ${p.role_in_hierarchy}, ${users} user(s)${policies.length ? `, policies: ${policies.join(', ')}` : ''}`;
   return {
     data: { name: p.name, level: p.level, roleInHierarchy: p.role_in_hierarchy, users, policies, settings },
@@ -94,11 +98,10 @@ async function set(ctx: Ctx, name: string, words: string[]) {
   const p = requireProfile(db, name);
   const assignments = parseAssignments(words);
   ctx.guard('manage-profile', { kind: 'profile', id: p.name }, `change profile ${p.name}`);
-  const { changes } = await ctx.change(`profiles set ${p.name}`, (tx) => {
+  const { changes } = await ctx.change(`profiles set ${p.name}`, async (tx) => {
     const current = profileSettings(db, p.id);
-    const upd = db.prepare('UPDATE profile_settings SET value = ? WHERE profile_id = ? AND key = ?');
+    await updateProfileSettings(tx.db, p.id, assignments.map((a) => ({ key: a.def.key, value: a.value })));
     for (const a of assignments) {
-      upd.run(a.value, p.id, a.def.key);
       tx.record('profile-setting', `${p.name}/${a.def.key}`, current.get(a.def.key), a.value);
     }
   });
@@ -118,9 +121,8 @@ async function create(ctx: Ctx, name: string, opts: { level: string; like?: stri
       throw invalid('level-too-high', `${actor.username} may only create profiles below their own security level ${actor.profile.level}, not ${level}.`);
     }
   }
-  const { changes } = await ctx.change(`profiles create ${clean}`, (tx) => {
-    const id = Number(db.prepare('INSERT INTO profiles (name, level, role_in_hierarchy) VALUES (?, ?, ?)').run(clean, level, role).lastInsertRowid);
-    db.prepare('INSERT INTO profile_settings (profile_id, key, value) SELECT ?, key, value FROM profile_settings WHERE profile_id = ?').run(id, like.id);
+  const { changes } = await ctx.change(`profiles create ${clean}`, async (tx) => {
+    await createProfile(tx.db, { name: clean, level, role }, like.id);
     tx.record('profile', clean, null, { level, roleInHierarchy: role, like: like.name });
   });
   return { ...changeResult(changes, clean), human: `Created profile ${clean} (level ${level}, role in hierarchy ${role}) with the settings of ${like.name}.` };
@@ -131,8 +133,8 @@ async function rename(ctx: Ctx, oldName: string, newName: string) {
   const p = requireProfile(db, oldName);
   const clean = checkProfileName(db, newName, p.id);
   ctx.guard('manage-profile', { kind: 'profile', id: p.name }, `rename profile ${p.name}`);
-  const { changes } = await ctx.change(`profiles rename ${p.name}`, (tx) => {
-    db.prepare('UPDATE profiles SET name = ? WHERE id = ?').run(clean, p.id);
+  const { changes } = await ctx.change(`profiles rename ${p.name}`, async (tx) => {
+    await renameProfile(tx.db, p.id, clean);
     tx.record('profile', p.name, { name: p.name }, { name: clean });
   });
   return changeResult(changes, p.name);
@@ -145,8 +147,8 @@ async function setLevel(ctx: Ctx, name: string, opts: { level?: string; role?: s
   const level = opts.level === undefined ? p.level : checkLevel(opts.level, db, p.id);
   const role = opts.role === undefined ? p.role_in_hierarchy : checkRole(opts.role);
   ctx.guard('manage-profile', { kind: 'profile', id: p.name }, `change profile ${p.name}`);
-  const { changes } = await ctx.change(`profiles update ${p.name}`, (tx) => {
-    db.prepare('UPDATE profiles SET level = ?, role_in_hierarchy = ? WHERE id = ?').run(level, role, p.id);
+  const { changes } = await ctx.change(`profiles update ${p.name}`, async (tx) => {
+    await updateProfile(tx.db, p.id, level, role);
     tx.record('profile', p.name, { level: p.level, roleInHierarchy: p.role_in_hierarchy }, { level, roleInHierarchy: role });
   });
   return changeResult(changes, p.name);
@@ -155,15 +157,14 @@ async function setLevel(ctx: Ctx, name: string, opts: { level?: string; role?: s
 async function remove(ctx: Ctx, name: string) {
   const db = await ctx.open();
   const p = requireProfile(db, name);
-  const users = db.prepare('SELECT count(*) FROM users WHERE profile_id = ?').pluck().get(p.id) as number;
+  const users = await profileUserCount(await ctx.kdb(), p.id);
   if (users > 0) {
     throw invalid('profile-in-use', `Profile ${p.name} is held by ${users} user(s); move them first with "schoolctl users set-profile USER PROFILE".`);
   }
   ctx.guard('manage-profile', { kind: 'profile', id: p.name }, `delete profile ${p.name}`);
   await ctx.confirm(`Delete profile ${p.name}?`);
-  const { changes } = await ctx.change(`profiles delete ${p.name}`, (tx) => {
-    db.prepare(`DELETE FROM policy_assignments WHERE target_kind = 'profile' AND target_id = ?`).run(p.id);
-    db.prepare('DELETE FROM profiles WHERE id = ?').run(p.id);
+  const { changes } = await ctx.change(`profiles delete ${p.name}`, async (tx) => {
+    await deleteProfile(tx.db, p.id);
     tx.record('profile', p.name, { level: p.level, roleInHierarchy: p.role_in_hierarchy }, null);
   });
   return changeResult(changes, p.name);

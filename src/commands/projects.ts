@@ -2,6 +2,7 @@
 
 import type { Command } from 'commander';
 import { checkIdentifier, requireProject, requireUnit, requireUser } from '../db/lookups.js';
+import { addProject, addProjectMember, isProjectMember, projectExists, projectList, removeProjectMember } from '../db/projects-store.js';
 import { invalid } from '../model/errors.js';
 import { table } from './render.js';
 import { action, changeResult, examples, type Ctx } from './runtime.js';
@@ -9,12 +10,12 @@ import { action, changeResult, examples, type Ctx } from './runtime.js';
 async function add(ctx: Ctx, id: string, opts: { unit: string; name?: string }) {
   const db = await ctx.open();
   checkIdentifier('Project', id);
-  if (db.prepare('SELECT 1 FROM projects WHERE id = ?').get(id)) throw invalid('project-exists', `Project "${id}" already exists.`);
+  if (await projectExists(await ctx.kdb(), id)) throw invalid('project-exists', `Project "${id}" already exists.`);
   const unit = requireUnit(db, opts.unit);
   ctx.guard('project-management', { kind: 'unit', id: unit.id }, `add projects to unit ${unit.id}`);
   const name = opts.name?.trim() || id;
-  const { changes } = await ctx.change(`projects add ${id}`, (tx) => {
-    db.prepare('INSERT INTO projects (id, unit_id, name) VALUES (?, ?, ?)').run(id, unit.id, name);
+  const { changes } = await ctx.change(`projects add ${id}`, async (tx) => {
+    await addProject(tx.db, { id, unitId: unit.id, name });
     tx.record('project', id, null, { unit: unit.id, name });
   });
   return changeResult(changes, id);
@@ -25,9 +26,9 @@ async function addMember(ctx: Ctx, id: string, username: string) {
   requireProject(db, id);
   const user = requireUser(db, username);
   ctx.guard('project-management', { kind: 'project', id }, `change project ${id}`);
-  const had = db.prepare('SELECT 1 FROM project_members WHERE project_id = ? AND user_id = ?').get(id, user.id) !== undefined;
-  const { changes } = await ctx.change(`projects add-member ${id} ${username}`, (tx) => {
-    db.prepare('INSERT OR IGNORE INTO project_members (project_id, user_id) VALUES (?, ?)').run(id, user.id);
+  const had = await isProjectMember(await ctx.kdb(), id, user.id);
+  const { changes } = await ctx.change(`projects add-member ${id} ${username}`, async (tx) => {
+    await addProjectMember(tx.db, id, user.id);
     tx.record('project-member', `${id}/${username}`, had ? 'member' : null, 'member');
   });
   return changeResult(changes, `${username} in ${id}`);
@@ -37,22 +38,20 @@ async function removeMember(ctx: Ctx, id: string, username: string) {
   const db = await ctx.open();
   requireProject(db, id);
   const user = requireUser(db, username);
-  if (!db.prepare('SELECT 1 FROM project_members WHERE project_id = ? AND user_id = ?').get(id, user.id)) {
+  if (!(await isProjectMember(await ctx.kdb(), id, user.id))) {
     throw invalid('not-a-member', `${username} is not a member of project ${id}.`);
   }
   ctx.guard('project-management', { kind: 'project', id }, `change project ${id}`);
-  const { changes } = await ctx.change(`projects remove-member ${id} ${username}`, (tx) => {
-    db.prepare('DELETE FROM project_members WHERE project_id = ? AND user_id = ?').run(id, user.id);
+  const { changes } = await ctx.change(`projects remove-member ${id} ${username}`, async (tx) => {
+    await removeProjectMember(tx.db, id, user.id);
     tx.record('project-member', `${id}/${username}`, 'member', null);
   });
   return changeResult(changes, `${username} in ${id}`);
 }
 
 async function list(ctx: Ctx) {
-  const db = await ctx.open();
-  const rows = db
-    .prepare('SELECT p.id, p.name, p.unit_id AS unit, (SELECT count(*) FROM project_members m WHERE m.project_id = p.id) AS members FROM projects p ORDER BY p.id')
-    .all() as { id: string; name: string; unit: string; members: number }[];
+  await ctx.open();
+  const rows = await projectList(await ctx.kdb());
   return { data: rows, human: rows.length ? await table(['project', 'name', 'unit', 'members'], rows.map((r) => [r.id, r.name, r.unit, r.members])) : 'No projects.' };
 }
 

@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { userInfo } from 'node:os';
 import type { Kysely } from 'kysely';
+import { recordAudit } from '../db/audit-store.js';
 import { openModel, type Sqlite } from '../db/open.js';
 import { createFacts } from '../db/sqlite-facts.js';
 import type { DB } from '../db/schema.js';
@@ -122,9 +123,7 @@ export class Ctx {
     try {
       const result = await fn(tx);
       if (tx.changes.length > 0) {
-        sqlite
-          .prepare('INSERT INTO audit (at, actor, command, summary, changes) VALUES (?, ?, ?, ?, ?)')
-          .run(new Date().toISOString(), this.actor, this.commandLine(), summary, JSON.stringify(tx.changes));
+        await recordAudit(tx.db, { at: new Date().toISOString(), actor: this.actor, command: this.commandLine(), summary, changes: JSON.stringify(tx.changes) });
       }
       sqlite.exec('COMMIT');
       return { result, changes: tx.changes };

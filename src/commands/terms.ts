@@ -2,6 +2,7 @@
 
 import type { Command } from 'commander';
 import { checkIdentifier, requireTerm, requireUnit } from '../db/lookups.js';
+import { addTerm, removeTerm, termExists, termList } from '../db/terms-store.js';
 import { invalid } from '../model/errors.js';
 import { table } from './render.js';
 import { action, changeResult, examples, type Ctx } from './runtime.js';
@@ -18,14 +19,14 @@ export function checkDate(raw: string, what: string): string {
 async function add(ctx: Ctx, id: string, opts: { from: string; to: string; org?: string; name?: string }) {
   const db = await ctx.open();
   checkIdentifier('Term', id);
-  if (db.prepare('SELECT 1 FROM terms WHERE id = ?').get(id)) throw invalid('term-exists', `Term "${id}" already exists.`);
+  if (await termExists(await ctx.kdb(), id)) throw invalid('term-exists', `Term "${id}" already exists.`);
   const from = checkDate(opts.from, '--from');
   const to = checkDate(opts.to, '--to');
   if (to < from) throw invalid('bad-dates', `Term ${id} would end (${to}) before it starts (${from}).`);
   const org = opts.org ? requireUnit(db, opts.org, ['school']).id : null;
   ctx.guard('term-management', org ? { kind: 'unit', id: org } : { kind: 'site', id: 'site' }, `add ${org ? `a term for school ${org}` : 'a site term'}`);
-  const { changes } = await ctx.change(`terms add ${id}`, (tx) => {
-    db.prepare('INSERT INTO terms (id, name, starts, ends, org_id) VALUES (?, ?, ?, ?, ?)').run(id, opts.name ?? id, from, to, org);
+  const { changes } = await ctx.change(`terms add ${id}`, async (tx) => {
+    await addTerm(tx.db, { id, name: opts.name ?? id, from, to, org });
     tx.record('term', id, null, { from, to, org });
   });
   return changeResult(changes, id);
@@ -36,16 +37,16 @@ async function remove(ctx: Ctx, id: string) {
   const t = requireTerm(db, id);
   ctx.guard('term-management', { kind: 'term', id }, `remove term ${id}`);
   await ctx.confirm(`Remove term ${id}?`);
-  const { changes } = await ctx.change(`terms remove ${id}`, (tx) => {
-    db.prepare('DELETE FROM terms WHERE id = ?').run(id);
+  const { changes } = await ctx.change(`terms remove ${id}`, async (tx) => {
+    await removeTerm(tx.db, id);
     tx.record('term', id, { from: t.starts, to: t.ends, org: t.org_id }, null);
   });
   return changeResult(changes, id);
 }
 
 async function list(ctx: Ctx) {
-  const db = await ctx.open();
-  const rows = db.prepare('SELECT id, name, starts AS "from", ends AS "to", org_id AS org FROM terms ORDER BY starts, id').all() as { id: string; name: string; from: string; to: string; org: string | null }[];
+  await ctx.open();
+  const rows = await termList(await ctx.kdb());
   return { data: rows, human: rows.length ? await table(['term', 'from', 'to', 'owner'], rows.map((r) => [r.id, r.from, r.to, r.org ?? 'site'])) : 'No terms.' };
 }
 

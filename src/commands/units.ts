@@ -1,8 +1,19 @@
 // `units`: the hierarchy of schools, organisations, classes and groups under the site root.
 
 import type { Command } from 'commander';
-import { checkPlacement, rebuildAncestors } from '../db/hierarchy-store.js';
-import { checkIdentifier, requireUnit, type UnitRow } from '../db/lookups.js';
+import {
+  addUnit,
+  checkPlacement,
+  childUnitCount,
+  isWithin,
+  moveUnit,
+  removeUnit,
+  unitExists,
+  unitsWithMembers,
+  unitUses,
+  type UnitUse,
+} from '../db/hierarchy-store.js';
+import { checkIdentifier, requireUnit } from '../db/lookups.js';
 import { invalid } from '../model/errors.js';
 import { UNIT_KINDS, type UnitKind } from '../model/facts.js';
 import type { Target } from '../model/trace.js';
@@ -24,14 +35,14 @@ async function add(ctx: Ctx, id: string, opts: { kind: string; parent?: string; 
   const db = await ctx.open();
   checkIdentifier('Unit', id);
   const kind = checkKind(opts.kind);
-  if (db.prepare('SELECT 1 FROM units WHERE id = ?').get(id)) throw invalid('unit-exists', `Unit "${id}" already exists.`);
+  const k = await ctx.kdb();
+  if (await unitExists(k, id)) throw invalid('unit-exists', `Unit "${id}" already exists.`);
   const parent = opts.parent ? requireUnit(db, opts.parent).id : null;
   checkPlacement(db, id, kind, parent);
   guardHierarchy(ctx, parent, `add unit ${id}`);
   const name = opts.name?.trim() || id;
-  const { changes } = await ctx.change(`units add ${id}`, (tx) => {
-    db.prepare('INSERT INTO units (id, kind, name, parent_id) VALUES (?, ?, ?, ?)').run(id, kind, name, parent);
-    rebuildAncestors(db);
+  const { changes } = await ctx.change(`units add ${id}`, async (tx) => {
+    await addUnit(tx.db, { id, kind, name, parent });
     tx.record('unit', id, null, { kind, name, parent });
   });
   return changeResult(changes, id);
@@ -47,10 +58,7 @@ interface TreeNode {
 
 async function tree(ctx: Ctx, opts: { root?: string }) {
   const db = await ctx.open();
-  const units = db.prepare('SELECT id, kind, name, parent_id FROM units ORDER BY id').all() as UnitRow[];
-  const members = new Map(
-    (db.prepare('SELECT unit_id, count(*) AS n FROM memberships GROUP BY unit_id').all() as { unit_id: string; n: number }[]).map((r) => [r.unit_id, r.n]),
-  );
+  const { units, members } = await unitsWithMembers(await ctx.kdb());
   const nodes = new Map<string, TreeNode>(units.map((u) => [u.id, { id: u.id, kind: u.kind, name: u.name, members: members.get(u.id) ?? 0, children: [] }]));
   const roots: TreeNode[] = [];
   for (const u of units) (u.parent_id ? nodes.get(u.parent_id)!.children : roots).push(nodes.get(u.id)!);
@@ -69,43 +77,42 @@ async function move(ctx: Ctx, id: string, opts: { parent: string }) {
   const db = await ctx.open();
   const unit = requireUnit(db, id);
   const parent = opts.parent === 'site' || opts.parent === 'root' ? null : requireUnit(db, opts.parent).id;
-  if (parent && db.prepare('SELECT 1 FROM unit_ancestors WHERE unit_id = ? AND ancestor_id = ?').get(parent, id)) {
+  if (parent && (await isWithin(await ctx.kdb(), parent, id))) {
     throw invalid('cycle', `Unit "${id}" cannot move under "${parent}", which is inside it.`);
   }
   checkPlacement(db, id, unit.kind, parent);
   guardHierarchy(ctx, unit.parent_id, `move unit ${id}`);
   guardHierarchy(ctx, parent, `move unit ${id} under ${parent ?? 'the site root'}`);
-  const { changes } = await ctx.change(`units move ${id}`, (tx) => {
-    db.prepare('UPDATE units SET parent_id = ? WHERE id = ?').run(parent, id);
-    rebuildAncestors(db);
+  const { changes } = await ctx.change(`units move ${id}`, async (tx) => {
+    await moveUnit(tx.db, id, parent);
     tx.record('unit', id, { parent: unit.parent_id }, { parent });
   });
   return changeResult(changes, id);
 }
 
+const USE_NAMES: Record<UnitUse, string> = {
+  memberships: 'membership(s)',
+  courses: 'course(s)',
+  projects: 'project(s)',
+  policies: 'policy(ies)',
+  terms: 'term(s)',
+  mentorClasses: 'mentor assignment(s) (supervisor remove-mentor --class)',
+  headteacherOrgs: 'headteacher assignment(s) (supervisor remove-headteacher --org)',
+};
+
 async function remove(ctx: Ctx, id: string) {
   const db = await ctx.open();
   const unit = requireUnit(db, id);
-  const children = db.prepare('SELECT count(*) FROM units WHERE parent_id = ?').pluck().get(id) as number;
+  const k = await ctx.kdb();
+  const children = await childUnitCount(k, id);
   if (children) throw invalid('unit-not-empty', `Unit "${id}" still holds ${children} unit(s); move or remove them first.`);
-  const uses: [string, string][] = [
-    ['SELECT count(*) FROM memberships WHERE unit_id = ?', 'membership(s)'],
-    ['SELECT count(*) FROM courses WHERE unit_id = ?', 'course(s)'],
-    ['SELECT count(*) FROM projects WHERE unit_id = ?', 'project(s)'],
-    ['SELECT count(*) FROM policies WHERE org_id = ?', 'policy(ies)'],
-    ['SELECT count(*) FROM terms WHERE org_id = ?', 'term(s)'],
-    ['SELECT count(*) FROM mentor_classes WHERE unit_id = ?', 'mentor assignment(s) (supervisor remove-mentor --class)'],
-    ['SELECT count(*) FROM headteacher_orgs WHERE unit_id = ?', 'headteacher assignment(s) (supervisor remove-headteacher --org)'],
-  ];
-  for (const [q, what] of uses) {
-    const n = db.prepare(q).pluck().get(id) as number;
-    if (n) throw invalid('unit-in-use', `Unit "${id}" still has ${n} ${what}; remove them first.`);
+  for (const [use, n] of await unitUses(k, id)) {
+    if (n) throw invalid('unit-in-use', `Unit "${id}" still has ${n} ${USE_NAMES[use]}; remove them first.`);
   }
   guardHierarchy(ctx, id, `remove unit ${id}`);
   await ctx.confirm(`Remove unit ${id}?`);
-  const { changes } = await ctx.change(`units remove ${id}`, (tx) => {
-    db.prepare('DELETE FROM units WHERE id = ?').run(id);
-    rebuildAncestors(db);
+  const { changes } = await ctx.change(`units remove ${id}`, async (tx) => {
+    await removeUnit(tx.db, id);
     tx.record('unit', id, { kind: unit.kind, name: unit.name, parent: unit.parent_id }, null);
   });
   return changeResult(changes, id);

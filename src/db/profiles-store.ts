@@ -1,5 +1,6 @@
 // Profiles and their settings.
 
+import type { Kysely } from 'kysely';
 import { invalid } from '../model/errors.js';
 import { HIERARCHY_ROLES, type HierarchyRole } from '../model/facts.js';
 import {
@@ -13,6 +14,7 @@ import {
 } from '../model/settings-catalogue.js';
 import type { ProfileRow } from './lookups.js';
 import type { Sqlite } from './open.js';
+import type { DB } from './schema.js';
 
 /** The six default profiles with the catalogue's defaults. */
 export function seedDefaultProfiles(db: Sqlite): void {
@@ -85,4 +87,52 @@ export function checkProfileName(db: Sqlite, name: string, exceptId?: number): s
   const other = db.prepare('SELECT name FROM profiles WHERE name = ? COLLATE NOCASE AND id IS NOT ?').pluck().get(n, exceptId ?? null);
   if (other) throw invalid('name-taken', `There is already a profile named "${other}".`);
   return n;
+}
+
+export async function profileName(db: Kysely<DB>, profileId: number): Promise<string> {
+  return (await db.selectFrom('profiles').select('name').where('id', '=', profileId).executeTakeFirstOrThrow()).name;
+}
+
+/** How many users hold each profile, by profile id. */
+export async function profileUserCounts(db: Kysely<DB>): Promise<Map<number, number>> {
+  const rows = await db.selectFrom('users').select(['profile_id', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('profile_id').execute();
+  return new Map(rows.map((r) => [r.profile_id, r.n]));
+}
+
+export async function profileUserCount(db: Kysely<DB>, profileId: number): Promise<number> {
+  return (await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('profile_id', '=', profileId).executeTakeFirstOrThrow()).n;
+}
+
+export async function updateProfileSettings(db: Kysely<DB>, profileId: number, values: readonly { key: string; value: string }[]): Promise<void> {
+  for (const { key, value } of values) {
+    await db.updateTable('profile_settings').set({ value }).where('profile_id', '=', profileId).where('key', '=', key).execute();
+  }
+}
+
+/** A new profile with a copy of another profile's settings. */
+export async function createProfile(db: Kysely<DB>, profile: { name: string; level: number; role: string }, likeId: number): Promise<void> {
+  const { insertId } = await db
+    .insertInto('profiles')
+    .values({ name: profile.name, level: profile.level, role_in_hierarchy: profile.role })
+    .executeTakeFirstOrThrow();
+  const id = Number(insertId);
+  await db
+    .insertInto('profile_settings')
+    .columns(['profile_id', 'key', 'value'])
+    .expression((eb) => eb.selectFrom('profile_settings').select([eb.val(id).as('profile_id'), 'key', 'value']).where('profile_id', '=', likeId))
+    .execute();
+}
+
+export async function renameProfile(db: Kysely<DB>, profileId: number, name: string): Promise<void> {
+  await db.updateTable('profiles').set({ name }).where('id', '=', profileId).execute();
+}
+
+export async function updateProfile(db: Kysely<DB>, profileId: number, level: number, role: string): Promise<void> {
+  await db.updateTable('profiles').set({ level, role_in_hierarchy: role }).where('id', '=', profileId).execute();
+}
+
+/** Deletes the profile with its policy assignments (its settings go with it). */
+export async function deleteProfile(db: Kysely<DB>, profileId: number): Promise<void> {
+  await db.deleteFrom('policy_assignments').where('target_kind', '=', 'profile').where('target_id', '=', profileId).execute();
+  await db.deleteFrom('profiles').where('id', '=', profileId).execute();
 }

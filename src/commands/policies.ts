@@ -68,7 +68,7 @@ async function unset(ctx: Ctx, name: string, keys: string[]) {
   for (const k of keys) {
     if (!findSetting(k)) {
       const near = nearestKey(k);
-      throw invalid('unknown-setting', `There is no setting "${k}"${near ? `; did you mean "${near}"?` : ''}`);
+      throw invalid('unknown-setting', `There is no setting "${k}"${near ? `; did you mean "${near}"?` : '.'} "schoolctl profiles settings" lists every key.`);
     }
   }
   ctx.guard('policy-management', policyTarget(p), `change policy ${p.name}`);

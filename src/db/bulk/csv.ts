@@ -56,7 +56,10 @@ export interface CsvReadResult {
 export function readCsv(path: string, h: CsvHandlers, onProgress?: (done: number, total: number) => void): Promise<CsvReadResult> {
   const total = statSync(path).size;
   const input: ReadStream = createReadStream(path, { highWaterMark: 1 << 20 });
-  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, relax_quotes: false });
+  // Lines are counted here rather than with csv-parse's `info` (an object per record): a record
+  // takes one line plus one per line break inside its quoted cells.
+  const parser = parse({ bom: true, relax_column_count: true });
+  let nextLine = 1;
   let header: string[] | undefined;
   let headerProblems: CellError[] = [];
   let row: CsvRow | undefined;
@@ -71,10 +74,15 @@ export function readCsv(path: string, h: CsvHandlers, onProgress?: (done: number
       resolve({ rows, headerProblems });
     });
     parser.on('readable', () => {
-      let rec: { record: string[]; info: { lines: number } } | null;
-      while ((rec = parser.read()) !== null) {
-        const cells = rec.record;
-        const line = rec.info.lines;
+      let cells: string[] | null;
+      while ((cells = parser.read()) !== null) {
+        const line = nextLine;
+        nextLine++;
+        for (let i = 0; i < cells.length; i++) {
+          const c = cells[i];
+          if (c.length > 0 && c.indexOf('\n') >= 0) nextLine += c.split('\n').length - 1;
+        }
+        if (cells.length === 1 && cells[0] === '') continue; // an empty line
         if (!header) {
           header = cells.map((c) => c.trim());
           headerProblems = h.header(header);

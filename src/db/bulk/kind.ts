@@ -38,10 +38,13 @@ export type Check<D = unknown> = Verdict<D> | { readonly errors: readonly CellEr
 
 /** The prepared statements and caches of one kind for one run. */
 export interface KindWriter<D = unknown> {
-  /** Validates a row against the model as it stands (earlier rows of the run already applied). */
-  check(row: Row): Check<D>;
-  /** Applies a valid row that is not `same`. */
-  apply(verdict: Verdict<D>): void;
+  /**
+   * Validates a row against the model as it stands (earlier rows of the run already applied).
+   * `detail` false: the caller keeps no more before/after records, so a kind may skip building them.
+   */
+  check(row: Row, detail: boolean): Check<D>;
+  /** Applies a valid row that is not `same`; problems only the model can find (a unique key) come back. */
+  apply(verdict: Verdict<D>): readonly CellError[] | void;
   /** After the last row (e.g. rebuild the hierarchy's closure table once). */
   finish?(): void;
 }

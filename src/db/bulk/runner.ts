@@ -89,7 +89,7 @@ export class KindRun {
   }
 
   row(row: Row, where: string): void {
-    const r = this.writer.check(row);
+    const r = this.writer.check(row, this.changes.length < this.keepChanges);
     if ('errors' in r) {
       for (const error of r.errors) this.problem(where, error);
       return;
@@ -112,7 +112,11 @@ export class KindRun {
       // Rows keep being applied after a bad one (the whole run rolls back then), so later rows are
       // still checked against everything above them.
       try {
-        this.writer.apply(v);
+        const late = this.writer.apply(v);
+        if (late && late.length) {
+          for (const error of late) this.problem(where, error);
+          return;
+        }
       } catch (e) {
         const col = this.kind.key[0];
         this.problem(where, { column: col, value: row.get(col), expected: 'accepted by the model', valid: (e as Error).message });

@@ -42,8 +42,11 @@ export const usersKind: BulkKind<UserData> = {
     // Users created by this run have ids above maxBefore; users that existed are marked once seen.
     const maxBefore = (db.prepare('SELECT coalesce(max(id), 0) FROM users').pluck().get() as number) ?? 0;
     const seen = new Uint8Array(maxBefore + 1);
+    // On an empty table (the first load of a school year) no row can exist but one of this run, which
+    // the unique indexes catch on insert: the two lookups per row are skipped.
+    const emptyAtStart = maxBefore === 0;
     return {
-      check(row) {
+      check(row, detail) {
         const errors: CellError[] = [];
         const username = row.get('username');
         checkUsernameCell('username', username, errors);
@@ -66,12 +69,12 @@ export const usersKind: BulkKind<UserData> = {
           }
           if (units.length > 1) units = [...new Set(units)].sort();
         }
-        const existing = errors.length && !username ? undefined : (find.get(username) as { id: number; name: string; email: string | null; external_id: string | null; profile_id: number } | undefined);
+        const existing = emptyAtStart ? undefined : (find.get(username) as { id: number; name: string; email: string | null; external_id: string | null; profile_id: number } | undefined);
         if (existing) {
           if (existing.id > maxBefore || seen[existing.id]) errors.push(err('username', username, 'unique in the file', 'each username on one row only'));
           else seen[existing.id] = 1;
         }
-        if (externalId && (!existing || existing.external_id !== externalId)) {
+        if (externalId && !emptyAtStart && (!existing || existing.external_id !== externalId)) {
           const owner = byExternal.get(externalId) as string | undefined;
           if (owner !== undefined && owner !== username) errors.push(err('external_id', externalId, 'unused', `an external id that no other user has (${owner} has it)`));
         }
@@ -81,7 +84,7 @@ export const usersKind: BulkKind<UserData> = {
           return {
             status: 'create',
             id: username,
-            after: { name: name ?? username, email: email ?? null, externalId: externalId ?? null, profile: profile!.name, units: units ?? [] },
+            after: detail ? { name: name ?? username, email: email ?? null, externalId: externalId ?? null, profile: profile!.name, units: units ?? [] } : null,
             data,
           };
         }
@@ -106,7 +109,15 @@ export const usersKind: BulkKind<UserData> = {
       apply(v) {
         const d = v.data;
         if (d.existingId === undefined) {
-          const id = Number(insert.run(d.username, d.name ?? d.username, d.email ?? null, d.externalId ?? null, d.profileId).lastInsertRowid);
+          let id: number;
+          try {
+            id = Number(insert.run(d.username, d.name ?? d.username, d.email ?? null, d.externalId ?? null, d.profileId).lastInsertRowid);
+          } catch (e) {
+            const msg = (e as Error).message;
+            if (msg.includes('users.username')) return [err('username', d.username, 'unique in the file', 'each username on one row only')];
+            if (msg.includes('users.external_id')) return [err('external_id', d.externalId ?? '', 'unused', 'an external id that no other user has')];
+            throw e;
+          }
           if (d.units) for (const u of d.units) join.run(id, u);
           return;
         }

@@ -34,6 +34,8 @@ const TOUR: TourStop[] = [
   { title: 'A teacher in two schools may create courses in both', action: 'create-courses', target: 'unit:south', user: 'j.devries' },
   { title: 'The own-courses override: a teacher finds a learner of her project', action: 'search-user', target: 'user:s.bakker', user: 'm.peters' },
   { title: 'Who may create courses in North?', action: 'create-courses', target: 'unit:north' },
+  { title: "A school-scoped administrator manages North's users, not South's", action: 'manage-user', target: 'user:l.bakker', user: 'a.visser' },
+  { title: "Who may manage a South learner? South's administrators and the site root", action: 'manage-user', target: 'user:l.bakker' },
 ];
 
 async function isDemoModel(path: string): Promise<boolean> {

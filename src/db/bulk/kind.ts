@@ -108,6 +108,8 @@ export class ModelCache {
   readonly profiles = new Map<string, { id: number; name: string; role: string }>();
   /** lower-cased external role (Map from profile) → profile name */
   readonly mappedRoles = new Map<string, string>();
+  /** lower-cased external role → the role as the profile spells it */
+  private readonly roleSpelling = new Map<string, string>();
   readonly units = new Map<string, UnitInfo>();
   readonly courses = new Map<string, string>();
   readonly projects = new Map<string, string>();
@@ -130,12 +132,17 @@ export class ModelCache {
   reloadProfiles(): void {
     this.profiles.clear();
     this.mappedRoles.clear();
+    this.roleSpelling.clear();
     const rows = this.db.prepare('SELECT id, name, role_in_hierarchy AS role FROM profiles ORDER BY level DESC').all() as { id: number; name: string; role: string }[];
     for (const p of rows) this.profiles.set(p.name.toLowerCase(), p);
     const maps = this.db
       .prepare(`SELECT p.name, s.value FROM profile_settings s JOIN profiles p ON p.id = s.profile_id WHERE s.key = 'map-from-profile' AND s.value <> '' ORDER BY p.level DESC`)
       .all() as { name: string; value: string }[];
-    for (const m of maps) if (!this.mappedRoles.has(m.value.toLowerCase())) this.mappedRoles.set(m.value.toLowerCase(), m.name);
+    for (const m of maps) {
+      if (this.mappedRoles.has(m.value.toLowerCase())) continue;
+      this.mappedRoles.set(m.value.toLowerCase(), m.name);
+      this.roleSpelling.set(m.value.toLowerCase(), m.value);
+    }
   }
 
   profileNames(): string[] {
@@ -152,7 +159,7 @@ export class ModelCache {
   }
 
   profileValid(): string {
-    const roles = [...this.mappedRoles.entries()].filter(([r, p]) => r !== p.toLowerCase()).map(([r, p]) => `${r} (→ ${p})`);
+    const roles = [...this.mappedRoles.entries()].filter(([r, p]) => r !== p.toLowerCase()).map(([r, p]) => `${this.roleSpelling.get(r)} (→ ${p})`);
     return `${this.profileNames().join(', ')}${roles.length ? `, or a mapped role: ${roles.join(', ')}` : ''}`;
   }
 

@@ -78,9 +78,12 @@ export function readCsv(path: string, h: CsvHandlers, onProgress?: (done: number
       while ((cells = parser.read()) !== null) {
         const line = nextLine;
         nextLine++;
+        let broken = -1;
         for (let i = 0; i < cells.length; i++) {
           const c = cells[i];
-          if (c.length > 0 && c.indexOf('\n') >= 0) nextLine += c.split('\n').length - 1;
+          if (c.length === 0) continue;
+          if (c.indexOf('\n') >= 0) nextLine += c.split('\n').length - 1;
+          if (broken < 0 && c.indexOf('\uFFFD') >= 0) broken = i;
         }
         if (cells.length === 1 && cells[0] === '') continue; // an empty line
         if (!header) {
@@ -107,13 +110,6 @@ export function readCsv(path: string, h: CsvHandlers, onProgress?: (done: number
             valid: `a row with ${header.length} cells: ${header.join(',')} (it has ${cells.length})`,
           });
           continue;
-        }
-        let broken = -1;
-        for (let i = 0; i < cells.length; i++) {
-          if (cells[i].includes('\uFFFD')) {
-            broken = i;
-            break;
-          }
         }
         if (broken >= 0) {
           h.bad(line, { column: header[broken], value: cells[broken], expected: 'valid UTF-8 (the row holds bytes that are not UTF-8)', valid: 'save the file as UTF-8' });

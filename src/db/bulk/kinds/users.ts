@@ -63,7 +63,7 @@ export const usersKind: BulkKind<UserData> = {
         let units: string[] | undefined;
         if (row.has('units')) {
           const cell = row.get('units');
-          units = cell === '' ? [] : cell.split(';').map((u) => u.trim()).filter((u) => u !== '');
+          units = cell === '' ? [] : cell.indexOf(';') < 0 ? [cell.trim()] : cell.split(';').map((u) => u.trim()).filter((u) => u !== '');
           for (const u of units) {
             if (!model.units.has(u)) errors.push(err('units', u, 'a unit', `${someOf([...model.units.keys()].sort())} (import units first)`));
           }

@@ -197,6 +197,17 @@ describe('CSV import and export', () => {
     expect(run(db, 'export', 'terms').stdout).toContain('2026-T3,Summer,2026-07-11,2026-08-31,');
   });
 
+  it('under --as, a bulk import needs the administration setting at site level', () => {
+    const db = demoDb();
+    const file = join(tempDir(), 'users.csv');
+    writeFileSync(file, 'username,profile,units\nx.new,Student,5A\n');
+    const refused = run(db, '--as', 'a.visser', 'import', 'users', file, '--json');
+    expect(refused.status).toBe(1);
+    expect(refused.json.trace.at(-1)).toMatchObject({ rule: 'school-scope', result: 'fail' });
+    expect(run(db, 'users', 'show', 'x.new').status).toBe(2);
+    expect(run(db, '--as', 'root', 'import', 'users', file).status).toBe(0);
+  });
+
   it('an unknown kind names the valid ones', () => {
     const r = run(demoDb(), 'import', 'user', 'x.csv');
     expect(r.status).toBe(2);

@@ -119,12 +119,17 @@ export const policiesSection: SiteSection = {
             `SELECT DISTINCT u.username FROM memberships m JOIN unit_ancestors a ON a.unit_id = m.unit_id JOIN users u ON u.id = m.user_id WHERE a.ancestor_id = ? ORDER BY 1`,
           ).pluck();
           const rows: SiteRow[] = [];
+          // A user named directly, or reached through an earlier unit, is assigned once.
+          const taken = new Set(assignments.filter((a) => a.cells.kind === 'user').map((a) => `${a.cells.policy.toLowerCase()}\u0000${a.cells.target}`));
           for (const v of viaUnits) {
             if (!model.units.has(v.unit)) {
               problem(v.path, { column: 'via_unit', value: v.unit, expected: 'a unit', valid: 'a unit of the model or of the file' });
               continue;
             }
             for (const username of members.all(v.unit) as string[]) {
+              const key = `${v.policy.toLowerCase()}\u0000${username}`;
+              if (taken.has(key)) continue;
+              taken.add(key);
               rows.push({ path: v.path, cells: { policy: v.policy, kind: 'user', target: username, via_unit: v.unit }, fields: { via_unit: '' } });
             }
           }

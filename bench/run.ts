@@ -2,7 +2,7 @@
 // ratio to a baseline measured in the same run on the same file (csv-parse streaming into one raw
 // better-sqlite3 prepared insert in one transaction), and the peak memory of each. Sizes come from
 // BENCH_SIZES (comma-separated user counts; default 250000,1000000); each pair runs BENCH_REPEAT
-// times (default 2), alternating, and the fastest of each counts.
+// times (default 3), alternating, and the fastest of each counts.
 
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -29,7 +29,7 @@ function measure(mode: 'baseline' | 'import', db: string, file: string): Measure
 }
 
 const sizes = (process.env.BENCH_SIZES ?? '250000,1000000').split(',').map(Number);
-const repeat = Number(process.env.BENCH_REPEAT ?? 2);
+const repeat = Number(process.env.BENCH_REPEAT ?? 3);
 const results: Record<string, unknown>[] = [];
 for (const users of sizes) {
   const dir = mkdtempSync(join(tmpdir(), 'schoolctl-bench-'));

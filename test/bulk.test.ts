@@ -186,6 +186,15 @@ describe('CSV import and export', () => {
     expect(run(b, 'users', 'show', 'p.lus', '--json').json.name).toBe('+31 20 123');
   });
 
+  it('counts lines inside quoted cells, so a later bad row is reported at its own line', () => {
+    const db = demoDb();
+    const file = join(tempDir(), 'users.csv');
+    writeFileSync(file, 'username,name,profile\nm.line,"Two\nlines",Student\nb.ad,Bad,Nobody\n');
+    const r = run(db, 'import', 'users', file);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^line 4: column profile: value "Nobody" is not a profile/m);
+  });
+
   it('reads standard input with -', () => {
     const db = demoDb();
     const r = spawnSync(process.execPath, [BIN, '--db', db, 'import', 'terms', '-'], {

@@ -8,6 +8,8 @@ import type { CellError, Row } from './kind.js';
 /** Cells a spreadsheet would run as a formula get a leading `'`; import strips exactly one again. */
 const FORMULA_RE = /^'*[=+\-@]/;
 const ESCAPED_RE = /^'+[=+\-@]/;
+/** A line break inside a quoted cell, or the replacement character left by bytes that are not UTF-8. */
+const RARE_RE = /[\n\uFFFD]/;
 
 export function csvCell(v: string): string {
   const safe = FORMULA_RE.test(v) ? `'${v}` : v;
@@ -55,7 +57,7 @@ export interface CsvReadResult {
 /** Streams a CSV file through the handlers; `onProgress(bytesRead, total)` for a progress bar. */
 export function readCsv(path: string, h: CsvHandlers, onProgress?: (done: number, total: number) => void): Promise<CsvReadResult> {
   const total = statSync(path).size;
-  const input: ReadStream = createReadStream(path, { highWaterMark: 1 << 20 });
+  const input: ReadStream = createReadStream(path, { highWaterMark: 1 << 18 });
   // Lines are counted here rather than with csv-parse's `info` (an object per record): a record
   // takes one line plus one per line break inside its quoted cells.
   const parser = parse({ bom: true, relax_column_count: true });
@@ -81,7 +83,7 @@ export function readCsv(path: string, h: CsvHandlers, onProgress?: (done: number
         let broken = -1;
         for (let i = 0; i < cells.length; i++) {
           const c = cells[i];
-          if (c.length === 0) continue;
+          if (c.length === 0 || !RARE_RE.test(c)) continue;
           if (c.indexOf('\n') >= 0) nextLine += c.split('\n').length - 1;
           if (broken < 0 && c.indexOf('\uFFFD') >= 0) broken = i;
         }

@@ -23,10 +23,10 @@ const PROBLEM_LIMIT = 10_000;
 export async function importCsvFile(db: Sqlite, kind: BulkKind<unknown>, path: string, onProgress?: (done: number, total: number) => void): Promise<ImportOutcome> {
   const model = new ModelCache(db);
   const run = new KindRun(kind, db, model, 200, PROBLEM_LIMIT);
-  // A large load touches every page of several indexes: a bounded 64 MB page cache keeps them in
+  // A large load touches every page of several indexes: a bounded 32 MB page cache keeps them in
   // memory (the default is 2 MB), and memory stays flat however long the file.
   const cacheBefore = db.pragma('cache_size', { simple: true }) as number;
-  db.pragma('cache_size = -65536');
+  db.pragma('cache_size = -32768');
   const read = await readCsv(
     path,
     {

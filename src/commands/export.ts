@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import type { Writable } from 'node:stream';
 import { csvLine } from '../db/bulk/csv.js';
+import type { Sqlite } from '../db/open.js';
 import { BULK_KINDS } from '../db/bulk/registry.js';
 import { invalid } from '../model/errors.js';
 import { requireKind } from './import.js';
@@ -27,7 +28,7 @@ export class ChunkWriter {
 }
 
 /** Writes one kind as CSV or JSON to a stream. */
-export async function writeKind(db: import('../db/open.js').Sqlite, kindName: string, format: string, out: Writable): Promise<number> {
+export async function writeKind(db: Sqlite, kindName: string, format: string, out: Writable): Promise<number> {
   const kind = requireKind(kindName);
   const names = kind.columns.map((c) => c.name);
   const w = new ChunkWriter(out);

@@ -6,7 +6,7 @@ import { differingSettings, isDefaultProfile } from '../bulk/kinds/profiles.js';
 import type { Sqlite } from '../open.js';
 import { compact, entryOf, isMap, listOf, scalar, text, texts, type ShapeProblem, type SiteBatch, type SiteRow, type SiteSection } from './section.js';
 
-const notIn = (db: Sqlite, sql: string, fileIds: Set<string>, what: string, remove: string) => {
+const notIn = (db: Sqlite, sql: string, fileIds: Set<string>, what: string, remove?: string) => {
   const ids = (db.prepare(sql).pluck().all() as string[]).filter((id) => !fileIds.has(id.toLowerCase()));
   return ids.length ? { what, ids, remove } : undefined;
 };
@@ -74,7 +74,7 @@ export const profilesSection: SiteSection = {
   },
   notInFile(db, value) {
     const named = new Set([...Object.keys(isMap(value) ? value : {}), ...DEFAULT_PROFILES.map((p) => p.name)].map((n) => n.toLowerCase()));
-    return notIn(db, 'SELECT name FROM profiles ORDER BY level DESC', named, 'profile(s)', 'schoolctl profiles delete NAME');
+    return notIn(db, 'SELECT name FROM profiles ORDER BY level DESC', named, 'profile(s)', 'remove with schoolctl profiles delete NAME');
   },
 };
 
@@ -162,7 +162,7 @@ export const policiesSection: SiteSection = {
     });
   },
   notInFile(db, value) {
-    return notIn(db, 'SELECT name FROM policies ORDER BY name', idsOf(value, 'name'), 'policy(ies)', 'schoolctl policies delete NAME');
+    return notIn(db, 'SELECT name FROM policies ORDER BY name', idsOf(value, 'name'), 'policy(ies)', 'remove with schoolctl policies delete NAME');
   },
 };
 
@@ -192,7 +192,7 @@ export const unitsSection: SiteSection = {
     return rows.map((u) => compact({ id: u.id, kind: u.kind, parent: u.parent_id ?? undefined, name: u.name === u.id ? undefined : u.name }));
   },
   notInFile(db, value) {
-    return notIn(db, 'SELECT id FROM units ORDER BY id', idsOf(value, 'id'), 'unit(s)', 'schoolctl units remove ID');
+    return notIn(db, 'SELECT id FROM units ORDER BY id', idsOf(value, 'id'), 'unit(s)', 'remove with schoolctl units remove ID');
   },
 };
 
@@ -274,7 +274,7 @@ export const usersSection: SiteSection = {
     return out.length ? out : undefined;
   },
   notInFile(db, value) {
-    return notIn(db, 'SELECT username FROM users ORDER BY username', idsOf(value, 'username'), 'user(s)', 'schoolctl users remove USERNAME');
+    return notIn(db, 'SELECT username FROM users ORDER BY username', idsOf(value, 'username'), 'user(s)', 'remove with schoolctl users remove USERNAME');
   },
 };
 
@@ -323,7 +323,7 @@ function placeSection(key: 'courses' | 'projects', kind: string, memberKind: str
       });
     },
     notInFile(db, value) {
-      return notIn(db, `SELECT id FROM ${key} ORDER BY id`, idsOf(value, 'id'), `${kind}(s)`, `schoolctl ${key} …`);
+      return notIn(db, `SELECT id FROM ${key} ORDER BY id`, idsOf(value, 'id'), `${kind}(s)`);
     },
   };
 }
@@ -356,6 +356,6 @@ export const termsSection: SiteSection = {
     return rows.map((t) => compact({ id: t.id, name: t.name === t.id ? undefined : t.name, from: t.starts, to: t.ends, org: t.org_id ?? undefined }));
   },
   notInFile(db, value) {
-    return notIn(db, 'SELECT id FROM terms ORDER BY id', idsOf(value, 'id'), 'term(s)', 'schoolctl terms remove ID');
+    return notIn(db, 'SELECT id FROM terms ORDER BY id', idsOf(value, 'id'), 'term(s)', 'remove with schoolctl terms remove ID');
   },
 };

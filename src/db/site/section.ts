@@ -33,7 +33,7 @@ export interface SiteSection {
   /** The section as `export site` writes it; undefined leaves it out. */
   fromModel(db: Sqlite): unknown;
   /** What the model holds that the file does not name (apply keeps it; the plan says so). */
-  notInFile?(db: Sqlite, value: unknown): { readonly what: string; readonly ids: readonly string[]; readonly remove: string } | undefined;
+  notInFile?(db: Sqlite, value: unknown): { readonly what: string; readonly ids: readonly string[]; readonly remove?: string } | undefined;
 }
 
 export class SiteRowView implements Row {

@@ -18,7 +18,7 @@ export interface SiteOutcome {
   readonly problems: readonly string[];
   readonly counts: Record<string, Counts>;
   readonly changes: readonly RowChange[];
-  readonly notInFile: readonly { what: string; ids: readonly string[]; remove: string }[];
+  readonly notInFile: readonly { what: string; ids: readonly string[]; remove?: string }[];
 }
 
 function problemPath(row: SiteRow, column: string): string {
@@ -125,7 +125,7 @@ export function planText(o: SiteOutcome): string {
     }
   }
   for (const n of o.notInFile) {
-    lines.push(`= ${n.ids.length} ${n.what} in the model but not in the file, kept (apply never removes; use ${n.remove}): ${n.ids.slice(0, 8).join(', ')}${n.ids.length > 8 ? ' …' : ''}`);
+    lines.push(`= ${n.ids.length} ${n.what} in the model but not in the file, kept (apply never removes${n.remove ? `; ${n.remove}` : ''}): ${n.ids.slice(0, 8).join(', ')}${n.ids.length > 8 ? ' …' : ''}`);
   }
   return lines.join('\n');
 }

@@ -98,7 +98,7 @@ export class KindRun {
       const key = this.kind.key.map((k) => row.get(k).trim().toLowerCase()).join('\u0000');
       const first = this.keys.get(key);
       if (first !== undefined) {
-          const col = this.kind.key[0];
+        const col = this.kind.key[0];
         this.problem(where, { column: col, value: row.get(col), expected: `unique in the input (${this.kind.key.join(' + ')} also on ${first})`, valid: `one row per ${this.kind.key.join(' + ')}` });
         return;
       }
@@ -118,6 +118,8 @@ export class KindRun {
           return;
         }
       } catch (e) {
+        // A constraint the kind did not foresee is still the row's problem; anything else is a bug.
+        if (!String((e as { code?: string }).code ?? '').startsWith('SQLITE_CONSTRAINT')) throw e;
         const col = this.kind.key[0];
         this.problem(where, { column: col, value: row.get(col), expected: 'accepted by the model', valid: (e as Error).message });
         return;

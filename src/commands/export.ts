@@ -54,6 +54,11 @@ export async function writeKind(db: Sqlite, kindName: string, format: string, ou
 }
 
 async function exportCommand(ctx: Ctx, what: string, opts: { format?: string }) {
+  // A reader that stops early (`| head`) ends the export quietly.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   if (what === 'site') {
     const { exportSiteText } = await import('../db/site/site-file.js');
     const format = opts.format ?? (ctx.json ? 'json' : 'yaml');

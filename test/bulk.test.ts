@@ -215,6 +215,13 @@ describe('CSV import and export', () => {
     expect(refused.json.trace.at(-1)).toMatchObject({ rule: 'school-scope', result: 'fail' });
     expect(run(db, 'users', 'show', 'x.new').status).toBe(2);
     expect(run(db, '--as', 'root', 'import', 'users', file).status).toBe(0);
+    // Site-level rights, but a profile at or above the actor's own level is refused, and nothing lands.
+    run(db, 'profiles', 'set', 'Administrator', 'user-and-access-rights-management=site');
+    writeFileSync(file, 'username,profile\ny.new,Student\nz.new,System Administrator\n');
+    const higher = run(db, '--as', 'a.visser', 'import', 'users', file);
+    expect(higher.status).toBe(1);
+    expect(higher.stderr).toMatch(/a\.visser may not give users profile System Administrator/);
+    expect(run(db, 'users', 'show', 'y.new').status).toBe(2);
   });
 
   it('an unknown kind names the valid ones', () => {
@@ -327,6 +334,10 @@ describe('generate', () => {
     expect(hashes(a)['users.csv']).not.toBe(hashes(c)['users.csv']);
     const db = initDb();
     importDir(db, a, ['units', 'users', 'parents', 'courses', 'enrolments', 'projects', 'project-members', 'terms']);
+    // A large import leaves one audit record with its counts, not one entry per row.
+    const audit = run(db, 'audit', '--json').json as { summary: string; changes: unknown[] }[];
+    const usersImport = audit.find((a) => a.summary.startsWith('import users'))!;
+    expect(usersImport.changes).toEqual([{ entity: 'import', id: 'users', before: null, after: { rows: 2000, created: 2000, updated: 0, unchanged: 0 } }]);
     const users = run(db, 'users', 'list', '--json').json as { profile: string; units: string[] }[];
     expect(users.length).toBe(2000);
     expect(users.filter((u) => u.profile === 'Administrator').length).toBe(2);

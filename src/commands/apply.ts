@@ -44,6 +44,7 @@ async function apply(ctx: Ctx, file: string, opts: { plan?: boolean }) {
       await ctx.change(`apply ${file}`, (tx) => {
         outcome = applySiteDocument(db, doc);
         if (outcome.problems.length || opts.plan) throw ROLLBACK;
+        for (const p of outcome.assignedProfiles) ctx.guard('assign-profile', { kind: 'profile', id: p }, `give users profile ${p}`);
         if (outcome.changes.length <= 100) for (const c of outcome.changes) tx.record(c.entity, c.id, c.before, c.after);
         else tx.record('apply', file, null, totals(outcome));
       });

@@ -65,6 +65,8 @@ async function importKind(ctx: Ctx, kindName: string, file: string, opts: { dryR
         outcome = await importCsvFile(db, kind, path, bar);
         if (bar) process.stderr.write('\r\u001b[K');
         if (outcome.problems.length || opts.dryRun) throw ROLLBACK;
+        // Under --as, each profile the file hands out must sit below the actor's own (DOMAIN.md §8).
+        for (const p of outcome.assignedProfiles) ctx.guard('assign-profile', { kind: 'profile', id: p }, `give users profile ${p}`);
         if (outcome.changeCount <= AUDIT_ROWS) for (const c of outcome.changes) tx.record(c.entity, c.id, c.before, c.after);
         else tx.record('import', kind.name, null, { rows: outcome.rows, created: outcome.counts.create, updated: outcome.counts.update, unchanged: outcome.counts.same });
       });

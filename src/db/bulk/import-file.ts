@@ -15,6 +15,8 @@ export interface ImportOutcome {
   readonly problems: readonly string[];
   /** Problems beyond the ones kept (a file where every row is bad). */
   readonly moreProblems: number;
+  /** Profiles the file gives to users (new users, or a changed profile). */
+  readonly assignedProfiles: readonly string[];
 }
 
 const PROBLEM_LIMIT = 10_000;
@@ -41,5 +43,5 @@ export async function importCsvFile(db: Sqlite, kind: BulkKind<unknown>, path: s
   const problems = read.headerProblems.length
     ? read.headerProblems.map((error) => formatCsvProblem({ where: 'line 1', error }))
     : run.problems.map(formatCsvProblem);
-  return { rows: read.rows, counts: run.counts, changeCount: run.changeCount, changes: run.changes, problems, moreProblems: run.overflow };
+  return { rows: read.rows, counts: run.counts, changeCount: run.changeCount, changes: run.changes, problems, moreProblems: run.overflow, assignedProfiles: [...model.assignedProfiles] };
 }

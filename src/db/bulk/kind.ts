@@ -114,6 +114,8 @@ export class ModelCache {
   readonly courses = new Map<string, string>();
   readonly projects = new Map<string, string>();
   readonly policies = new Map<string, { id: number; name: string; org: string | null }>();
+  /** Profiles the run gives to users, so `--as` can be checked against each (lower levels only). */
+  readonly assignedProfiles = new Set<string>();
   private readonly userStmt;
 
   constructor(readonly db: Sqlite) {

@@ -18,6 +18,7 @@ export interface SiteOutcome {
   readonly problems: readonly string[];
   readonly counts: Record<string, Counts>;
   readonly changes: readonly RowChange[];
+  readonly assignedProfiles: readonly string[];
   readonly notInFile: readonly { what: string; ids: readonly string[]; remove?: string }[];
 }
 
@@ -63,7 +64,7 @@ export function applySiteDocument(db: Sqlite, doc: unknown): SiteOutcome {
     const n = s.notInFile?.(db, doc[s.key]);
     return n ? [n] : [];
   });
-  return { problems, counts, changes, notInFile };
+  return { problems, counts, changes, notInFile, assignedProfiles: [...model.assignedProfiles] };
 }
 
 /** Reads a site file's text; YAML unless the name ends in .json. */

@@ -79,6 +79,7 @@ export const usersKind: BulkKind<UserData> = {
           if (owner !== undefined && owner !== username) errors.push(err('external_id', externalId, 'unused', `an external id that no other user has (${owner} has it)`));
         }
         if (errors.length) return { errors };
+        if (!existing || existing.profile_id !== profile!.id) model.assignedProfiles.add(profile!.name);
         const data: UserData = { existingId: existing?.id, username, name, email, externalId, profileId: profile!.id, units, unitsChanged: false };
         if (!existing) {
           return {

@@ -40,6 +40,8 @@ const TOUR: TourStop[] = [
   { title: 'The own-courses override: a teacher finds a learner of her project', action: 'search-user', target: 'user:s.bakker', user: 'm.peters' },
   { title: 'Who may create courses in North?', action: 'create-courses', target: 'unit:north' },
   ...WORKFLOW_TOUR,
+  { title: "A school-scoped administrator manages North's users, not South's", action: 'manage-user', target: 'user:l.bakker', user: 'a.visser' },
+  { title: "Who may manage a South learner? South's administrators and the site root", action: 'manage-user', target: 'user:l.bakker' },
 ];
 
 async function isDemoModel(path: string): Promise<boolean> {

@@ -1,0 +1,87 @@
+// `apply SITE.yaml|SITE.json [--plan]`: make the model match one declarative file. The whole file
+// is checked first (every problem named by its path); `--plan` prints the changes and makes none.
+// Apply creates and updates; it never removes what the file leaves out, and the plan lists those.
+
+import type { Command } from 'commander';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { findKind } from '../db/bulk/registry.js';
+import { applySiteDocument, parseSiteText, planText, totals, type SiteOutcome } from '../db/site/site-file.js';
+import { isMap } from '../db/site/section.js';
+import { SITE_SECTIONS } from '../db/site/sections.js';
+import { invalid } from '../model/errors.js';
+import { createModel } from './init.js';
+import { action, examples, type Ctx } from './runtime.js';
+
+const ROLLBACK = Symbol('rollback');
+
+function rightsFor(doc: unknown): Set<string> {
+  const rights = new Set<string>();
+  if (!isMap(doc)) return rights;
+  for (const s of SITE_SECTIONS) {
+    if (doc[s.key] === undefined) continue;
+    for (const b of s.toBatches(doc[s.key], [])) {
+      const k = findKind(b.kind);
+      if (k) rights.add(k.right);
+    }
+  }
+  return rights;
+}
+
+async function apply(ctx: Ctx, file: string, opts: { plan?: boolean }) {
+  if (!existsSync(file)) throw invalid('no-file', `There is no file "${file}"; give a site file (YAML, or JSON ending in .json).`);
+  const doc = parseSiteText(readFileSync(file, 'utf8'), file);
+  const fresh = !existsSync(ctx.dbPath) && ctx.dbPath !== ':memory:';
+  if (fresh && opts.plan) ctx.opts.db = ':memory:';
+  if (fresh || ctx.opts.db === ':memory:') await createModel(ctx, false);
+  let outcome: SiteOutcome | undefined;
+  let ok = false;
+  try {
+    const db = await ctx.open();
+    // Under --as, every kind the file touches needs its administration right at site level, judged
+    // on the model before the file changes it.
+    for (const r of rightsFor(doc)) ctx.guard(r, { kind: 'site', id: 'site' }, `apply a site file (it needs ${r} at site level)`);
+    try {
+      await ctx.change(`apply ${file}`, (tx) => {
+        outcome = applySiteDocument(db, doc);
+        if (outcome.problems.length || opts.plan) throw ROLLBACK;
+        for (const p of outcome.assignedProfiles) ctx.guard('assign-profile', { kind: 'profile', id: p }, `give users profile ${p}`);
+        if (outcome.changes.length <= 100) for (const c of outcome.changes) tx.record(c.entity, c.id, c.before, c.after);
+        else tx.record('apply', file, null, totals(outcome));
+      });
+    } catch (e) {
+      if (e !== ROLLBACK) throw e;
+    }
+    const o = outcome!;
+    if (o.problems.length) throw invalid('bad-site-file', `${file} has ${o.problems.length} problem(s); nothing was changed:\n${o.problems.join('\n')}`);
+    ok = true;
+    const t = totals(o);
+    const plan = planText(o);
+    const head = opts.plan
+      ? `Plan for ${file}${fresh ? ' (on a new model)' : ''}: ${t.create} to create, ${t.update} to update, ${t.same} unchanged. Nothing was changed.`
+      : t.create + t.update === 0
+        ? `Nothing changed: the model already matches ${file}.`
+        : `Applied ${file}${fresh ? ` to a new model at ${ctx.dbPath}` : ''}: ${t.create} created, ${t.update} updated, ${t.same} unchanged.`;
+    const shown = opts.plan ? plan : plan.split('\n').filter((l) => l.startsWith('=')).join('\n');
+    return {
+      data: { file, plan: opts.plan === true, created: t.create, updated: t.update, unchanged: t.same, changes: o.changes, notInFile: o.notInFile },
+      human: [head, shown].filter(Boolean).join('\n'),
+    };
+  } finally {
+    if (!ok && fresh && !opts.plan) {
+      ctx.close();
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${ctx.dbPath}${suffix}`, { force: true });
+    }
+  }
+}
+
+export function register(program: Command): void {
+  examples(
+    program
+      .command('apply')
+      .argument('<file>', 'a site file: YAML, or JSON when it ends in .json')
+      .option('--plan', 'print the changes applying would make (+ create, ~ update) and change nothing')
+      .description('make the model match a declarative site file (creates the model when missing); apply never removes what the file leaves out')
+      .action(action(apply)),
+    ['schoolctl apply site.yaml --plan', 'schoolctl --db new.db apply site.yaml', 'schoolctl export site > site.yaml && schoolctl apply site.yaml'],
+  );
+}

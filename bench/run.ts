@@ -1,101 +1,98 @@
-// `npm run bench`: import speed of `schoolctl import users` on generated files of growing size, as a
-// ratio to a baseline measured in the same run on the same file (csv-parse streaming into one raw
-// better-sqlite3 prepared insert in one transaction), and the peak memory of each. Sizes come from
-// BENCH_SIZES (comma-separated user counts; default 250000,1000000); each pair runs BENCH_REPEAT
-// times (default 3), alternating, and the fastest of each counts.
+// `npm run bench`: every figure of the performance issue in one run, printed as one table and
+// written to bench/results.json. Ratios are measured in the same run, since the machine is shared.
+//
+//   BENCH_SIZES         site sizes for decisions (default 10000,100000,200000)
+//   BENCH_IMPORT_SIZES  user rows for the import benchmark (default 250000,1000000; "0" skips it)
+//   BENCH_REPEAT        import repeats, the fastest counts (default 3)
+//   BENCH_STARTUP_RUNS  process starts per median (default 15)
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { measureChecks, measureReverse, measureStartup, type LatencyFigures, type ReverseFigures, type StartupFigures } from './decisions.js';
+import { enrichSite } from './enrich.js';
+import { measureImport, type ImportFigures } from './import.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const BIN = join(here, '..', '..', 'bin', 'schoolctl.js');
-const WORKER = join(here, 'worker.js');
+const ROOT = join(here, '..', '..');
+const BIN = join(ROOT, 'bin', 'schoolctl.js');
+const SITES = join(ROOT, 'bench', 'sites');
 
-function cli(db: string, ...args: string[]): string {
-  return execFileSync(process.execPath, [BIN, '--db', db, '--quiet', ...args], { encoding: 'utf8', env: { ...process.env, CI: '1' } });
-}
-
-interface Measure {
-  rows: number;
-  seconds: number;
-  cpuSeconds: number;
-  maxRssMB: number;
-}
-
-function measure(mode: 'baseline' | 'floor' | 'import', db: string, file: string): Measure {
-  return JSON.parse(execFileSync(process.execPath, [WORKER, mode, db, file], { encoding: 'utf8', maxBuffer: 1 << 26 })) as Measure;
-}
-
-const sizes = (process.env.BENCH_SIZES ?? '250000,1000000').split(',').map(Number);
+const list = (raw: string | undefined, fallback: string) => (raw ?? fallback).split(',').map(Number).filter((n) => n > 0);
+const sizes = list(process.env.BENCH_SIZES, '10000,100000,200000');
+const importSizes = list(process.env.BENCH_IMPORT_SIZES, '250000,1000000');
 const repeat = Number(process.env.BENCH_REPEAT ?? 3);
-const results: Record<string, unknown>[] = [];
+const startupRuns = Number(process.env.BENCH_STARTUP_RUNS ?? 15);
+
+function log(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+/** A generated, enriched site of `users` users (seed 1), built once and reused by later runs. */
+function site(users: number): string {
+  mkdirSync(SITES, { recursive: true });
+  const db = join(SITES, `site-${users}-seed1.db`);
+  if (!existsSync(db)) {
+    log(`generating a site of ${users} users…`);
+    execFileSync(process.execPath, [BIN, '--db', db, '--quiet', 'generate', '--users', String(users), '--schools', String(Math.max(2, Math.round(users / 4000))), '--seed', '1']);
+    log(`  with supervisors, workflow switches and a portal project: ${JSON.stringify(enrichSite(db))}`);
+  }
+  // Any schoolctl command migrates an older bench site to the current schema.
+  execFileSync(process.execPath, [BIN, '--db', db, 'profiles', 'list', '--json']);
+  return db;
+}
+
+interface SizeFigures {
+  users: number;
+  checks: LatencyFigures;
+  reverse: ReverseFigures;
+}
+
+const started = Date.now();
+const perSize: SizeFigures[] = [];
 for (const users of sizes) {
-  const dir = mkdtempSync(join(tmpdir(), 'schoolctl-bench-'));
-  try {
-    const csv = join(dir, 'csv');
-    execFileSync(process.execPath, [BIN, '--quiet', 'generate', '--users', String(users), '--schools', String(Math.max(1, Math.round(users / 4000))), '--seed', '1', '--out', csv]);
-    const file = join(csv, 'users.csv');
-    const prepared = (name: string) => {
-      const db = join(dir, `${name}.db`);
-      cli(db, 'init');
-      cli(db, 'import', 'units', join(csv, 'units.csv'));
-      return db;
-    };
-    // Alternate the two and keep the fastest of each: the machine is shared, and noise only slows.
-    let base: Measure | undefined;
-    let floor: Measure | undefined;
-    let ours: Measure | undefined;
-    for (let i = 0; i < repeat; i++) {
-      const b = measure('baseline', prepared(`baseline${i}`), file);
-      const f = measure('floor', prepared(`floor${i}`), file);
-      const o = measure('import', prepared(`import${i}`), file);
-      const best = (m: Measure, prev?: Measure): Measure => ({
-        rows: m.rows,
-        seconds: Math.min(m.seconds, prev?.seconds ?? Infinity),
-        cpuSeconds: Math.min(m.cpuSeconds, prev?.cpuSeconds ?? Infinity),
-        maxRssMB: Math.max(m.maxRssMB, prev?.maxRssMB ?? 0),
-      });
-      base = best(b, base);
-      floor = best(f, floor);
-      ours = best(o, ours);
-      rmSync(join(dir, `baseline${i}.db`), { force: true });
-      rmSync(join(dir, `import${i}.db`), { force: true });
-      rmSync(join(dir, `floor${i}.db`), { force: true });
-    }
-    base = base!;
-    floor = floor!;
-    ours = ours!;
-    const memberships = Number(execFileSync('sh', ['-c', `awk -F, 'NR>1 && $NF!="" {n+=split($NF,a,";")} END {print n+0}' '${file}'`], { encoding: 'utf8' }));
-    const row = {
-      users: base.rows,
-      memberships,
-      fileMB: +(statSync(file).size / 1e6).toFixed(1),
-      baselineRowsPerS: Math.round(base.rows / base.seconds),
-      importRowsPerS: Math.round(ours.rows / ours.seconds),
-      ratio: +(base.seconds / ours.seconds).toFixed(2),
-      cpuRatio: +(base.cpuSeconds / ours.cpuSeconds).toFixed(2),
-      floorRatio: +(base.seconds / floor.seconds).toFixed(2),
-      baselinePeakMB: base.maxRssMB,
-      importPeakMB: ours.maxRssMB,
-    };
-    results.push(row);
-    process.stderr.write(`${JSON.stringify(row)}\n`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  const db = site(users);
+  log(`measuring checks and reverse lookups at ${users} users…`);
+  perSize.push({ users, checks: measureChecks(db), reverse: measureReverse(db) });
+}
+const largest = site(sizes[sizes.length - 1]);
+const someone = execFileSync(process.execPath, [BIN, '--db', largest, 'users', 'list', '--profile', 'Student', '--json'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+const user = (JSON.parse(someone) as { username: string }[])[0].username;
+log(`measuring start-up (${startupRuns} runs each)…`);
+const startup: StartupFigures = measureStartup(largest, user, startupRuns);
+let imports: ImportFigures[] = [];
+if (importSizes.length) {
+  log(`measuring import at ${importSizes.join(', ')} rows…`);
+  imports = measureImport(importSizes, repeat);
+}
+
+const results = { when: new Date().toISOString(), node: process.version, startup, sizes: perSize, imports, seconds: Math.round((Date.now() - started) / 1000) };
+writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+
+const f = (n: number, d = 2) => n.toFixed(d);
+const mark = (ok: boolean) => (ok ? 'ok' : 'MISSED');
+const rows: string[][] = [];
+rows.push(['start-up', '`schoolctl --help`', `${f(startup.helpMs, 0)} ms`, `${f(startup.helpRatio)}× node -e 0 (${f(startup.nodeMs, 0)} ms)`, `≤ 1.25× ${mark(startup.helpRatio <= 1.25)}`]);
+rows.push(['start-up', `\`whocan messages --user\` at ${sizes[sizes.length - 1]}`, `${f(startup.checkMs, 0)} ms`, `${f(startup.checkRatio)}× node -e 0`, `≤ 2.5× ${mark(startup.checkRatio <= 2.5)}`]);
+for (const s of perSize) {
+  const big = s.users === Math.max(...sizes);
+  rows.push(['check p50 / p99', `${s.users} users, ${s.checks.checks} triples`, `${f(s.checks.p50ms, 3)} / ${f(s.checks.p99ms, 3)} ms`, '', big ? `≤ 0.2 / 2 ms ${mark(s.checks.p50ms <= 0.2 && s.checks.p99ms <= 2)}` : '']);
+}
+for (const s of perSize) {
+  for (const [name, r] of Object.entries(s.reverse)) {
+    const target = name === 'learner' || name === 'class' ? `≤ 100 ms ${mark(r.ms <= 100)}` : '';
+    rows.push([`reverse: ${name}`, `${s.users} users: ${r.query}`, `${f(r.ms, 1)} ms`, `${r.allowed} allowed`, s.users === Math.max(...sizes) ? target : '']);
   }
 }
-
-const pad = (s: unknown, n: number) => String(s).padStart(n);
-console.log('import users (with their memberships) vs baseline: csv-parse → one raw prepared insert, one transaction');
-console.log(`${pad('users', 9)} ${pad('memberships', 12)} ${pad('MB', 6)} ${pad('baseline/s', 11)} ${pad('import/s', 9)} ${pad('ratio', 6)} ${pad('cpu ratio', 10)} ${pad('floor', 6)} ${pad('peak MB', 8)} ${pad('base MB', 8)}`);
-for (const r of results as Record<string, number>[]) {
-  console.log(
-    `${pad(r.users, 9)} ${pad(r.memberships, 12)} ${pad(r.fileMB, 6)} ${pad(r.baselineRowsPerS, 11)} ${pad(r.importRowsPerS, 9)} ${pad(r.ratio, 6)} ${pad(r.cpuRatio, 10)} ${pad(r.floorRatio, 6)} ${pad(r.importPeakMB, 8)} ${pad(r.baselinePeakMB, 8)}`,
-  );
+for (const i of imports) {
+  rows.push(['import', `${i.users} users + ${i.memberships} memberships`, `${i.importRowsPerS} rows/s`, `${f(i.ratio)}× baseline (${i.baselineRowsPerS}/s), cpu ${f(i.cpuRatio)}×`, `≥ 0.6 ${mark(i.ratio >= 0.6)}`]);
+  rows.push(['import peak', `${i.users} users`, `${i.importPeakMB} MB`, `baseline ${i.baselinePeakMB} MB`, `< 200 MB ${mark(i.importPeakMB < 200)}`]);
 }
-console.log('ratio: baseline wall time / import wall time (best of the runs); cpu ratio: the same with CPU seconds, steadier on a busy machine');
-console.log('floor: the ratio of the raw loop that also inserts the memberships, unchecked: what inserting the memberships alone costs');
-console.log('targets: ratio ≥ 0.6, import peak < 200 MB and flat as the file grows');
+const head = ['figure', 'measured on', 'value', 'ratio / detail', 'target'];
+const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+const line = (r: string[]) => `| ${r.map((cell, c) => cell.padEnd(widths[c])).join(' | ')} |`;
+console.log(line(head));
+console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+for (const r of rows) console.log(line(r));
+console.log(`\n${results.seconds} s in all; figures also in bench/results.json.`);

@@ -6,6 +6,7 @@
 //   BENCH_REPEAT        import repeats, the fastest counts (default 3)
 //   BENCH_STARTUP_RUNS  process starts per median (default 15)
 
+import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -57,8 +58,9 @@ for (const users of sizes) {
   perSize.push({ users, checks: measureChecks(db), reverse: measureReverse(db) });
 }
 const largest = site(sizes[sizes.length - 1]);
-const someone = execFileSync(process.execPath, [BIN, '--db', largest, 'users', 'list', '--profile', 'Student', '--json'], { encoding: 'utf8', maxBuffer: 1 << 28 });
-const user = (JSON.parse(someone) as { username: string }[])[0].username;
+const probe = new Database(largest, { readonly: true });
+const user = probe.prepare(`SELECT u.username FROM users u JOIN profiles p ON p.id = u.profile_id WHERE p.name = 'Student' ORDER BY u.id LIMIT 1`).pluck().get() as string;
+probe.close();
 log(`measuring start-up (${startupRuns} runs each)…`);
 const startup: StartupFigures = measureStartup(largest, user, startupRuns);
 let imports: ImportFigures[] = [];

@@ -5,11 +5,17 @@ import type { Decision } from '../model/trace.js';
 import { formatTarget } from '../model/trace.js';
 
 let chalk: ChalkInstance | undefined;
+let textOutput = true;
 
 /** Colour only on a TTY, and never under NO_COLOR or --no-color; chalk loads only then. */
 export async function configureColour(argv: readonly string[]): Promise<void> {
+  // Under --json nothing but the document is printed, so tables are never drawn.
+  textOutput = !argv.includes('--json');
   if (process.stdout.isTTY && !('NO_COLOR' in process.env) && !argv.includes('--no-color')) chalk = (await import('chalk')).default;
 }
+
+/** Beyond this many rows a table is printed as plain aligned columns: fast, and no box to scroll. */
+const BOXED_ROWS = 1000;
 
 export const paint = {
   ok: (s: string) => (chalk ? chalk.green(s) : s),
@@ -38,6 +44,8 @@ export function renderDecision(d: Decision): string {
 }
 
 export async function table(head: string[], rows: (string | number)[][]): Promise<string> {
+  if (!textOutput) return '';
+  if (rows.length > BOXED_ROWS) return columns(head, rows);
   const { default: Table } = await import('cli-table3');
   const t = new Table({
     head,
@@ -53,4 +61,11 @@ export function mark(value: string): string {
   if (value === 'on') return paint.ok('✓');
   if (value === 'off') return paint.bad('✗');
   return value === '' ? paint.dim('—') : value;
+}
+
+/** Plain aligned columns, for long listings. */
+function columns(head: string[], rows: (string | number)[][]): string {
+  const cells = [head, ...rows.map((r) => r.map(String))];
+  const widths = head.map((_, c) => Math.max(...cells.map((r) => (r[c] ?? '').length)));
+  return cells.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ')).join('\n');
 }

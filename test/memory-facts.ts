@@ -112,8 +112,8 @@ export class MemoryFacts implements CoreFacts {
   usersWithPolicyFor(key: string) {
     return [...this.users.values()].filter((u) => this.policyCandidates(u, key).length > 0).map((u) => u.username);
   }
-  usersInSchools(schools: readonly string[]) {
-    return [...this.users.values()].filter((u) => this.userSchools(u.id).some((s) => schools.includes(s))).map((u) => u.username);
+  usersWithProfileValueInSchools(key: string, values: readonly string[], schools: readonly string[]) {
+    return this.usersWithProfileValue(key, values).filter((name) => this.userSchools(this.users.get(name)!.id).some((s) => schools.includes(s)));
   }
   asFacts(): Facts {
     return this as unknown as Facts;

@@ -76,11 +76,14 @@ export class SqliteFacts implements CoreFacts {
            UNION SELECT u.username FROM policy_settings ps JOIN policy_assignments pa ON pa.policy_id = ps.policy_id AND pa.target_kind = 'profile' JOIN users u ON u.profile_id = pa.target_id WHERE ps.key = @key`,
         )
         .pluck(),
-      inSchools: db
+      // Profiles holding the value first (a handful), then only the members of the schools.
+      withValueInSchools: db
         .prepare(
-          `WITH members AS (SELECT DISTINCT m.user_id FROM unit_ancestors a JOIN memberships m ON m.unit_id = a.unit_id WHERE a.ancestor_id IN (SELECT value FROM json_each(?)))
-           SELECT u.username FROM members JOIN users u ON u.id = members.user_id
-           UNION SELECT u.username FROM parent_links l JOIN members ON members.user_id = l.child_id JOIN users u ON u.id = l.parent_id`,
+          `WITH profiles_with AS (SELECT profile_id FROM profile_settings WHERE key = @key AND value IN (SELECT value FROM json_each(@values))),
+                members AS (SELECT DISTINCT m.user_id FROM unit_ancestors a JOIN memberships m ON m.unit_id = a.unit_id WHERE a.ancestor_id IN (SELECT value FROM json_each(@schools)))
+           SELECT u.username FROM members JOIN users u ON u.id = members.user_id WHERE u.profile_id IN (SELECT profile_id FROM profiles_with)
+           UNION SELECT u.username FROM members JOIN parent_links l ON l.child_id = members.user_id JOIN users u ON u.id = l.parent_id
+           WHERE u.profile_id IN (SELECT profile_id FROM profiles_with)`,
         )
         .pluck(),
     };
@@ -208,8 +211,9 @@ export class SqliteFacts implements CoreFacts {
     return this.anyPolicies ? (this.q.withPolicyFor.all({ key }) as string[]) : [];
   }
 
-  usersInSchools(schools: readonly string[]): Iterable<string> {
-    return schools.length ? (this.q.inSchools.all(JSON.stringify(schools)) as string[]) : [];
+  usersWithProfileValueInSchools(key: string, values: readonly string[], schools: readonly string[]): Iterable<string> {
+    if (!schools.length) return [];
+    return this.q.withValueInSchools.all({ key, values: JSON.stringify(values), schools: JSON.stringify(schools) }) as string[];
   }
 
   allUsernames(): Iterable<string> {

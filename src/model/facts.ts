@@ -75,8 +75,11 @@ export interface CoreFacts {
   usersWithProfileValue(key: string, values: readonly string[]): Iterable<string>;
   /** Users some policy that sets the key is assigned to (directly or through their profile). */
   usersWithPolicyFor(key: string): Iterable<string>;
-  /** Users for whom one of these schools is one of their schools (members below it, and their parents). */
-  usersInSchools(schools: readonly string[]): Iterable<string>;
+  /**
+   * Users whose profile's own value of a key is one of these and for whom one of these schools is
+   * one of their schools (members below it, and their parents): one set query.
+   */
+  usersWithProfileValueInSchools(key: string, values: readonly string[], schools: readonly string[]): Iterable<string>;
 }
 
 /**

@@ -37,9 +37,7 @@ function scopeAction(def: SettingDef): ActionDef {
     candidates({ facts, target }) {
       const policy = [...facts.usersWithPolicyFor(def.key)];
       if (!target) return [...facts.usersWithProfileValue(def.key, ['site', 'school']), ...policy];
-      const schools = targetSchools(facts, target);
-      const schoolLevel = new Set(facts.usersInSchools(schools));
-      const bySchool = [...facts.usersWithProfileValue(def.key, ['school'])].filter((u) => schoolLevel.has(u));
+      const bySchool = facts.usersWithProfileValueInSchools(def.key, ['school'], targetSchools(facts, target));
       return [...facts.usersWithProfileValue(def.key, ['site']), ...bySchool, ...policy];
     },
     evaluate({ facts, subject, target }) {

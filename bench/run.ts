@@ -3,7 +3,7 @@
 //
 //   BENCH_SIZES         site sizes for decisions (default 10000,100000,200000)
 //   BENCH_IMPORT_SIZES  user rows for the import benchmark (default 250000,1000000; "0" skips it)
-//   BENCH_REPEAT        import repeats, the fastest counts (default 3)
+//   BENCH_REPEAT        import repeats, the fastest counts (default 2)
 //   BENCH_STARTUP_RUNS  process starts per median (default 15)
 
 import Database from 'better-sqlite3';
@@ -23,7 +23,7 @@ const SITES = join(ROOT, 'bench', 'sites');
 const list = (raw: string | undefined, fallback: string) => (raw ?? fallback).split(',').map(Number).filter((n) => n > 0);
 const sizes = list(process.env.BENCH_SIZES, '10000,100000,200000');
 const importSizes = list(process.env.BENCH_IMPORT_SIZES, '250000,1000000');
-const repeat = Number(process.env.BENCH_REPEAT ?? 3);
+const repeat = Number(process.env.BENCH_REPEAT ?? 2);
 const startupRuns = Number(process.env.BENCH_STARTUP_RUNS ?? 15);
 
 function log(message: string): void {

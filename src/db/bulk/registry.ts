@@ -7,9 +7,11 @@ import { membershipsKind } from './kinds/memberships.js';
 import { coursesKind, projectsKind } from './kinds/places.js';
 import { policiesKind, policyAssignmentsKind, policySettingsKind } from './kinds/policies.js';
 import { profileSettingsKind, profilesKind } from './kinds/profiles.js';
+import { headteachersKind, ilpTemplatesKind, mentorsKind, supervisorNamesKind } from './kinds/supervisors.js';
 import { termsKind } from './kinds/terms.js';
 import { unitsKind } from './kinds/units.js';
 import { usersKind } from './kinds/users.js';
+import { workflowSwitchesKind } from './kinds/workflow.js';
 
 export const BULK_KINDS: readonly BulkKind<any>[] = [
   profilesKind,
@@ -27,6 +29,8 @@ export const BULK_KINDS: readonly BulkKind<any>[] = [
   policiesKind,
   policySettingsKind,
   policyAssignmentsKind,
+  supervisorNamesKind, ilpTemplatesKind, mentorsKind, headteachersKind,
+  workflowSwitchesKind,
 ];
 
 export function findKind(name: string): BulkKind<any> | undefined {

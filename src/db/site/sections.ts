@@ -3,6 +3,8 @@
 
 import { coursesSection, policiesSection, profilesSection, projectsSection, termsSection, unitsSection, usersSection } from './core-sections.js';
 import type { SiteSection } from './section.js';
+import { headteachersSection, ilpTemplatesSection, mentorsSection, supervisorNamesSection } from './supervisor-sections.js';
+import { workflowSection } from './workflow-section.js';
 
 export const SITE_SECTIONS: readonly SiteSection[] = [
   profilesSection,
@@ -12,4 +14,6 @@ export const SITE_SECTIONS: readonly SiteSection[] = [
   coursesSection,
   projectsSection,
   termsSection,
+  supervisorNamesSection, ilpTemplatesSection, mentorsSection, headteachersSection,
+  workflowSection,
 ];

@@ -2,6 +2,7 @@
 // section with one file and one line here (rows are applied in the order of BULK_KINDS).
 
 import { coursesSection, policiesSection, profilesSection, projectsSection, termsSection, unitsSection, usersSection } from './core-sections.js';
+import { portalSection } from './portal-section.js';
 import type { SiteSection } from './section.js';
 
 export const SITE_SECTIONS: readonly SiteSection[] = [
@@ -12,4 +13,5 @@ export const SITE_SECTIONS: readonly SiteSection[] = [
   coursesSection,
   projectsSection,
   termsSection,
+  portalSection,
 ];

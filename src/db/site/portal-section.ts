@@ -124,8 +124,8 @@ export const portalSection: SiteSection = {
         for (const kind of SCOPES) {
           oneOrMore(fe, kind, fp, problems).forEach((scope, k) => {
             scoped++;
-            const at = Array.isArray(fe[kind]) ? `${fp}.${kind}[${k}]` : `${fp}.${kind}`;
-            rows.schoolfunctions.push({ path: at, cells: { project, function: fn, username, scope_kind: kind, scope }, fields });
+            const at = Array.isArray(fe[kind]) ? `${kind}[${k}]` : kind;
+            rows.schoolfunctions.push({ path: fp, cells: { project, function: fn, username, scope_kind: kind, scope }, fields: { ...fields, scope_kind: at, scope: at } });
           });
         }
         if (!scoped) rows.schoolfunctions.push({ path: fp, cells: { project, function: fn, username, scope_kind: '', scope: '' }, fields: { ...fields, scope_kind: '', scope: '' } });

@@ -35,7 +35,7 @@ import {
 } from '../db/portal-store.js';
 import type { Sqlite } from '../db/open.js';
 import { command, invalid } from '../model/errors.js';
-import { ALLOWED_LEGACY_ROLES, USER_TYPES, isUserType, normaliseHolder, type PortalUserType } from '../model/schoolfunction-rights.js';
+import { ALLOWED_LEGACY_ROLES, FUNCTION_HOLDER_TYPE, LEGACY_ROLE_RE, LEGACY_ROLE_VALID, USER_TYPES, parseUserType, type PortalUserType } from '../model/schoolfunction-rights.js';
 import { table } from './render.js';
 import { action, changeResult, examples, type Ctx } from './runtime.js';
 
@@ -48,14 +48,14 @@ function guardPortal(ctx: Ctx, what: string): void {
 }
 
 function checkType(raw: string): PortalUserType {
-  const t = normaliseHolder(raw);
-  if (!isUserType(t)) throw invalid('bad-user-type', `User type "${raw}" is not valid; use ${USER_TYPES.join(', ')}.`);
+  const t = parseUserType(raw);
+  if (!t) throw invalid('bad-user-type', `User type "${raw}" is not valid; use ${USER_TYPES.join(', ')}.`);
   return t;
 }
 
 function checkRole(raw: string | undefined): string | null {
   if (raw === undefined || raw === '') return null;
-  if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$/.test(raw)) throw invalid('bad-role', `Role "${raw}" is not valid; use 1–64 letters, digits, dots, dashes or underscores.`);
+  if (!LEGACY_ROLE_RE.test(raw)) throw invalid('bad-role', `Role "${raw}" is not valid; use ${LEGACY_ROLE_VALID}.`);
   return raw;
 }
 
@@ -101,7 +101,7 @@ async function user(ctx: Ctx, username: string, opts: { type: string; admin?: bo
   const type = checkType(opts.type);
   const role = checkRole(opts.role);
   const before = portalUser(db, u.id);
-  if (type !== 'werknemer') {
+  if (type !== FUNCTION_HOLDER_TYPE) {
     const held = functionsOf(db, u.id);
     if (held.length) {
       throw invalid(

@@ -31,6 +31,7 @@ import {
   isUserType,
   normaliseHolder,
   portalActionKeys,
+  scopeMismatch,
   switchKeys,
   type Holder,
   type SchoolFunction,
@@ -87,17 +88,11 @@ function scopeOf(fn: SchoolFunction, opts: ScopeOpts, required: boolean): { kind
   if (opts.klas?.length) given.push({ kind: 'klas', ids: opts.klas });
   if (opts.team) given.push({ kind: 'team', ids: [opts.team] });
   if (opts.sectie) given.push({ kind: 'sectie', ids: [opts.sectie] });
-  const want = FUNCTION_SCOPE[fn];
-  if (want === 'project') {
-    if (given.length) throw invalid('wrong-scope', `${fn} is project-wide and takes no scope; drop --${given.map((g) => g.kind).join(' and --')}.`);
-    return null;
-  }
-  const wrong = given.filter((g) => g.kind !== want);
-  if (wrong.length) throw invalid('wrong-scope', `${fn} is scoped by ${SCOPE_HELP[want]}, not --${wrong[0].kind}.`);
-  if (given.length === 0) {
-    if (required) throw invalid('missing-scope', `${fn} needs its scope: ${SCOPE_HELP[want]}.`);
-    return null;
-  }
+  const mismatch = scopeMismatch(fn, given.map((g) => g.kind), required);
+  if (mismatch?.problem === 'takes-none') throw invalid('wrong-scope', `${fn} is project-wide and takes no scope; drop --${given.map((g) => g.kind).join(' and --')}.`);
+  if (mismatch?.problem === 'wrong-kind') throw invalid('wrong-scope', `${fn} is scoped by ${SCOPE_HELP[mismatch.want]}, not --${mismatch.given}.`);
+  if (mismatch?.problem === 'missing') throw invalid('missing-scope', `${fn} needs its scope: ${SCOPE_HELP[mismatch.want]}.`);
+  if (given.length === 0 || FUNCTION_SCOPE[fn] === 'project') return null;
   return given[0];
 }
 

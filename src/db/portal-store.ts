@@ -3,7 +3,7 @@
 
 import { invalid } from '../model/errors.js';
 import { nearestKey } from '../model/settings-catalogue.js';
-import type { PortalUserType } from '../model/schoolfunction-rights.js';
+import { isSchoolYear, type PortalUserType } from '../model/schoolfunction-rights.js';
 import { checkIdentifier } from './lookups.js';
 import type { Sqlite } from './open.js';
 
@@ -22,8 +22,7 @@ function hint(names: readonly string[], input: string, list: string): string {
 
 /** A project is a school year: two consecutive years, such as 2025-2026. */
 export function checkProjectId(id: string): string {
-  const m = /^(\d{4})-(\d{4})$/.exec(id);
-  if (!m || Number(m[2]) !== Number(m[1]) + 1) {
+  if (!isSchoolYear(id)) {
     throw invalid('bad-project', `Project "${id}" is not a school year; use two consecutive years such as 2025-2026.`);
   }
   return id;

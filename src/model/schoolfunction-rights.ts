@@ -306,3 +306,39 @@ export function actionDescription(key: string): string {
   const via = RIGHTS.find((r) => grantsOf(r).includes(key))!;
   return `${key.startsWith('view-') ? 'View' : 'Change'} ${key.replace(/^[a-z]+-/, '').replace(/-/g, ' ')} (part of: ${via.description})`;
 }
+
+// Checks shared by the portal commands and the portal's bulk kinds (src/db/bulk/kinds/portal.ts).
+
+/** A portal user type as typed (`Ouder/verzorger` → ouder), or undefined. */
+export function parseUserType(raw: string): PortalUserType | undefined {
+  const t = normaliseHolder(raw);
+  return isUserType(t) ? t : undefined;
+}
+
+/** A legacy role name. */
+export const LEGACY_ROLE_RE = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$/;
+export const LEGACY_ROLE_VALID = '1–64 letters, digits, dots, dashes or underscores';
+
+/** A portal project is a school year: two consecutive years, such as 2025-2026. */
+export function isSchoolYear(id: string): boolean {
+  const m = /^(\d{4})-(\d{4})$/.exec(id);
+  return m !== null && Number(m[2]) === Number(m[1]) + 1;
+}
+
+/** The user type that holds school functions (and is a team or sectie member); klassen hold leerlingen. */
+export const FUNCTION_HOLDER_TYPE: PortalUserType = 'werknemer';
+
+export type ScopeMismatch =
+  | { readonly problem: 'takes-none'; readonly given: string }
+  | { readonly problem: 'wrong-kind'; readonly given: string; readonly want: Exclude<(typeof FUNCTION_SCOPE)[SchoolFunction], 'project'> }
+  | { readonly problem: 'missing'; readonly want: Exclude<(typeof FUNCTION_SCOPE)[SchoolFunction], 'project'> };
+
+/** Whether the scope kinds given fit the function (DOMAIN.md §7): undefined when they do. */
+export function scopeMismatch(fn: SchoolFunction, given: readonly string[], required: boolean): ScopeMismatch | undefined {
+  const want = FUNCTION_SCOPE[fn];
+  if (want === 'project') return given.length ? { problem: 'takes-none', given: given[0] } : undefined;
+  const wrong = given.find((g) => g !== want);
+  if (wrong !== undefined) return { problem: 'wrong-kind', given: wrong, want };
+  if (given.length === 0 && required) return { problem: 'missing', want };
+  return undefined;
+}

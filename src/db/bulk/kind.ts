@@ -67,7 +67,10 @@ export interface BulkKind<D = unknown> {
   readonly ownDuplicateCheck?: boolean;
   /** The audit entity of one row. */
   readonly entity: string;
-  /** The administration setting an `--as` actor needs at site level to import this kind. */
+  /**
+   * The action an `--as` actor is judged by (target: the site) to import this kind: an administration
+   * setting needed at site level, or an action that takes no target, such as the portal's `portal-admin`.
+   */
   readonly right: string;
   open(db: Sqlite, model: ModelCache): KindWriter<D>;
   /** Every row of the model, in a stable order, cells in `columns` order. */

@@ -5,6 +5,7 @@ import type { BulkKind } from './kind.js';
 import { enrolmentsKind, parentsKind, projectMembersKind, shareDetailsKind } from './kinds/members.js';
 import { membershipsKind } from './kinds/memberships.js';
 import { coursesKind, projectsKind } from './kinds/places.js';
+import { PORTAL_KINDS } from './kinds/portal.js';
 import { policiesKind, policyAssignmentsKind, policySettingsKind } from './kinds/policies.js';
 import { profileSettingsKind, profilesKind } from './kinds/profiles.js';
 import { headteachersKind, ilpTemplatesKind, mentorsKind, supervisorNamesKind } from './kinds/supervisors.js';
@@ -18,6 +19,7 @@ export const BULK_KINDS: readonly BulkKind<any>[] = [
   profileSettingsKind,
   unitsKind,
   usersKind,
+  ...PORTAL_KINDS,
   membershipsKind,
   shareDetailsKind,
   parentsKind,

@@ -2,6 +2,7 @@
 // section with one file and one line here (rows are applied in the order of BULK_KINDS).
 
 import { coursesSection, policiesSection, profilesSection, projectsSection, termsSection, unitsSection, usersSection } from './core-sections.js';
+import { portalSection } from './portal-section.js';
 import type { SiteSection } from './section.js';
 import { headteachersSection, ilpTemplatesSection, mentorsSection, supervisorNamesSection } from './supervisor-sections.js';
 import { workflowSection } from './workflow-section.js';
@@ -16,4 +17,5 @@ export const SITE_SECTIONS: readonly SiteSection[] = [
   termsSection,
   supervisorNamesSection, ilpTemplatesSection, mentorsSection, headteachersSection,
   workflowSection,
+  portalSection,
 ];

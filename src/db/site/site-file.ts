@@ -34,8 +34,8 @@ export function formatSiteProblem(path: string, e: CellError): string {
 /** Checks and applies a whole document inside an open transaction. */
 export function applySiteDocument(db: Sqlite, doc: unknown): SiteOutcome {
   const shape: ShapeProblem[] = [];
-  if (!isMap(doc)) throw invalid('bad-site-file', 'The site file is not a mapping of sections (profiles, policies, units, users, courses, projects, terms).');
   const keys = SITE_SECTIONS.map((s) => s.key);
+  if (!isMap(doc)) throw invalid('bad-site-file', `The site file is not a mapping of sections (${keys.join(', ')}).`);
   for (const k of Object.keys(doc)) if (!keys.includes(k)) shape.push({ path: k, message: `is not a section of the site file; sections: ${keys.join(', ')}` });
   const batches: SiteBatch[] = [];
   for (const s of SITE_SECTIONS) if (doc[s.key] !== undefined) batches.push(...s.toBatches(doc[s.key], shape));

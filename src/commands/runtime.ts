@@ -161,7 +161,7 @@ export class Ctx {
     if (!(await confirm({ message: question, default: false }))) throw invalid('not-confirmed', 'Nothing changed: the change was not confirmed.');
   }
 
-  /** Progress and hints on stderr, unless --quiet or --json. */
+  /** Progress and hints on stderr (never stdout, so --json stays one document), unless --quiet. */
   note(message: string): void {
     if (!this.opts.quiet) process.stderr.write(`${message}\n`);
   }

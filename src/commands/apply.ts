@@ -11,6 +11,7 @@ import { SITE_SECTIONS } from '../db/site/sections.js';
 import { invalid } from '../model/errors.js';
 import { createModel } from './init.js';
 import { action, examples, type Ctx } from './runtime.js';
+import { SITE_TARGET } from '../model/school-scope.js';
 
 const ROLLBACK = Symbol('rollback');
 
@@ -39,7 +40,7 @@ async function apply(ctx: Ctx, file: string, opts: { plan?: boolean }) {
     const db = await ctx.open();
     // Under --as, every kind the file touches needs its administration right at site level, judged
     // on the model before the file changes it.
-    for (const r of rightsFor(doc)) ctx.guard(r, { kind: 'site', id: 'site' }, `apply a site file (it needs ${r} at site level)`);
+    for (const r of rightsFor(doc)) ctx.guard(r, SITE_TARGET, `apply a site file (it needs ${r} at site level)`);
     try {
       await ctx.change(`apply ${file}`, (tx) => {
         outcome = applySiteDocument(db, doc);

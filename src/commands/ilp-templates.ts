@@ -6,9 +6,9 @@ import { addIlpTemplate, ilpTemplate, ilpTemplates, removeIlpTemplate } from '..
 import { invalid } from '../model/errors.js';
 import { table } from './render.js';
 import { action, changeResult, examples, type Ctx } from './runtime.js';
+import { SITE_TARGET } from '../model/school-scope.js';
 
 const MANAGE = 'supervisor-management';
-const SITE = { kind: 'site', id: 'site' };
 
 function checkName(name: string): string {
   const clean = name.trim();
@@ -21,7 +21,7 @@ async function add(ctx: Ctx, name: string) {
   const clean = checkName(name);
   const existing = ilpTemplate(db, clean);
   if (existing) throw invalid('template-exists', `ILP template "${existing.name}" already exists; "schoolctl ilp-templates list" shows them.`);
-  ctx.guard(MANAGE, SITE, 'add ILP templates (they belong to the site)');
+  ctx.guard(MANAGE, SITE_TARGET, 'add ILP templates (they belong to the site)');
   const { changes } = await ctx.change(`ilp-templates add ${clean}`, (tx) => {
     addIlpTemplate(db, clean, new Date().toISOString());
     tx.record('ilp-template', clean, null, 'created');
@@ -47,7 +47,7 @@ async function remove(ctx: Ctx, name: string) {
     const names = ilpTemplates(db).map((t) => t.name);
     throw invalid('unknown-template', `There is no ILP template "${name}"; templates: ${names.join(', ') || 'none'}.`);
   }
-  ctx.guard(MANAGE, SITE, 'remove ILP templates (they belong to the site)');
+  ctx.guard(MANAGE, SITE_TARGET, 'remove ILP templates (they belong to the site)');
   const { changes } = await ctx.change(`ilp-templates remove ${existing.name}`, (tx) => {
     removeIlpTemplate(db, existing.name);
     tx.record('ilp-template', existing.name, 'created', null);

@@ -11,6 +11,7 @@ import { BULK_KINDS, findKind } from '../db/bulk/registry.js';
 import { invalid } from '../model/errors.js';
 import { nearestKey } from '../model/settings-catalogue.js';
 import { action, examples, type Ctx } from './runtime.js';
+import { SITE_TARGET } from '../model/school-scope.js';
 
 const ROLLBACK = Symbol('rollback');
 /** Above this many changed rows the audit keeps the counts, not every row. */
@@ -57,7 +58,7 @@ async function importKind(ctx: Ctx, kindName: string, file: string, opts: { dryR
   else if (!existsSync(file)) throw invalid('no-file', `There is no file "${file}"; give a CSV file, or - for standard input.`);
   try {
     const db = await ctx.open();
-    ctx.guard(kind.right, { kind: 'site', id: 'site' }, `import ${kind.name} (bulk imports need ${kind.right} at site level)`);
+    ctx.guard(kind.right, SITE_TARGET, `import ${kind.name} (bulk imports need ${kind.right} at site level)`);
     const bar = progressBar(ctx);
     let outcome: ImportOutcome | undefined;
     try {

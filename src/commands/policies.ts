@@ -20,6 +20,7 @@ import { invalid } from '../model/errors.js';
 import { findSetting, nearestKey } from '../model/settings-catalogue.js';
 import { table } from './render.js';
 import { action, changeResult, examples, type Ctx } from './runtime.js';
+import { SITE_TARGET } from '../model/school-scope.js';
 
 interface TargetOpts {
   profile?: string;
@@ -42,7 +43,7 @@ async function create(ctx: Ctx, name: string, opts: { org?: string }) {
   if (!clean || clean.length > 80 || /[\u0000-\u001f]/.test(clean)) throw invalid('bad-name', `Policy name "${name}" is not valid; use 1–80 printable characters.`);
   if (await policyNameTaken(await ctx.kdb(), clean)) throw invalid('policy-exists', `Policy "${clean}" already exists.`);
   const org = opts.org ? requireUnit(db, opts.org, ['school']).id : null;
-  ctx.guard('policy-management', org ? { kind: 'unit', id: org } : { kind: 'site', id: 'site' }, `create ${org ? `a policy of school ${org}` : 'a site policy'}`);
+  ctx.guard('policy-management', org ? { kind: 'unit', id: org } : SITE_TARGET, `create ${org ? `a policy of school ${org}` : 'a site policy'}`);
   const { changes } = await ctx.change(`policies create ${clean}`, async (tx) => {
     await createPolicy(tx.db, clean, org);
     tx.record('policy', clean, null, { owner: org ?? 'site' });

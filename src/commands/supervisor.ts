@@ -24,6 +24,7 @@ import { DEFAULT_SUPERVISOR_NAMES, type SupervisorNames } from '../model/supervi
 import { checkRole, type SupervisorRole } from '../model/supervisor-rules.js';
 import { table } from './render.js';
 import { action, changeResult, examples, type Ctx } from './runtime.js';
+import { SITE_TARGET } from '../model/school-scope.js';
 
 const MANAGE = 'supervisor-management';
 
@@ -219,7 +220,7 @@ async function settings(ctx: Ctx, opts: Record<string, string | undefined>) {
         throw invalid('bad-name', `"${opts[o.flag]}" is not a valid ${SUPERVISOR_NAME_KEYS[o.key]}; use 1–60 printable characters.`);
       }
     }
-    ctx.guard(MANAGE, { kind: 'site', id: 'site' }, 'rename the supervisor roles (a site setting)');
+    ctx.guard(MANAGE, SITE_TARGET, 'rename the supervisor roles (a site setting)');
     await ctx.change('supervisor settings', (tx) => {
       for (const o of given) {
         const key = SUPERVISOR_NAME_KEYS[o.key];

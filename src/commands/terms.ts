@@ -6,6 +6,7 @@ import { addTerm, removeTerm, termExists, termList } from '../db/terms-store.js'
 import { invalid } from '../model/errors.js';
 import { table } from './render.js';
 import { action, changeResult, examples, type Ctx } from './runtime.js';
+import { SITE_TARGET } from '../model/school-scope.js';
 
 export function checkDate(raw: string, what: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw);
@@ -24,7 +25,7 @@ async function add(ctx: Ctx, id: string, opts: { from: string; to: string; org?:
   const to = checkDate(opts.to, '--to');
   if (to < from) throw invalid('bad-dates', `Term ${id} would end (${to}) before it starts (${from}).`);
   const org = opts.org ? requireUnit(db, opts.org, ['school']).id : null;
-  ctx.guard('term-management', org ? { kind: 'unit', id: org } : { kind: 'site', id: 'site' }, `add ${org ? `a term for school ${org}` : 'a site term'}`);
+  ctx.guard('term-management', org ? { kind: 'unit', id: org } : SITE_TARGET, `add ${org ? `a term for school ${org}` : 'a site term'}`);
   const { changes } = await ctx.change(`terms add ${id}`, async (tx) => {
     await addTerm(tx.db, { id, name: opts.name ?? id, from, to, org });
     tx.record('term', id, null, { from, to, org });

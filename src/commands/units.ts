@@ -16,10 +16,9 @@ import {
 import { checkIdentifier, requireUnit } from '../db/lookups.js';
 import { invalid } from '../model/errors.js';
 import { UNIT_KINDS, type UnitKind } from '../model/facts.js';
-import type { Target } from '../model/trace.js';
 import { action, changeResult, examples, type Ctx } from './runtime.js';
+import { SITE_TARGET } from '../model/school-scope.js';
 
-const SITE: Target = { kind: 'site', id: 'site' };
 
 export function checkKind(raw: string): UnitKind {
   if (!(UNIT_KINDS as readonly string[]).includes(raw)) throw invalid('bad-unit-kind', `Unit kind "${raw}" is not valid; use ${UNIT_KINDS.join(', ')}.`);
@@ -28,7 +27,7 @@ export function checkKind(raw: string): UnitKind {
 
 /** Under --as: hierarchy management over the parent (or the site for the root). */
 function guardHierarchy(ctx: Ctx, parentId: string | null, what: string): void {
-  ctx.guard('hierarchy-management', parentId ? { kind: 'unit', id: parentId } : SITE, what);
+  ctx.guard('hierarchy-management', parentId ? { kind: 'unit', id: parentId } : SITE_TARGET, what);
 }
 
 async function add(ctx: Ctx, id: string, opts: { kind: string; parent?: string; name?: string }) {

@@ -18,6 +18,7 @@ import {
 import { invalid } from '../model/errors.js';
 import { table } from './render.js';
 import { action, changeResult, examples, type Ctx } from './runtime.js';
+import { SITE_TARGET } from '../model/school-scope.js';
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -45,7 +46,7 @@ async function add(ctx: Ctx, username: string, opts: { profile: string; unit?: s
   const email = checkEmail(opts.email);
   ctx.guard('assign-profile', { kind: 'profile', id: profile.name }, `give a user profile ${profile.name}`);
   for (const u of units) ctx.guard('manage-user', { kind: 'unit', id: u }, `add users to unit ${u}`);
-  if (units.length === 0) ctx.guard('manage-user', { kind: 'unit', id: '' }, 'add a user outside every school');
+  if (units.length === 0) ctx.guard('manage-user', SITE_TARGET, 'add a user outside every school');
   const name = opts.name?.trim() || username;
   const { changes } = await ctx.change(`users add ${username}`, async (tx) => {
     await addUser(tx.db, { username, name, email, externalId: opts.externalId ?? null, profileId: profile.id }, units);

@@ -5,6 +5,9 @@ import type { Facts, UserFact } from './facts.js';
 import { effectiveSetting, fixesToReach, settingTrace } from './policy-resolution.js';
 import { allow, deny, fail, formatTarget, pass, type Outcome, type Target, type TraceStep } from './trace.js';
 
+/** The site itself, as a target: what belongs to the site needs `site` scope. */
+export const SITE_TARGET: Target = { kind: 'site', id: 'site' };
+
 /** Target kinds whose school can be found; `site` stands for things that belong to the site. */
 export const SCOPED_TARGET_KINDS = ['unit', 'class', 'course', 'project', 'user', 'learner', 'policy', 'term', 'profile'] as const;
 

@@ -61,11 +61,17 @@ async function importKind(ctx: Ctx, kindName: string, file: string, opts: { dryR
     ctx.guard(kind.right, SITE_TARGET, `import ${kind.name} (bulk imports need ${kind.right} at site level)`);
     const bar = progressBar(ctx);
     let outcome: ImportOutcome | undefined;
+    // SQLite only changes this setting outside a transaction; it is restored in finally.
+    if (kind.checkedTables) db.pragma('foreign_keys = OFF');
     try {
       await ctx.change(`import ${kind.name} (${file === '-' ? 'stdin' : file})`, async (tx) => {
         outcome = await importCsvFile(db, kind, path, bar);
         if (bar) process.stderr.write('\r\u001b[K');
         if (outcome.problems.length || opts.dryRun) throw ROLLBACK;
+        for (const table of kind.checkedTables ?? []) {
+          const broken = db.pragma(`foreign_key_check(${table})`) as unknown[];
+          if (broken.length) throw new Error(`import ${kind.name} left ${broken.length} broken reference(s) in ${table}`);
+        }
         // Under --as, each profile the file hands out must sit below the actor's own (DOMAIN.md §8).
         for (const p of outcome.assignedProfiles) ctx.guard('assign-profile', { kind: 'profile', id: p }, `give users profile ${p}`);
         if (outcome.changeCount <= AUDIT_ROWS) for (const c of outcome.changes) tx.record(c.entity, c.id, c.before, c.after);
@@ -73,6 +79,8 @@ async function importKind(ctx: Ctx, kindName: string, file: string, opts: { dryR
       });
     } catch (e) {
       if (e !== ROLLBACK) throw e;
+    } finally {
+      if (kind.checkedTables) db.pragma('foreign_keys = ON');
     }
     const o = outcome!;
     if (o.problems.length) {

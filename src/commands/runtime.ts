@@ -12,7 +12,6 @@ import type { Facts } from '../model/facts.js';
 import { decisionEngine } from '../model/registry.js';
 import { EXIT, SchoolctlError, invalid, shellWords } from '../model/errors.js';
 import type { Decision, Target } from '../model/trace.js';
-import { renderDecision } from './render.js';
 
 export interface GlobalOptions {
   db?: string;
@@ -199,10 +198,6 @@ export function printResult(ctx: Ctx, result: CommandResult): void {
   if (result.exitStatus) process.exitCode = result.exitStatus;
 }
 
-/** Renders a refusal's decision for stderr (human) — the trace explains the refusal. */
-export function refusalText(decision: Decision): string {
-  return renderDecision(decision);
-}
 
 export function examples(cmd: Command, lines: string[]): Command {
   return cmd.addHelpText('after', `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`);

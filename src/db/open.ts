@@ -59,8 +59,3 @@ export async function openModel(path: string, opts: OpenOptions = {}): Promise<S
   }
   return db;
 }
-
-/** Whether a file holds a model at all (used by `demo` to refuse overwriting real sites). */
-export function isModelFile(path: string): boolean {
-  return existsSync(path);
-}

@@ -64,6 +64,12 @@ export interface BulkKind<D = unknown> {
   /** The columns that identify a row; a row whose key exists updates it. */
   readonly key: readonly string[];
   /** Whether the kind finds duplicate keys itself (else the runner keeps a set of keys). */
+  /**
+   * The kind checks every reference of a row itself (profiles, units) and deletes no parent row,
+   * so a large import may run with SQLite's per-row foreign-key checks off; the touched tables are
+   * checked once, whole, before the commit.
+   */
+  readonly checkedTables?: readonly string[];
   readonly ownDuplicateCheck?: boolean;
   /** The audit entity of one row. */
   readonly entity: string;

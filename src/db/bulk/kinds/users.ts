@@ -30,6 +30,7 @@ export const usersKind: BulkKind<UserData> = {
   ],
   key: ['username'],
   ownDuplicateCheck: true,
+  checkedTables: ['users', 'memberships'],
   open(db, model) {
     const find = db.prepare('SELECT id, name, email, external_id, profile_id FROM users WHERE username = ?');
     const byExternal = db.prepare('SELECT username FROM users WHERE external_id = ?').pluck();

@@ -86,6 +86,13 @@ export interface BulkKind<D = unknown> {
 export const err = (column: string, value: string, expected: string, valid: string): CellError => ({ column, value, expected, valid });
 
 /** Lists for "valid:" without flooding the terminal. */
+/** The id of the user a cell names, or one error for the cell: every kind that refers to users. */
+export function userCell(model: ModelCache, column: string, username: string, errors: CellError[]): number | undefined {
+  const id = model.userId(username);
+  if (id === undefined) errors.push(err(column, username, 'a user', 'an existing username (import users first)'));
+  return id;
+}
+
 export function someOf(values: readonly string[], max = 12): string {
   return values.length <= max ? values.join(', ') : `${values.slice(0, max).join(', ')} … (${values.length} in all)`;
 }

@@ -1,6 +1,6 @@
 // enrolments (course,username,role) and project-members (project,username).
 
-import { err, type BulkKind, type CellError } from '../kind.js';
+import { err, type BulkKind, type CellError, userCell } from '../kind.js';
 import { unknownIn } from './places.js';
 
 const COURSE_ROLES = ['teacher', 'learner'];
@@ -25,8 +25,7 @@ export const enrolmentsKind: BulkKind<{ course: string; userId: number; role: st
         const course = row.get('course').trim();
         if (!model.courses.has(course)) errors.push(unknownIn('course', course, model.courses, 'course'));
         const username = row.get('username').trim();
-        const userId = model.userId(username);
-        if (userId === undefined) errors.push(err('username', username, 'a user', 'an existing username (import users first)'));
+        const userId = userCell(model, 'username', username, errors);
         const role = row.get('role').trim().toLowerCase();
         if (!COURSE_ROLES.includes(role)) errors.push(err('role', row.get('role'), 'a course role', COURSE_ROLES.join(', ')));
         if (errors.length) return { errors };
@@ -68,8 +67,7 @@ export const projectMembersKind: BulkKind<{ project: string; userId: number }> =
         const project = row.get('project').trim();
         if (!model.projects.has(project)) errors.push(unknownIn('project', project, model.projects, 'project'));
         const username = row.get('username').trim();
-        const userId = model.userId(username);
-        if (userId === undefined) errors.push(err('username', username, 'a user', 'an existing username (import users first)'));
+        const userId = userCell(model, 'username', username, errors);
         if (errors.length) return { errors };
         const id = `${project}/${username}`;
         const data = { project, userId: userId! };
@@ -106,11 +104,9 @@ export const parentsKind: BulkKind<{ parentId: number; childId: number }> = {
         const errors: CellError[] = [];
         const parent = row.get('parent').trim();
         const child = row.get('child').trim();
-        const parentId = model.userId(parent);
-        const childId = model.userId(child);
-        if (parentId === undefined) errors.push(err('parent', parent, 'a user', 'an existing username (import users first)'));
-        if (childId === undefined) errors.push(err('child', child, 'a user', 'an existing username (import users first)'));
-        else if (parent === child) errors.push(err('child', child, 'another user than the parent', 'a child who is not the parent'));
+        const parentId = userCell(model, 'parent', parent, errors);
+        const childId = userCell(model, 'child', child, errors);
+        if (childId !== undefined && parent === child) errors.push(err('child', child, 'another user than the parent', 'a child who is not the parent'));
         if (errors.length) return { errors };
         const id = `${parent}→${child}`;
         const data = { parentId: parentId!, childId: childId! };
@@ -146,8 +142,7 @@ export const shareDetailsKind: BulkKind<{ userId: number; share: number }> = {
       check(row) {
         const errors: CellError[] = [];
         const username = row.get('username').trim();
-        const userId = model.userId(username);
-        if (userId === undefined) errors.push(err('username', username, 'a user', 'an existing username (import users first)'));
+        const userId = userCell(model, 'username', username, errors);
         const raw = row.get('share_details').trim().toLowerCase();
         if (raw !== 'on' && raw !== 'off') errors.push(err('share_details', row.get('share_details'), 'on or off', 'on, off'));
         if (errors.length) return { errors };

@@ -2,7 +2,7 @@
 // profile's Role in hierarchy (DOMAIN.md §1).
 
 import { HIERARCHY_ROLES } from '../../../model/facts.js';
-import { err, someOf, type BulkKind, type CellError } from '../kind.js';
+import { err, someOf, type BulkKind, type CellError, userCell } from '../kind.js';
 
 interface Data {
   userId: number;
@@ -28,8 +28,7 @@ export const membershipsKind: BulkKind<Data> = {
       check(row) {
         const errors: CellError[] = [];
         const username = row.get('username').trim();
-        const userId = model.userId(username);
-        if (userId === undefined) errors.push(err('username', username, 'a user', 'an existing username (import users first)'));
+        const userId = userCell(model, 'username', username, errors);
         const unit = row.get('unit').trim();
         if (!model.units.has(unit)) errors.push(err('unit', unit, 'a unit', someOf([...model.units.keys()].sort())));
         const role = row.get('role').trim().toLowerCase();

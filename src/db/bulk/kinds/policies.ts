@@ -3,7 +3,7 @@
 // (DOMAIN.md §3); it is kept for the record and does not assign anyone by itself.
 
 import { findSetting, nearestKey, normaliseValue, validValues } from '../../../model/settings-catalogue.js';
-import { err, someOf, type BulkKind, type CellError } from '../kind.js';
+import { err, someOf, type BulkKind, type CellError, userCell } from '../kind.js';
 
 export const policiesKind: BulkKind<{ id: number | undefined; name: string; org: string | null }> = {
   name: 'policies',
@@ -124,8 +124,7 @@ export const policyAssignmentsKind: BulkKind<{ policyId: number; kind: string; t
           targetId = model.profiles.get(target.toLowerCase())?.id;
           if (targetId === undefined) errors.push(err('target', target, 'a profile', model.profileNames().join(', ')));
         } else if (kind === 'user') {
-          targetId = model.userId(target);
-          if (targetId === undefined) errors.push(err('target', target, 'a user', 'an existing username (import users first)'));
+          targetId = userCell(model, 'target', target, errors);
         } else errors.push(err('kind', row.get('kind'), 'an assignment kind', 'profile, user'));
         const via = row.get('via_unit').trim() || null;
         if (via !== null && kind === 'profile') errors.push(err('via_unit', via, 'empty for a profile', 'empty: only users are assigned through a unit'));

@@ -48,7 +48,7 @@ import {
   structureExists,
   type ScopeKind,
 } from '../../portal-store.js';
-import { IDENTIFIER_RE, IDENTIFIER_VALID, err, someOf, type BulkKind, type CellError, type ModelCache } from '../kind.js';
+import { IDENTIFIER_RE, IDENTIFIER_VALID, err, someOf, type BulkKind, type CellError, type ModelCache, userCell } from '../kind.js';
 
 const RIGHT = 'portal-admin';
 const SCOPE_KINDS: readonly ScopeKind[] = ['afdeling', 'klas', 'team', 'sectie'];
@@ -144,8 +144,7 @@ export const portalUsersKind: BulkKind<PortalUserData> = {
       check(row) {
         const errors: CellError[] = [];
         const username = row.get('username').trim();
-        const userId = model.userId(username);
-        if (userId === undefined) errors.push(err('username', username, 'a user', 'an existing username (import users first)'));
+        const userId = userCell(model, 'username', username, errors);
         const type = parseUserType(row.get('type'));
         if (!type) errors.push(err('type', row.get('type'), 'a portal user type', USER_TYPES.join(', ')));
         const rawAdmin = row.get('admin').trim().toLowerCase();

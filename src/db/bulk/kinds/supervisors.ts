@@ -9,7 +9,7 @@ import { createFacts } from '../../sqlite-facts.js';
 import { SUPERVISOR_NAME_KEYS } from '../../supervisor-facts.js';
 import { addHeadteacher, addIlpTemplate, addMentor, eligibleOrgs, setName } from '../../supervisor-store.js';
 import { SiteRowView } from '../../site/section.js';
-import { err, someOf, type BulkKind, type CellError, type ModelCache, type Row } from '../kind.js';
+import { err, someOf, type BulkKind, type CellError, type ModelCache, type Row, userCell } from '../kind.js';
 
 const RIGHT = 'supervisor-management';
 
@@ -119,10 +119,9 @@ export const mentorsKind: BulkKind<MentorData> = {
         const learner = row.get('learner').trim();
         let learnerId: number | null = null;
         if (learner) {
-          const id = model.userId(learner);
-          if (id === undefined) errors.push(err('learner', learner, 'a user', 'an existing username (import users first)'));
-          else if (!facts.isLearner(id)) errors.push(err('learner', learner, 'a learner', 'a user whose hierarchy role is student in some unit or by profile'));
-          else learnerId = id;
+          const id = userCell(model, 'learner', learner, errors);
+          if (id !== undefined && !facts.isLearner(id)) errors.push(err('learner', learner, 'a learner', 'a user whose hierarchy role is student in some unit or by profile'));
+          else if (id !== undefined) learnerId = id;
         }
         const unit = row.get('class').trim();
         if (unit) {

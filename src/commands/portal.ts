@@ -37,11 +37,8 @@ import type { Sqlite } from '../db/open.js';
 import { command, invalid } from '../model/errors.js';
 import { ALLOWED_LEGACY_ROLES, FUNCTION_HOLDER_TYPE, LEGACY_ROLE_RE, LEGACY_ROLE_VALID, USER_TYPES, parseUserType, type PortalUserType } from '../model/schoolfunction-rights.js';
 import { table } from './render.js';
-import { action, changeResult, examples, type Ctx } from './runtime.js';
+import { action, collect, changeResult, examples, type Ctx } from './runtime.js';
 
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
 
 function guardPortal(ctx: Ctx, what: string): void {
   ctx.guard('portal-admin', null, what);

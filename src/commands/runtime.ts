@@ -214,3 +214,8 @@ export function changeResult(changes: readonly AuditChange[], what: string) {
   };
 }
 
+
+/** Commander's collector for a repeatable option (`--unit A --unit B` → ['A', 'B']). */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}

@@ -39,7 +39,7 @@ import {
 import { nearestKey } from '../model/settings-catalogue.js';
 import { requirePortalType } from './portal.js';
 import { table } from './render.js';
-import { action, changeResult, examples, type Ctx } from './runtime.js';
+import { action, collect, changeResult, examples, type Ctx } from './runtime.js';
 
 interface ScopeOpts {
   project: string;
@@ -49,9 +49,6 @@ interface ScopeOpts {
   sectie?: string;
 }
 
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
 
 const SCOPE_HELP: Record<string, string> = {
   afdeling: '--afdeling A (one or more afdelingen)',

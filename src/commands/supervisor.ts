@@ -23,7 +23,7 @@ import type { Facts } from '../model/facts.js';
 import { DEFAULT_SUPERVISOR_NAMES, type SupervisorNames } from '../model/supervisor-facts.js';
 import { checkRole, type SupervisorRole } from '../model/supervisor-rules.js';
 import { table } from './render.js';
-import { action, changeResult, examples, type Ctx } from './runtime.js';
+import { action, collect, changeResult, examples, type Ctx } from './runtime.js';
 import { SITE_TARGET } from '../model/school-scope.js';
 
 const MANAGE = 'supervisor-management';
@@ -37,7 +37,6 @@ interface HeadOpts {
   org?: string[];
 }
 
-const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 /** Refuses (exit 2) to assign a role that is off for the user, naming the command that switches it on. */
 function requireRoleOn(facts: Facts, user: UserRow, role: SupervisorRole): void {

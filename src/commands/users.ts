@@ -17,12 +17,9 @@ import {
 } from '../db/users-store.js';
 import { invalid } from '../model/errors.js';
 import { table } from './render.js';
-import { action, changeResult, examples, type Ctx } from './runtime.js';
+import { action, collect, changeResult, examples, type Ctx } from './runtime.js';
 import { SITE_TARGET } from '../model/school-scope.js';
 
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
 
 function checkEmail(email: string | undefined): string | null {
   if (email === undefined || email === '') return null;

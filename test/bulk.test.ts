@@ -323,6 +323,43 @@ describe('the site file', () => {
   });
 });
 
+describe('a large file (parsed in a worker thread)', () => {
+  it('reports bad rows at their own lines, changes nothing, then imports whole and again changes nothing', () => {
+    const dir = tempDir();
+    const csv = join(dir, 'csv');
+    expect(run(null, 'generate', '--users', '60000', '--schools', '10', '--seed', '3', '--out', csv).status).toBe(0);
+    const good = join(csv, 'users.csv');
+    const text = readFileSync(good, 'utf8');
+    expect(text.length).toBeGreaterThan(4 << 20); // the size from which import parses in a worker thread
+    const lines = text.split('\n');
+    const bad = [...lines];
+    bad[40_000] = bad[40_000].replace(/,[^,]*,([^,]*)$/, ',Stafff,$1'); // line 40,001: an unknown profile
+    bad.splice(55_000, 0, 'x.short,Short'); // line 55,001: missing columns
+    const badFile = join(dir, 'bad.csv');
+    writeFileSync(badFile, bad.join('\n'));
+    const db = initDb();
+    expect(run(db, 'import', 'units', join(csv, 'units.csv')).status).toBe(0);
+    const audits = auditCount(db);
+    const r = run(db, 'import', 'users', badFile);
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/^line 40001: column profile: value "Stafff" is not a profile/m);
+    expect(r.stderr).toMatch(/^line 55001: column email: value "" is not there \(the row is missing columns\)/m);
+    expect(r.stderr).toMatch(/2 problem\(s\); nothing was imported/);
+    expect(run(db, 'users', 'list', '--json').json).toEqual([]);
+    expect(auditCount(db)).toBe(audits);
+    const ok = run(db, 'import', 'users', good, '--json');
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.json).toMatchObject({ rows: 60_000, created: 60_000, updated: 0, unchanged: 0 });
+    const again = run(db, 'import', 'users', good, '--json');
+    expect(again.json).toMatchObject({ rows: 60_000, created: 0, updated: 0, unchanged: 60_000 });
+    // Export orders by username, the generator by id: the same rows either way.
+    const sorted = (t: string) => t.trim().split('\n').slice(1).sort();
+    const exported = run(db, 'export', 'users').stdout;
+    expect(sorted(exported).length).toBe(60_000);
+    expect(sorted(exported)).toEqual(sorted(text));
+  });
+});
+
 describe('generate', () => {
   function hashes(dir: string): Record<string, string> {
     return Object.fromEntries(readdirSync(dir).sort().map((f) => [f, createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')]));

@@ -23,6 +23,7 @@ export function run(db: string | null, ...args: string[]): Run {
   const full = db ? ['--db', db, ...args] : args;
   const r = spawnSync(process.execPath, [BIN, ...full], {
     encoding: 'utf8',
+    maxBuffer: 1 << 28, // whole exports of large sites
     env: { ...process.env, CI: 'true', NO_COLOR: '1', SCHOOLCTL_DB: '' },
   });
   let json: unknown;

@@ -1,15 +1,16 @@
-// CSV in and out for the bulk kinds. Reading streams through csv-parse, so memory stays flat
-// however long the file; writing quotes what needs quoting and defuses spreadsheet formulas.
+// CSV in and out for the bulk kinds. Reading streams through csv-parse (./csv-records.ts), so
+// memory stays flat however long the file; writing quotes what needs quoting and defuses
+// spreadsheet formulas.
 
-import { createReadStream, statSync, type ReadStream } from 'node:fs';
-import { parse } from 'csv-parse';
+import { statSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { CsvRecordReader, type CsvEnd, type RecordBatch } from './csv-records.js';
+import type { CsvWorkerData, ToCsvWorker } from './csv-worker.js';
 import type { CellError, Row } from './kind.js';
 
 /** Cells a spreadsheet would run as a formula get a leading `'`; import strips exactly one again. */
 const FORMULA_RE = /^'*[=+\-@]/;
 const ESCAPED_RE = /^'+[=+\-@]/;
-/** A line break inside a quoted cell, or the replacement character left by bytes that are not UTF-8. */
-const RARE_RE = /[\n\uFFFD]/;
 
 export function csvCell(v: string): string {
   const safe = FORMULA_RE.test(v) ? `'${v}` : v;
@@ -54,62 +55,63 @@ export interface CsvReadResult {
   readonly headerProblems: CellError[];
 }
 
+export interface CsvReadOptions {
+  /** Parse in a worker thread (default: for files of THREAD_BYTES or more). */
+  readonly thread?: boolean;
+}
+
+/**
+ * From this size on a file is parsed in a worker thread: parsing is about half the work of a large
+ * import, and on a second core it overlaps the writes. Smaller files are not worth a thread's start.
+ */
+export const THREAD_BYTES = 4 << 20;
+
 /** Streams a CSV file through the handlers; `onProgress(bytesRead, total)` for a progress bar. */
-export function readCsv(path: string, h: CsvHandlers, onProgress?: (done: number, total: number) => void): Promise<CsvReadResult> {
+export function readCsv(path: string, h: CsvHandlers, onProgress?: (done: number, total: number) => void, opts: CsvReadOptions = {}): Promise<CsvReadResult> {
   const total = statSync(path).size;
-  const input: ReadStream = createReadStream(path, { highWaterMark: 1 << 18 });
-  // Lines are counted here rather than with csv-parse's `info` (an object per record): a record
-  // takes one line plus one per line break inside its quoted cells.
-  const parser = parse({ bom: true, relax_column_count: true });
-  let nextLine = 1;
   let header: string[] | undefined;
   let headerProblems: CellError[] = [];
   let row: CsvRow | undefined;
   let rows = 0;
   let lastProgress = 0;
+  let finished = false;
+  let stop = () => {};
   return new Promise((resolve, reject) => {
-    input.on('error', reject);
-    parser.on('error', (e: Error & { lines?: number }) => {
-      // Broken quoting: report it as a row problem at the line csv-parse stopped on.
-      h.bad(e.lines ?? 0, { column: '(row)', value: '', expected: 'well-formed CSV', valid: e.message.replace(/^.*?: /, '') });
-      input.destroy();
-      resolve({ rows, headerProblems });
-    });
-    parser.on('readable', () => {
-      let cells: string[] | null;
-      while ((cells = parser.read()) !== null) {
-        const line = nextLine;
-        nextLine++;
-        let broken = -1;
-        for (let i = 0; i < cells.length; i++) {
-          const c = cells[i];
-          if (c.length === 0 || !RARE_RE.test(c)) continue;
-          if (c.indexOf('\n') >= 0) nextLine += c.split('\n').length - 1;
-          if (broken < 0 && c.indexOf('\uFFFD') >= 0) broken = i;
-        }
-        if (cells.length === 1 && cells[0] === '') continue; // an empty line
+    const finish = (error?: unknown): void => {
+      if (finished) return;
+      finished = true;
+      stop();
+      if (error) reject(error);
+      else resolve({ rows, headerProblems });
+    };
+
+    const take = (b: RecordBatch): void => {
+      const { cells: all, meta } = b;
+      let k = 0;
+      for (let m = 0; m < meta.length; m += 3) {
+        const n = meta[m];
+        const line = meta[m + 1];
+        const broken = meta[m + 2];
+        const cells = all.slice(k, k + n);
+        k += n;
         if (!header) {
           header = cells.map((c) => c.trim());
           headerProblems = h.header(header);
           for (const c of header) if (c.includes('\uFFFD')) headerProblems.push({ column: c, value: c, expected: 'valid UTF-8', valid: 'save the file as UTF-8' });
-          if (headerProblems.length) {
-            input.destroy();
-            resolve({ rows, headerProblems });
-            return;
-          }
+          if (headerProblems.length) return finish();
           const index: Record<string, number> = Object.create(null);
           header.forEach((c, i) => (index[c] = i));
           row = new CsvRow(index);
           continue;
         }
         rows++;
-        if (cells.length !== header.length) {
-          const col = header[Math.min(cells.length, header.length - 1)];
+        if (n !== header.length) {
+          const col = header[Math.min(n, header.length - 1)];
           h.bad(line, {
             column: col,
-            value: cells.length < header.length ? '' : cells[header.length],
-            expected: cells.length < header.length ? 'there (the row is missing columns)' : 'expected (the row has extra cells)',
-            valid: `a row with ${header.length} cells: ${header.join(',')} (it has ${cells.length})`,
+            value: n < header.length ? '' : cells[header.length],
+            expected: n < header.length ? 'there (the row is missing columns)' : 'expected (the row has extra cells)',
+            valid: `a row with ${header.length} cells: ${header.join(',')} (it has ${n})`,
           });
           continue;
         }
@@ -119,16 +121,44 @@ export function readCsv(path: string, h: CsvHandlers, onProgress?: (done: number
         }
         row!.cells = cells;
         h.row(row!, line);
-        if (onProgress && rows % 4096 === 0) {
-          const now = Date.now();
-          if (now - lastProgress > 100) {
-            lastProgress = now;
-            onProgress(input.bytesRead, total);
-          }
+      }
+      if (onProgress) {
+        const now = Date.now();
+        if (now - lastProgress > 100) {
+          lastProgress = now;
+          onProgress(b.bytesRead, total);
         }
       }
-    });
-    parser.on('end', () => resolve({ rows, headerProblems }));
-    input.pipe(parser);
+    };
+    // A handler's exception (a bug, or the model refusing) ends the read instead of escaping an event.
+    const safeTake = (b: RecordBatch): void => {
+      try {
+        take(b);
+      } catch (e) {
+        finish(e);
+      }
+    };
+    const ended = (end: CsvEnd): void => {
+      if (end.fatal) return finish(Object.assign(new Error(end.fatal.message), { code: end.fatal.code }));
+      if (end.malformed) h.bad(end.malformed.line, { column: '(row)', value: '', expected: 'well-formed CSV', valid: end.malformed.message });
+      finish();
+    };
+
+    if (opts.thread ?? total >= THREAD_BYTES) {
+      const worker = new Worker(new URL('./csv-worker.js', import.meta.url), { workerData: { path } satisfies CsvWorkerData });
+      stop = () => void worker.terminate();
+      worker.on('message', (m: { batch?: RecordBatch; end?: CsvEnd }) => {
+        if (finished) return;
+        if (m.batch) {
+          safeTake(m.batch);
+          if (!finished) worker.postMessage('more' satisfies ToCsvWorker);
+        } else if (m.end) ended(m.end);
+      });
+      worker.on('error', finish);
+      worker.on('exit', () => finish(new Error('the CSV reader stopped before the end of the file')));
+    } else {
+      const reader = new CsvRecordReader(path, safeTake, ended);
+      stop = () => reader.stop();
+    }
   });
 }

@@ -234,6 +234,21 @@ describe('CSV import and export', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/There is no import kind "user"; did you mean "users"\?/);
   });
+
+  it('a missing file or a directory is named, exit 2, for import and apply alike', () => {
+    const db = demoDb();
+    const dir = tempDir();
+    const missing = run(db, 'import', 'users', join(dir, 'nope.csv'));
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/There is no file ".*nope\.csv"; give a CSV file, or - for standard input\./);
+    const folder = run(db, 'import', 'users', dir);
+    expect(folder.status).toBe(2);
+    expect(folder.stderr).toMatch(/".*" is a directory, not a file; give a CSV file, or - for standard input\./);
+    const site = run(db, 'apply', dir, '--json');
+    expect(site.status).toBe(2);
+    expect(site.json.error.code).toBe('no-file');
+    expect(site.stderr).toMatch(/is a directory, not a file; give a site file/);
+  });
 });
 
 describe('the site file', () => {

@@ -10,7 +10,7 @@ import { isMap } from '../db/site/section.js';
 import { SITE_SECTIONS } from '../db/site/sections.js';
 import { invalid } from '../model/errors.js';
 import { createModel } from './init.js';
-import { action, examples, type Ctx } from './runtime.js';
+import { action, examples, requireInputFile, type Ctx } from './runtime.js';
 import { SITE_TARGET } from '../model/school-scope.js';
 
 const ROLLBACK = Symbol('rollback');
@@ -29,7 +29,7 @@ function rightsFor(doc: unknown): Set<string> {
 }
 
 async function apply(ctx: Ctx, file: string, opts: { plan?: boolean }) {
-  if (!existsSync(file)) throw invalid('no-file', `There is no file "${file}"; give a site file (YAML, or JSON ending in .json).`);
+  requireInputFile(file, 'give a site file (YAML, or JSON ending in .json)');
   const doc = parseSiteText(readFileSync(file, 'utf8'), file);
   const fresh = !existsSync(ctx.dbPath) && ctx.dbPath !== ':memory:';
   if (fresh && opts.plan) ctx.opts.db = ':memory:';

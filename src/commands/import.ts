@@ -2,7 +2,7 @@
 // bad one reported (line, column, value, what is valid); `--dry-run` only reports what would change.
 
 import type { Command } from 'commander';
-import { createWriteStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -10,7 +10,7 @@ import { importCsvFile, type ImportOutcome } from '../db/bulk/import-file.js';
 import { BULK_KINDS, findKind } from '../db/bulk/registry.js';
 import { invalid } from '../model/errors.js';
 import { nearestKey } from '../model/settings-catalogue.js';
-import { action, examples, type Ctx } from './runtime.js';
+import { action, examples, requireInputFile, type Ctx } from './runtime.js';
 import { SITE_TARGET } from '../model/school-scope.js';
 
 const ROLLBACK = Symbol('rollback');
@@ -55,7 +55,7 @@ async function importKind(ctx: Ctx, kindName: string, file: string, opts: { dryR
   let path = file;
   let cleanup = () => {};
   if (file === '-') ({ path, cleanup } = await spoolStdin());
-  else if (!existsSync(file)) throw invalid('no-file', `There is no file "${file}"; give a CSV file, or - for standard input.`);
+  else requireInputFile(file, 'give a CSV file, or - for standard input');
   try {
     const db = await ctx.open();
     ctx.guard(kind.right, SITE_TARGET, `import ${kind.name} (bulk imports need ${kind.right} at site level)`);

@@ -2,6 +2,7 @@
 // its audit record, `--as` guards judged by the decision engine, and printing a result.
 
 import type { Command } from 'commander';
+import { statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../db/audit-store.js';
@@ -218,4 +219,15 @@ export function changeResult(changes: readonly AuditChange[], what: string) {
 /** Commander's collector for a repeatable option (`--unit A --unit B` → ['A', 'B']). */
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
+}
+
+/** A file the user named to read: exit 2 when it is missing or a directory, naming what to give instead. */
+export function requireInputFile(file: string, give: string): void {
+  let directory: boolean;
+  try {
+    directory = statSync(file).isDirectory();
+  } catch {
+    throw invalid('no-file', `There is no file "${file}"; ${give}.`);
+  }
+  if (directory) throw invalid('no-file', `"${file}" is a directory, not a file; ${give}.`);
 }

@@ -79,7 +79,7 @@ rows.push(['start-up', '`schoolctl --help`', `${f(startup.helpMs, 0)} ms`, `${f(
 rows.push(['start-up', `\`whocan messages --user\` at ${sizes[sizes.length - 1]}`, `${f(startup.checkMs, 0)} ms`, `${f(startup.checkRatio)}× node -e 0`, `≤ 2.5× ${mark(startup.checkRatio <= 2.5)}`]);
 for (const s of perSize) {
   const big = s.users === Math.max(...sizes);
-  rows.push(['check p50 / p99', `${s.users} users, ${s.checks.checks} triples`, `${f(s.checks.p50ms, 3)} / ${f(s.checks.p99ms, 3)} ms`, '', big ? `≤ 0.2 / 2 ms ${mark(s.checks.p50ms <= 0.2 && s.checks.p99ms <= 2)}` : '']);
+  rows.push(['check p50 / p99', `${s.users} users, ${s.checks.checks} triples`, `${f(s.checks.p50ms, 3)} / ${f(s.checks.p99ms, 3)} ms`, `cold p99 ${f(s.checks.coldP99ms, 3)} ms (first ${s.checks.coldChecks})`, big ? `≤ 0.2 / 2 ms ${mark(s.checks.p50ms <= 0.2 && s.checks.p99ms <= 2)}` : '']);
 }
 for (const s of perSize) {
   for (const [name, r] of Object.entries(s.reverse)) {

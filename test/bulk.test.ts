@@ -235,7 +235,7 @@ describe('CSV import and export', () => {
     expect(r.stderr).toMatch(/There is no import kind "user"; did you mean "users"\?/);
   });
 
-  it('a missing file or a directory is named, exit 2, for import and apply alike', () => {
+  it('a missing file, a directory or an empty file is named, exit 2, for import and apply alike', () => {
     const db = demoDb();
     const dir = tempDir();
     const missing = run(db, 'import', 'users', join(dir, 'nope.csv'));
@@ -244,6 +244,13 @@ describe('CSV import and export', () => {
     const folder = run(db, 'import', 'users', dir);
     expect(folder.status).toBe(2);
     expect(folder.stderr).toMatch(/".*" is a directory, not a file; give a CSV file, or - for standard input\./);
+    const empty = join(dir, 'empty.csv');
+    writeFileSync(empty, '');
+    const e = run(db, 'import', 'users', empty);
+    expect(e.status).toBe(2);
+    expect(e.stderr).toMatch(/line 1: column username: value "" is not in the header \(the column is missing\), valid: a header with username, profile/);
+    writeFileSync(empty, 'username,profile\n');
+    expect(run(db, 'import', 'users', empty).stdout).toMatch(/Nothing changed: all 0 row\(s\)/);
     const site = run(db, 'apply', dir, '--json');
     expect(site.status).toBe(2);
     expect(site.json.error.code).toBe('no-file');

@@ -45,6 +45,7 @@ describe('reading CSV in a worker thread and in the importing thread', () => {
       'bytes that are not UTF-8': latin,
       'broken quoting after good rows': 'username,name,profile\ngood.one,Good,Student\nbad.one,"unclosed,Student\n',
       'an unknown column stops the read': 'username,nmae,profile\nx.y,X,Student\n',
+      'an empty file is checked as an empty header': '',
     };
     for (const [what, content] of Object.entries(cases)) {
       const path = file(content);
@@ -71,6 +72,7 @@ describe('reading CSV in a worker thread and in the importing thread', () => {
     const header = await events(file(cases['an unknown column stops the read']), true);
     expect(header.events).toEqual([['header', 1, 'username|nmae|profile']]);
     expect(header.headerProblems).toHaveLength(1);
+    expect((await events(file(''), true)).events).toEqual([['header', 1, '']]);
   });
 
   it('keeps order and line numbers across many batches, with the importer slower than the parser', async () => {

@@ -61,7 +61,7 @@ export interface CsvReadOptions {
 }
 
 /**
- * From this size on a file is parsed in a worker thread: parsing is about half the work of a large
+ * From this size on a file is parsed in a worker thread: parsing is about a third of the work of a large
  * import, and on a second core it overlaps the writes. Smaller files are not worth a thread's start.
  */
 export const THREAD_BYTES = 4 << 20;
@@ -141,6 +141,9 @@ export function readCsv(path: string, h: CsvHandlers, onProgress?: (done: number
     const ended = (end: CsvEnd): void => {
       if (end.fatal) return finish(Object.assign(new Error(end.fatal.message), { code: end.fatal.code }));
       if (end.malformed) h.bad(end.malformed.line, { column: '(row)', value: '', expected: 'well-formed CSV', valid: end.malformed.message });
+      // An empty file has no header either: its required columns are missing (an export that failed
+      // upstream must not pass as "nothing to import").
+      else if (!header) headerProblems = h.header([]);
       finish();
     };
 

@@ -64,7 +64,7 @@ export interface CsvReadOptions {
  * From this size on a file is parsed in a worker thread: parsing is about a third of the work of a large
  * import, and on a second core it overlaps the writes. Smaller files are not worth a thread's start.
  */
-export const THREAD_BYTES = 4 << 20;
+const THREAD_BYTES = 4 << 20;
 
 /** Streams a CSV file through the handlers; `onProgress(bytesRead, total)` for a progress bar. */
 export function readCsv(path: string, h: CsvHandlers, onProgress?: (done: number, total: number) => void, opts: CsvReadOptions = {}): Promise<CsvReadResult> {

@@ -150,6 +150,27 @@ describe('CSV import and export', () => {
     expect(auditCount(db)).toBe(audits);
   });
 
+  it('a key given twice in one file is reported at its second line, naming the first; across files it is an update', () => {
+    const db = demoDb();
+    const before = exportAll(db);
+    const dir = tempDir();
+    const file = join(dir, 'enrolments.csv');
+    // The key is compared trimmed, as the model reads it.
+    writeFileSync(file, 'course,username,role\nart-3c,a.jansen,teacher\nart-3c,b.devries,learner\nart-3c , a.jansen,learner\n');
+    const r = run(db, 'import', 'enrolments', file);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^line 4: column course: value "art-3c " is not unique in the input \(course \+ username also on line 2\), valid: one row per course \+ username$/m);
+    expect(r.stderr).toMatch(/1 problem\(s\)/);
+    expect(exportAll(db)).toEqual(before);
+    // Two runs of the same kind in one process (each file its own run) do not see each other's keys.
+    writeFileSync(file, 'course,username,role\nart-3c,a.jansen,teacher\n');
+    expect(run(db, 'import', 'enrolments', file).status).toBe(0);
+    writeFileSync(file, 'course,username,role\nart-3c,a.jansen,learner\n');
+    const again = run(db, 'import', 'enrolments', file, '--json');
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.json).toMatchObject({ created: 0, updated: 1 });
+  });
+
   it('--dry-run prints what would change and changes nothing', () => {
     const db = demoDb();
     const before = exportAll(db);

@@ -40,6 +40,31 @@ export function formatCsvProblem(p: Problem): string {
   return `${p.where}: column ${e.column}: value "${e.value}" is not ${e.expected}, valid: ${e.valid}`;
 }
 
+/**
+ * The keys of the rows a run has taken, to find a key given twice in one input. They live in a
+ * temporary table rather than in a Map, so memory stays flat however long the file (a Map of three
+ * million enrolment keys took 600 MB); each run has its own prefix, so runs of one connection (the
+ * kinds of a site file) do not see each other's keys.
+ */
+class SeenKeys {
+  private static runs = 0;
+  private readonly prefix = `${++SeenKeys.runs}\u0000`;
+  private readonly add;
+  private readonly first;
+
+  constructor(db: Sqlite) {
+    db.exec('CREATE TEMP TABLE IF NOT EXISTS bulk_seen_keys (key TEXT PRIMARY KEY, place TEXT NOT NULL) WITHOUT ROWID');
+    this.add = db.prepare('INSERT OR IGNORE INTO temp.bulk_seen_keys (key, place) VALUES (?, ?)');
+    this.first = db.prepare('SELECT place FROM temp.bulk_seen_keys WHERE key = ?').pluck();
+  }
+
+  /** Where the key was taken before, or undefined the first time (it is recorded then). */
+  seen(key: string, where: string): string | undefined {
+    const k = this.prefix + key;
+    return this.add.run(k, where).changes ? undefined : (this.first.get(k) as string);
+  }
+}
+
 export class KindRun {
   readonly counts: Counts = { create: 0, update: 0, same: 0 };
   readonly problems: Problem[] = [];
@@ -47,7 +72,7 @@ export class KindRun {
   readonly changes: RowChange[] = [];
   changeCount = 0;
   private readonly writer: KindWriter<unknown>;
-  private readonly keys?: Map<string, string>;
+  private readonly keys?: SeenKeys;
 
   constructor(
     readonly kind: BulkKind<unknown>,
@@ -57,7 +82,7 @@ export class KindRun {
     private readonly problemLimit = Infinity,
   ) {
     this.writer = kind.open(db, model);
-    if (!kind.ownDuplicateCheck) this.keys = new Map();
+    if (!kind.ownDuplicateCheck) this.keys = new SeenKeys(db);
   }
 
   /** Problems with a header: unknown columns and missing required ones. */
@@ -96,13 +121,12 @@ export class KindRun {
     }
     if (this.keys) {
       const key = this.kind.key.map((k) => row.get(k).trim().toLowerCase()).join('\u0000');
-      const first = this.keys.get(key);
+      const first = this.keys.seen(key, where);
       if (first !== undefined) {
         const col = this.kind.key[0];
         this.problem(where, { column: col, value: row.get(col), expected: `unique in the input (${this.kind.key.join(' + ')} also on ${first})`, valid: `one row per ${this.kind.key.join(' + ')}` });
         return;
       }
-      this.keys.set(key, where);
     }
     this.count(r, row, where);
   }

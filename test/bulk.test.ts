@@ -150,7 +150,7 @@ describe('CSV import and export', () => {
     expect(auditCount(db)).toBe(audits);
   });
 
-  it('a key given twice in one file is reported at its second line, naming the first; across files it is an update', () => {
+  it('a key given twice in one file is reported at its second line, naming the first; in a later file it is an update', () => {
     const db = demoDb();
     const before = exportAll(db);
     const dir = tempDir();
@@ -162,7 +162,7 @@ describe('CSV import and export', () => {
     expect(r.stderr).toMatch(/^line 4: column course: value "art-3c " is not unique in the input \(course \+ username also on line 2\), valid: one row per course \+ username$/m);
     expect(r.stderr).toMatch(/1 problem\(s\)/);
     expect(exportAll(db)).toEqual(before);
-    // Two runs of the same kind in one process (each file its own run) do not see each other's keys.
+    // A later file may give an earlier file's key again: that is an update, not a duplicate.
     writeFileSync(file, 'course,username,role\nart-3c,a.jansen,teacher\n');
     expect(run(db, 'import', 'enrolments', file).status).toBe(0);
     writeFileSync(file, 'course,username,role\nart-3c,a.jansen,learner\n');

@@ -1,7 +1,7 @@
 // `doctor`: every known misconfiguration, each with its fix.
 
 import type { Command } from 'commander';
-import { DOCTOR_CHECKS, type Finding } from '../db/doctor-checks.js';
+import { DOCTOR_CHECKS, runDoctorChecks } from '../db/doctor-checks.js';
 import { requireUser } from '../db/lookups.js';
 import { paint } from './render.js';
 import { action, examples, type Ctx } from './runtime.js';
@@ -10,7 +10,7 @@ async function doctor(ctx: Ctx, opts: { user?: string }) {
   const db = await ctx.open();
   if (opts.user) requireUser(db, opts.user);
   const facts = ctx.facts();
-  let findings: Finding[] = DOCTOR_CHECKS.flatMap((c) => c.run(db, facts));
+  let findings = runDoctorChecks(db, facts);
   if (opts.user) findings = findings.filter((f) => f.users.includes(opts.user!));
   const lines = findings.length
     ? findings.flatMap((f, i) => [

@@ -19,10 +19,13 @@ export interface Finding {
   readonly fixes: readonly string[];
 }
 
+/** What a check reports; `runDoctorChecks` labels each with the check's key. */
+export type CheckFinding = Omit<Finding, 'check'>;
+
 export interface DoctorCheck {
   readonly key: string;
   readonly description: string;
-  run(db: Sqlite, facts: Facts): Finding[];
+  run(db: Sqlite, facts: Facts): CheckFinding[];
 }
 
 /** Settings on which two policies disagree for the same users (DOMAIN.md §3). */
@@ -66,7 +69,6 @@ const policyConflicts: DoctorCheck = {
       const assignments = loserAssignments.all(loserId, json, json) as { kind: 'user' | 'profile'; name: string }[];
       const names = ids.map((id) => username.get(id) as string);
       return {
-        check: 'policy-conflict',
         severity: 'warning' as const,
         message: `policies ${n1} (${r.key}=${r.v1}) and ${n2} (${r.key}=${r.v2}) both apply to ${names.length} user(s) (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}); the stricter, ${winner}, wins`,
         users: names,
@@ -78,3 +80,8 @@ const policyConflicts: DoctorCheck = {
 
 /** Every check, in the order doctor runs them. Modules add theirs here. */
 export const DOCTOR_CHECKS: DoctorCheck[] = [policyConflicts, ...SUPERVISOR_DOCTOR_CHECKS, stuckBatches, ...SCHOOLFUNCTION_DOCTOR_CHECKS];
+
+/** Every check's findings, in order, each labelled with its check. */
+export function runDoctorChecks(db: Sqlite, facts: Facts): Finding[] {
+  return DOCTOR_CHECKS.flatMap((c) => c.run(db, facts).map((f) => ({ check: c.key, ...f })));
+}

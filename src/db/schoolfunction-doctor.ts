@@ -3,7 +3,7 @@
 
 import { command } from '../model/errors.js';
 import { ALLOWED_LEGACY_ROLES, RIGHTS } from '../model/schoolfunction-rights.js';
-import type { DoctorCheck, Finding } from './doctor-checks.js';
+import type { DoctorCheck, CheckFinding } from './doctor-checks.js';
 
 /** Users that still carry a role other than the four external parties need (seed 004). */
 const legacyRoles: DoctorCheck = {
@@ -17,8 +17,7 @@ const legacyRoles: DoctorCheck = {
       )
       .all(JSON.stringify(ALLOWED_LEGACY_ROLES)) as { username: string; type: string; admin: number; role: string }[];
     return rows.map(
-      (r): Finding => ({
-        check: 'portal-legacy-role',
+      (r): CheckFinding => ({
         severity: 'warning',
         message: `${r.username} still carries legacy role "${r.role}"; no school function needs a role since 2018 and it can stop portal features working (only ${ALLOWED_LEGACY_ROLES.join(', ')} keep one)`,
         users: [r.username],
@@ -45,7 +44,7 @@ const emptyProjects: DoctorCheck = {
     const holders = db.prepare('SELECT a.function, u.username FROM schoolfunction_assignments a JOIN users u ON u.id = a.user_id WHERE a.project = ? ORDER BY 1, 2');
     const prevAfdelingen = db.prepare('SELECT id FROM portal_afdelingen WHERE project = ? ORDER BY id').pluck();
     const prevKlassen = db.prepare('SELECT id, afdeling FROM portal_klassen WHERE project = ? ORDER BY id');
-    const out: Finding[] = [];
+    const out: CheckFinding[] = [];
     for (const p of projects) {
       if (p.afdelingen > 0 && p.klassen > 0) continue;
       const held = holders.all(p.id) as { function: string; username: string }[];
@@ -64,7 +63,6 @@ const emptyProjects: DoctorCheck = {
       }
       if (fixes.length === 0) fixes = held.map((h) => command('schoolfunction', 'remove', h.function, h.username, '--project', p.id));
       out.push({
-        check: 'portal-functions-without-structure',
         severity: 'warning',
         message: `project ${p.id} has ${missing}, yet ${held.length} school function(s) are assigned in it (${held
           .slice(0, 5)
@@ -86,7 +84,7 @@ const switchDrift: DoctorCheck = {
     const projects = db.prepare('SELECT id FROM portal_projects ORDER BY id').pluck().all() as string[];
     const value = db.prepare('SELECT value FROM schoolfunction_switches WHERE project = ? AND holder = ? AND right_key = ?').pluck();
     const switches = RIGHTS.filter((r) => r.switch);
-    const out: Finding[] = [];
+    const out: CheckFinding[] = [];
     for (let i = 1; i < projects.length; i++) {
       const [prev, cur] = [projects[i - 1], projects[i]];
       for (const r of switches) {
@@ -94,7 +92,6 @@ const switchDrift: DoctorCheck = {
         const b = value.get(cur, r.holder, r.key) === 1;
         if (a === b) continue;
         out.push({
-          check: 'portal-switch-changed',
           severity: 'warning',
           message: `Instellingen switch ${r.key} of ${r.holder} is ${b ? 'on' : 'off'} in ${cur} but was ${a ? 'on' : 'off'} in ${prev}; if the change was not meant, carry last year's value over`,
           users: [],

@@ -1,7 +1,7 @@
 // Doctor checks for supervisors (DOMAIN.md §5): assignments that cannot work as they stand, each
 // with the command that fixes it.
 
-import type { DoctorCheck, Finding } from './doctor-checks.js';
+import type { DoctorCheck, CheckFinding } from './doctor-checks.js';
 import { command } from '../model/errors.js';
 import { checkRole, EXAMPLE_ILP_TEMPLATE, type SupervisorRole } from '../model/supervisor-rules.js';
 import { eligibleOrgs } from './supervisor-store.js';
@@ -19,7 +19,7 @@ const withoutLearners: DoctorCheck = {
   description: 'a mentor or headteacher with no learners: their menu entry does not show',
   run(db, facts) {
     const names = facts.supervisorNames();
-    const out: Finding[] = [];
+    const out: CheckFinding[] = [];
     for (const role of ROLES) {
       const label = role === 'mentor' ? names.mentorRole : names.headteacherTerm;
       for (const s of supervisors(db, role)) {
@@ -31,7 +31,6 @@ const withoutLearners: DoctorCheck = {
           : undefined;
         const remove = command('supervisor', `remove-${role}`, s.username);
         out.push({
-          check: 'supervisor-without-learners',
           severity: 'warning',
           message: `${label} ${s.username} has no learners, so the ${role === 'mentor' ? names.mentorTool : names.headteacherTool} entry does not show for them; give them learners${add ? '' : ` (${role === 'mentor' ? '--learner or --class' : 'an organisation with learners'})`}, or remove the role with "${remove}"`,
           users: [s.username],
@@ -49,7 +48,7 @@ const brokenAssignments: DoctorCheck = {
   description: "a mentor or headteacher assignment whose user's effective role is now off (broken)",
   run(db, facts) {
     const names = facts.supervisorNames();
-    const out: Finding[] = [];
+    const out: CheckFinding[] = [];
     for (const role of ROLES) {
       const label = role === 'mentor' ? names.mentorRole : names.headteacherRole;
       for (const s of supervisors(db, role)) {
@@ -59,7 +58,6 @@ const brokenAssignments: DoctorCheck = {
         const last = check.trace[check.trace.length - 1];
         const where = last.source?.kind === 'policy' ? `policy ${String(last.source.policy)} switches it off` : `profile ${user.profile.name} has it off`;
         out.push({
-          check: 'supervisor-role-off',
           severity: 'error',
           message: `${s.username} is assigned as a ${label} but the ${label} role (${role}-role) is off for them (${where}): the assignment is broken; switch the role on, or remove it with "${command('supervisor', `remove-${role}`, s.username)}"`,
           users: [s.username],
@@ -78,7 +76,7 @@ const outsideMembership: DoctorCheck = {
   run(db, facts) {
     const names = facts.supervisorNames();
     const orgs = db.prepare('SELECT unit_id FROM headteacher_orgs WHERE user_id = ? ORDER BY 1').pluck();
-    const out: Finding[] = [];
+    const out: CheckFinding[] = [];
     for (const s of supervisors(db, 'headteacher')) {
       const allowed = new Set(eligibleOrgs(db, s.id));
       const given = orgs.all(s.id) as string[];
@@ -90,7 +88,6 @@ const outsideMembership: DoctorCheck = {
           ? command('supervisor', 'remove-headteacher', s.username)
           : command('supervisor', 'remove-headteacher', s.username, ...outside.flatMap((o) => ['--org', o]));
       out.push({
-        check: 'headteacher-outside-membership',
         severity: 'error',
         message: `${names.headteacherTerm} ${s.username} is assigned to ${outside.join(', ')} but no longer belongs to ${outside.length > 1 ? 'them' : 'it'} or a unit below; remove the assignment, or make them a member again with "${command('users', 'join', s.username, '--unit', outside[0])}"`,
         users: [s.username],
@@ -112,7 +109,6 @@ const noTemplate: DoctorCheck = {
     const names = facts.supervisorNames();
     return [
       {
-        check: 'no-ilp-template',
         severity: 'warning',
         message: `${users.length} ${names.mentorRole}(s)/${names.headteacherTerm}(s) (${users.slice(0, 5).join(', ')}${users.length > 5 ? ', …' : ''}) cannot use individual learning plans: the site has no ILP template`,
         users,

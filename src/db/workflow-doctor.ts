@@ -5,7 +5,7 @@ import type { Facts } from '../model/facts.js';
 import { decisionEngine } from '../model/registry.js';
 import { batchName } from '../model/workflow-rules.js';
 import { phaseDef, roleName, WORKFLOW_AREAS } from '../model/workflow-phases.js';
-import type { DoctorCheck, Finding } from './doctor-checks.js';
+import type { DoctorCheck, CheckFinding } from './doctor-checks.js';
 import type { Sqlite } from './open.js';
 import { listBatches } from './workflow-facts.js';
 
@@ -18,11 +18,11 @@ const NEEDS = {
 export const stuckBatches: DoctorCheck = {
   key: 'workflow-stuck-batch',
   description: 'a batch whose current phase has nobody able to advance it',
-  run(db: Sqlite, facts: Facts): Finding[] {
+  run(db: Sqlite, facts: Facts): CheckFinding[] {
     const engine = decisionEngine();
     const names = facts.supervisorNames();
     const terms = db.prepare('SELECT id FROM terms ORDER BY starts, id').pluck().all() as string[];
-    const findings: Finding[] = [];
+    const findings: CheckFinding[] = [];
     for (const term of terms) {
       for (const area of WORKFLOW_AREAS) {
         const action = engine.action(`advance-${area}`);
@@ -41,7 +41,6 @@ export const stuckBatches: DoctorCheck = {
             for (const f of d.fixes) fixes.add(f);
           }
           findings.push({
-            check: 'workflow-stuck-batch',
             severity: 'warning',
             message: `${area} ${term} ${batchName(b)} is in ${b.phase}, where the ${roleName(phase.responsible, names)} advances it, but nobody can: it needs ${NEEDS[phase.responsible](batchName(b))}`,
             users: broken,

@@ -3,7 +3,7 @@
 // (DOMAIN.md §3); it is kept for the record and does not assign anyone by itself.
 
 import { findSetting, nearestKey, normaliseValue, validValues } from '../../../model/settings-catalogue.js';
-import { err, someOf, type BulkKind, type CellError, userCell } from '../kind.js';
+import { err, someOf, type BulkKind, type CellError, type ModelCache, userCell } from '../kind.js';
 
 export const policiesKind: BulkKind<{ id: number | undefined; name: string; org: string | null }> = {
   name: 'policies',
@@ -48,6 +48,13 @@ export const policiesKind: BulkKind<{ id: number | undefined; name: string; org:
   },
 };
 
+/** The policy a cell names, or one error for the cell: the kinds that refer to policies. */
+function policyCell(model: ModelCache, name: string, errors: CellError[]): { id: number; name: string } | undefined {
+  const policy = model.policies.get(name.toLowerCase());
+  if (!policy) errors.push(err('policy', name, 'a policy', `${someOf([...model.policies.values()].map((p) => p.name).sort())} (import policies first)`));
+  return policy;
+}
+
 export const policySettingsKind: BulkKind<{ policyId: number; key: string; value: string }> = {
   name: 'policy-settings',
   summary: 'the setting values each policy sets',
@@ -65,9 +72,7 @@ export const policySettingsKind: BulkKind<{ policyId: number; key: string; value
     return {
       check(row) {
         const errors: CellError[] = [];
-        const name = row.get('policy').trim();
-        const policy = model.policies.get(name.toLowerCase());
-        if (!policy) errors.push(err('policy', name, 'a policy', `${someOf([...model.policies.values()].map((p) => p.name).sort())} (import policies first)`));
+        const policy = policyCell(model, row.get('policy').trim(), errors);
         const key = row.get('setting').trim();
         const def = findSetting(key);
         if (!def) {
@@ -114,9 +119,7 @@ export const policyAssignmentsKind: BulkKind<{ policyId: number; kind: string; t
     return {
       check(row) {
         const errors: CellError[] = [];
-        const name = row.get('policy').trim();
-        const policy = model.policies.get(name.toLowerCase());
-        if (!policy) errors.push(err('policy', name, 'a policy', `${someOf([...model.policies.values()].map((p) => p.name).sort())} (import policies first)`));
+        const policy = policyCell(model, row.get('policy').trim(), errors);
         const kind = row.get('kind').trim().toLowerCase();
         const target = row.get('target').trim();
         let targetId: number | undefined;

@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { createFacts } from '../src/db/sqlite-facts.js';
+import { createFacts } from '../src/db/facts/sqlite-facts.js';
 import { decisionEngine } from '../src/model/registry.js';
 import type { ActionDef } from '../src/model/engine.js';
 

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createFacts } from '../src/db/sqlite-facts';
+import { createFacts } from '../src/db/facts/sqlite-facts';
 import { decisionEngine } from '../src/model/registry';
 import { HOLDER_TITLES, RIGHTS, rowsGranting, switchKeys, type Holder } from '../src/model/schoolfunction-rights';
 import { demoDb, run, runFix } from './helpers';

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { copyFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createFacts } from '../src/db/sqlite-facts';
+import { createFacts } from '../src/db/facts/sqlite-facts';
 import { decisionEngine } from '../src/model/registry';
 import { WORKFLOW, type PhaseKey, type WorkflowArea, type WorkflowRole } from '../src/model/workflow-phases';
 import { demoDb, run, runFix, tempDb } from './helpers';

@@ -1,7 +1,7 @@
 // `audit`: every change with its time, actor, command and values before and after.
 
 import type { Command } from 'commander';
-import { auditRows } from '../db/audit-store.js';
+import { auditRows } from '../db/stores/audit-store.js';
 import { invalid } from '../model/errors.js';
 import { action, examples, type Ctx } from './runtime.js';
 

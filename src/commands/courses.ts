@@ -1,8 +1,8 @@
 // `courses`: courses belong to a unit and have teachers and learners.
 
 import type { Command } from 'commander';
-import { checkIdentifier, requireCourse, requireUnit, requireUser } from '../db/lookups.js';
-import { addCourse, courseExists, courseList, courseRole, enrol as enrolUser, unenrol as unenrolUser } from '../db/courses-store.js';
+import { checkIdentifier, requireCourse, requireUnit, requireUser } from '../db/stores/lookups.js';
+import { addCourse, courseExists, courseList, courseRole, enrol as enrolUser, unenrol as unenrolUser } from '../db/stores/courses-store.js';
 import { invalid } from '../model/errors.js';
 import { table } from './render.js';
 import { action, changeResult, examples, type Ctx } from './runtime.js';

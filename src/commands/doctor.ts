@@ -1,8 +1,8 @@
 // `doctor`: every known misconfiguration, each with its fix.
 
 import type { Command } from 'commander';
-import { DOCTOR_CHECKS, runDoctorChecks } from '../db/doctor-checks.js';
-import { requireUser } from '../db/lookups.js';
+import { DOCTOR_CHECKS, runDoctorChecks } from '../db/doctor/doctor-checks.js';
+import { requireUser } from '../db/stores/lookups.js';
 import { paint } from './render.js';
 import { action, examples, type Ctx } from './runtime.js';
 

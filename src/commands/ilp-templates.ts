@@ -2,7 +2,7 @@
 // once the site has at least one (seed 002 §7).
 
 import type { Command } from 'commander';
-import { addIlpTemplate, ilpTemplate, ilpTemplates, removeIlpTemplate } from '../db/supervisor-store.js';
+import { addIlpTemplate, ilpTemplate, ilpTemplates, removeIlpTemplate } from '../db/stores/supervisor-store.js';
 import { invalid } from '../model/errors.js';
 import { table } from './render.js';
 import { action, changeResult, examples, type Ctx } from './runtime.js';

@@ -2,7 +2,7 @@
 
 import type { Command } from 'commander';
 import { existsSync, rmSync } from 'node:fs';
-import { seedDefaultProfiles } from '../db/profiles-store.js';
+import { seedDefaultProfiles } from '../db/stores/profiles-store.js';
 import { invalid } from '../model/errors.js';
 import { CATALOGUE, DEFAULT_PROFILES } from '../model/settings-catalogue.js';
 import { action, examples, type Ctx } from './runtime.js';

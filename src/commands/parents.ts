@@ -1,8 +1,8 @@
 // `parents`: a parent user is linked to one or more children.
 
 import type { Command } from 'commander';
-import { requireUser } from '../db/lookups.js';
-import { isLinked, linkParent, parentLinks, unlinkParent } from '../db/parents-store.js';
+import { requireUser } from '../db/stores/lookups.js';
+import { isLinked, linkParent, parentLinks, unlinkParent } from '../db/stores/parents-store.js';
 import { invalid } from '../model/errors.js';
 import { table } from './render.js';
 import { action, changeResult, examples, type Ctx } from './runtime.js';

@@ -2,8 +2,8 @@
 // users (a unit is a shortcut for its current members, one by one; DOMAIN.md §3).
 
 import type { Command } from 'commander';
-import { requirePolicy, requireProfile, requireUnit, requireUser, type PolicyRow } from '../db/lookups.js';
-import { unitMembers } from '../db/hierarchy-store.js';
+import { requirePolicy, requireProfile, requireUnit, requireUser, type PolicyRow } from '../db/stores/lookups.js';
+import { unitMembers } from '../db/stores/hierarchy-store.js';
 import {
   assignPolicyToProfile,
   assignPolicyToUsers,
@@ -14,8 +14,8 @@ import {
   policyView,
   setPolicyValues,
   unsetPolicyValues,
-} from '../db/policies-store.js';
-import { parseAssignments } from '../db/profiles-store.js';
+} from '../db/stores/policies-store.js';
+import { parseAssignments } from '../db/stores/profiles-store.js';
 import { invalid } from '../model/errors.js';
 import { findSetting, nearestKey } from '../model/settings-catalogue.js';
 import { table } from './render.js';

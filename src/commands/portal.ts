@@ -3,7 +3,7 @@
 // Under --as only the portal admin flag may change any of it (DOMAIN.md §8).
 
 import type { Command } from 'commander';
-import { requireUser } from '../db/lookups.js';
+import { requireUser } from '../db/stores/lookups.js';
 import {
   addAfdeling,
   addKlas,
@@ -32,7 +32,7 @@ import {
   setPortalUser,
   structureExists,
   teamView,
-} from '../db/portal-store.js';
+} from '../db/stores/portal-store.js';
 import type { Sqlite } from '../db/open.js';
 import { command, invalid } from '../model/errors.js';
 import { ALLOWED_LEGACY_ROLES, FUNCTION_HOLDER_TYPE, LEGACY_ROLE_RE, LEGACY_ROLE_VALID, USER_TYPES, parseUserType, type PortalUserType } from '../model/schoolfunction-rights.js';

@@ -1,8 +1,8 @@
 // `profiles`: read and change profiles and their settings (seed 003).
 
 import type { Command } from 'commander';
-import { requireProfile } from '../db/lookups.js';
-import { profilePolicies } from '../db/policies-store.js';
+import { requireProfile } from '../db/stores/lookups.js';
+import { profilePolicies } from '../db/stores/policies-store.js';
 import {
   checkLevel,
   checkProfileName,
@@ -17,7 +17,7 @@ import {
   renameProfile,
   updateProfile,
   updateProfileSettings,
-} from '../db/profiles-store.js';
+} from '../db/stores/profiles-store.js';
 import { invalid } from '../model/errors.js';
 import { CATALOGUE, SECTIONS, SECTION_TITLES, validValues, type Section } from '../model/settings-catalogue.js';
 import { mark, table } from './render.js';

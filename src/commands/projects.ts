@@ -1,8 +1,8 @@
 // `projects`: itslearning's collaborative workspaces, with members.
 
 import type { Command } from 'commander';
-import { checkIdentifier, requireProject, requireUnit, requireUser } from '../db/lookups.js';
-import { addProject, addProjectMember, isProjectMember, projectExists, projectList, removeProjectMember } from '../db/projects-store.js';
+import { checkIdentifier, requireProject, requireUnit, requireUser } from '../db/stores/lookups.js';
+import { addProject, addProjectMember, isProjectMember, projectExists, projectList, removeProjectMember } from '../db/stores/projects-store.js';
 import { invalid } from '../model/errors.js';
 import { table } from './render.js';
 import { action, changeResult, examples, type Ctx } from './runtime.js';

@@ -3,7 +3,7 @@
 // admin flag under --as.
 
 import type { Command } from 'commander';
-import { requireUser } from '../db/lookups.js';
+import { requireUser } from '../db/stores/lookups.js';
 import {
   addScope,
   assignmentId,
@@ -17,7 +17,7 @@ import {
   setSwitch,
   switchValue,
   type ScopeKind,
-} from '../db/portal-store.js';
+} from '../db/stores/portal-store.js';
 import { command, invalid } from '../model/errors.js';
 import {
   ADMIN_HOLDER,

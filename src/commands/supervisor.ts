@@ -2,8 +2,8 @@
 // and the renamable names of both roles (DOMAIN.md §5, seeds 000 and 002).
 
 import type { Command } from 'commander';
-import { requireUnit, requireUser, type UserRow } from '../db/lookups.js';
-import { SUPERVISOR_NAME_KEYS } from '../db/supervisor-facts.js';
+import { requireUnit, requireUser, type UserRow } from '../db/stores/lookups.js';
+import { SUPERVISOR_NAME_KEYS } from '../db/facts/supervisor-facts.js';
 import {
   addHeadteacher,
   addMentor,
@@ -17,7 +17,7 @@ import {
   setName,
   storedName,
   supervisorRows,
-} from '../db/supervisor-store.js';
+} from '../db/stores/supervisor-store.js';
 import { invalid } from '../model/errors.js';
 import type { Facts } from '../model/facts.js';
 import { DEFAULT_SUPERVISOR_NAMES, type SupervisorNames } from '../model/supervisor-facts.js';

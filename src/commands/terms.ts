@@ -1,8 +1,8 @@
 // `terms`: named periods of the site or one school; workflow runs per term.
 
 import type { Command } from 'commander';
-import { checkIdentifier, requireTerm, requireUnit } from '../db/lookups.js';
-import { addTerm, removeTerm, termExists, termList } from '../db/terms-store.js';
+import { checkIdentifier, requireTerm, requireUnit } from '../db/stores/lookups.js';
+import { addTerm, removeTerm, termExists, termList } from '../db/stores/terms-store.js';
 import { invalid } from '../model/errors.js';
 import { table } from './render.js';
 import { action, changeResult, examples, type Ctx } from './runtime.js';

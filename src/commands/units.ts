@@ -12,8 +12,8 @@ import {
   unitsWithMembers,
   unitUses,
   type UnitUse,
-} from '../db/hierarchy-store.js';
-import { checkIdentifier, requireUnit } from '../db/lookups.js';
+} from '../db/stores/hierarchy-store.js';
+import { checkIdentifier, requireUnit } from '../db/stores/lookups.js';
 import { invalid } from '../model/errors.js';
 import { UNIT_KINDS, type UnitKind } from '../model/facts.js';
 import { action, changeResult, examples, type Ctx } from './runtime.js';

@@ -1,8 +1,8 @@
 // `users`: users, their profile and their unit memberships.
 
 import type { Command } from 'commander';
-import { checkUsername, requireProfile, requireUnit, requireUser, type UserRow } from '../db/lookups.js';
-import { checkRole, profileName as nameOfProfile } from '../db/profiles-store.js';
+import { checkUsername, requireProfile, requireUnit, requireUser, type UserRow } from '../db/stores/lookups.js';
+import { checkRole, profileName as nameOfProfile } from '../db/stores/profiles-store.js';
 import {
   addUser,
   joinUnit,
@@ -14,7 +14,7 @@ import {
   userExists,
   userList,
   userView,
-} from '../db/users-store.js';
+} from '../db/stores/users-store.js';
 import { invalid } from '../model/errors.js';
 import { table } from './render.js';
 import { action, collect, changeResult, examples, type Ctx } from './runtime.js';

@@ -2,7 +2,7 @@
 // without it (everyone allowed, each with the rule that let them in), or --actions.
 
 import type { Command } from 'commander';
-import { createFacts } from '../db/sqlite-facts.js';
+import { createFacts } from '../db/facts/sqlite-facts.js';
 import { decisionEngine } from '../model/registry.js';
 import { formatTarget } from '../model/trace.js';
 import { renderDecision, table } from './render.js';

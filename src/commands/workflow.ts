@@ -3,8 +3,8 @@
 // advancing under the responsible person's name, an administrator's reset, and the external export.
 
 import type { Command } from 'commander';
-import { requireCourse, requireUnit } from '../db/lookups.js';
-import { batchLearnerRows, listBatches, readSwitches, writeBatchPhase, writeSwitches } from '../db/workflow-facts.js';
+import { requireCourse, requireUnit } from '../db/stores/lookups.js';
+import { batchLearnerRows, listBatches, readSwitches, writeBatchPhase, writeSwitches } from '../db/facts/workflow-facts.js';
 import { EXIT, SchoolctlError, invalid } from '../model/errors.js';
 import type { Facts } from '../model/facts.js';
 import { decisionEngine } from '../model/registry.js';

@@ -4,7 +4,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { GENERATED_KINDS, type GeneratedRow } from '../../model/site-generator.js';
-import { rebuildAncestors } from '../hierarchy-store.js';
+import { rebuildAncestors } from '../stores/hierarchy-store.js';
 import type { Sqlite } from '../open.js';
 import { csvLine } from './csv.js';
 import { findKind } from './registry.js';

@@ -4,7 +4,7 @@
 // the supervisor-names, ilp-templates, mentors and headteachers kinds.
 
 import type { Sqlite } from '../open.js';
-import { SUPERVISOR_NAME_KEYS } from '../supervisor-facts.js';
+import { SUPERVISOR_NAME_KEYS } from '../facts/supervisor-facts.js';
 import { compact, entryOf, isMap, listOf, scalar, text, texts, type SiteRow, type SiteSection } from './section.js';
 
 const notIn = (db: Sqlite, sql: string, named: Set<string>, what: string, remove: string) => {

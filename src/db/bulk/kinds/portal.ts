@@ -47,7 +47,7 @@ import {
   setSwitch,
   structureExists,
   type ScopeKind,
-} from '../../portal-store.js';
+} from '../../stores/portal-store.js';
 import { IDENTIFIER_RE, IDENTIFIER_VALID, err, someOf, type BulkKind, type CellError, type ModelCache, userCell } from '../kind.js';
 
 const RIGHT = 'portal-admin';

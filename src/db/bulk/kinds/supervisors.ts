@@ -5,9 +5,9 @@
 
 import { checkRole, type SupervisorRole } from '../../../model/supervisor-rules.js';
 import type { Sqlite } from '../../open.js';
-import { createFacts } from '../../sqlite-facts.js';
-import { SUPERVISOR_NAME_KEYS } from '../../supervisor-facts.js';
-import { addHeadteacher, addIlpTemplate, addMentor, eligibleOrgs, setName } from '../../supervisor-store.js';
+import { createFacts } from '../../facts/sqlite-facts.js';
+import { SUPERVISOR_NAME_KEYS } from '../../facts/supervisor-facts.js';
+import { addHeadteacher, addIlpTemplate, addMentor, eligibleOrgs, setName } from '../../stores/supervisor-store.js';
 import { SiteRowView } from '../../site/section.js';
 import { err, someOf, type BulkKind, type CellError, type ModelCache, type Row, userCell } from '../kind.js';
 

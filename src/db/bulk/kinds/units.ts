@@ -2,7 +2,7 @@
 // empty parent is the site root. A school never sits inside another school (DOMAIN.md §1).
 
 import { UNIT_KINDS } from '../../../model/facts.js';
-import { rebuildAncestors } from '../../hierarchy-store.js';
+import { rebuildAncestors } from '../../stores/hierarchy-store.js';
 import { checkIdCell, err, someOf, type BulkKind, type CellError } from '../kind.js';
 
 interface UnitData {

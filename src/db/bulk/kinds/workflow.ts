@@ -4,7 +4,7 @@
 // state, not set-up: it has no kind.
 
 import { AUDIENCES, WORKFLOW, WORKFLOW_AREAS, isArea, phaseDef, type Audience, type PhaseKey, type PhaseSwitches, type WorkflowArea } from '../../../model/workflow-phases.js';
-import { writeSwitches } from '../../workflow-facts.js';
+import { writeSwitches } from '../../facts/workflow-facts.js';
 import { err, type BulkKind, type CellError } from '../kind.js';
 
 interface Data {

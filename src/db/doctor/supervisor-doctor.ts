@@ -2,9 +2,9 @@
 // with the command that fixes it.
 
 import type { DoctorCheck, CheckFinding } from './doctor-checks.js';
-import { command } from '../model/errors.js';
-import { checkRole, EXAMPLE_ILP_TEMPLATE, type SupervisorRole } from '../model/supervisor-rules.js';
-import { eligibleOrgs } from './supervisor-store.js';
+import { command } from '../../model/errors.js';
+import { checkRole, EXAMPLE_ILP_TEMPLATE, type SupervisorRole } from '../../model/supervisor-rules.js';
+import { eligibleOrgs } from '../stores/supervisor-store.js';
 
 function supervisors(db: Parameters<DoctorCheck['run']>[0], role: SupervisorRole): { id: number; username: string }[] {
   const table = role === 'mentor' ? 'mentors' : 'headteachers';

@@ -1,13 +1,13 @@
 // Doctor check for workflow: a batch whose current phase's responsible role has nobody able to
 // advance it stays there for good, since phases never advance by themselves.
 
-import type { Facts } from '../model/facts.js';
-import { decisionEngine } from '../model/registry.js';
-import { batchName } from '../model/workflow-rules.js';
-import { phaseDef, roleName, WORKFLOW_AREAS } from '../model/workflow-phases.js';
+import type { Facts } from '../../model/facts.js';
+import { decisionEngine } from '../../model/registry.js';
+import { batchName } from '../../model/workflow-rules.js';
+import { phaseDef, roleName, WORKFLOW_AREAS } from '../../model/workflow-phases.js';
 import type { DoctorCheck, CheckFinding } from './doctor-checks.js';
-import type { Sqlite } from './open.js';
-import { listBatches } from './workflow-facts.js';
+import type { Sqlite } from '../open.js';
+import { listBatches } from '../facts/workflow-facts.js';
 
 const NEEDS = {
   'course-teacher': (b: string) => `a teacher of ${b} (schoolctl courses enrol ${b.slice('course:'.length)} USER --role teacher)`,

@@ -2,11 +2,11 @@
 // above it, so "the school above", "a user's schools" and "every learner below" are set queries.
 
 import { sql, type Kysely } from 'kysely';
-import { invalid } from '../model/errors.js';
-import type { UnitKind } from '../model/facts.js';
+import { invalid } from '../../model/errors.js';
+import type { UnitKind } from '../../model/facts.js';
 import type { UnitRow } from './lookups.js';
-import type { Sqlite } from './open.js';
-import type { DB } from './schema.js';
+import type { Sqlite } from '../open.js';
+import type { DB } from '../schema.js';
 
 /** Refills unit_ancestors from units: every unit with itself (depth 0) and each unit above it. */
 const FILL_ANCESTORS = `

@@ -1,9 +1,9 @@
 // Supervisor facts from SQLite: set queries over mentor and headteacher assignments, using the
 // closure table so a learner who joins a class later is covered at once.
 
-import type { Facts } from '../model/facts.js';
-import { DEFAULT_SUPERVISOR_NAMES, type SupervisorNames, type SupervisorOf, type SupervisorPath } from '../model/supervisor-facts.js';
-import type { Sqlite } from './open.js';
+import type { Facts } from '../../model/facts.js';
+import { DEFAULT_SUPERVISOR_NAMES, type SupervisorNames, type SupervisorOf, type SupervisorPath } from '../../model/supervisor-facts.js';
+import type { Sqlite } from '../open.js';
 
 /** A membership whose effective hierarchy role (its own, else the profile's) is student. */
 export const LEARNER_MEMBERSHIP = `coalesce(m.role, (SELECT p.role_in_hierarchy FROM users u JOIN profiles p ON p.id = u.profile_id WHERE u.id = m.user_id)) = 'student'`;

@@ -1,7 +1,7 @@
 // Site-wide key/value settings, such as the flag that marks a model as the demo site.
 
 import type { Kysely } from 'kysely';
-import type { DB } from './schema.js';
+import type { DB } from '../schema.js';
 
 /** Whether the model was built by `schoolctl demo` (only then may the demo rebuild it). */
 export async function isDemoFlagged(db: Kysely<DB>): Promise<boolean> {

@@ -1,11 +1,11 @@
 // Queries of the schedule portal's commands: projects, user types, structures per project,
 // school-function assignments with their scope, and the Instellingen switches.
 
-import { invalid } from '../model/errors.js';
-import { nearestKey } from '../model/settings-catalogue.js';
-import { isSchoolYear, type PortalUserType } from '../model/schoolfunction-rights.js';
+import { invalid } from '../../model/errors.js';
+import { nearestKey } from '../../model/settings-catalogue.js';
+import { isSchoolYear, type PortalUserType } from '../../model/schoolfunction-rights.js';
 import { checkIdentifier } from './lookups.js';
-import type { Sqlite } from './open.js';
+import type { Sqlite } from '../open.js';
 
 export type ScopeKind = 'afdeling' | 'klas' | 'team' | 'sectie';
 

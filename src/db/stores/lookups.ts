@@ -1,9 +1,9 @@
 // Finding things by the names users type, with one-sentence errors that say what is valid.
 
-import { invalid } from '../model/errors.js';
-import type { HierarchyRole, UnitKind } from '../model/facts.js';
-import { nearestKey } from '../model/settings-catalogue.js';
-import type { Sqlite } from './open.js';
+import { invalid } from '../../model/errors.js';
+import type { HierarchyRole, UnitKind } from '../../model/facts.js';
+import { nearestKey } from '../../model/settings-catalogue.js';
+import type { Sqlite } from '../open.js';
 
 export interface ProfileRow {
   id: number;

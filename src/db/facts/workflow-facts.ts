@@ -1,9 +1,9 @@
 // Workflow facts and changes from SQLite: switches, terms, batches (a course or class with
 // learners, in its stored phase or the area's first), and the people around a batch.
 
-import type { Facts } from '../model/facts.js';
-import type { SupervisorOf } from '../model/supervisor-facts.js';
-import type { BatchFact, TermChoice } from '../model/workflow-facts.js';
+import type { Facts } from '../../model/facts.js';
+import type { SupervisorOf } from '../../model/supervisor-facts.js';
+import type { BatchFact, TermChoice } from '../../model/workflow-facts.js';
 import {
   areaDef,
   firstPhase,
@@ -12,8 +12,8 @@ import {
   type PhaseKey,
   type PhaseSwitches,
   type WorkflowArea,
-} from '../model/workflow-phases.js';
-import type { Sqlite } from './open.js';
+} from '../../model/workflow-phases.js';
+import type { Sqlite } from '../open.js';
 import { LEARNER_MEMBERSHIP } from './supervisor-facts.js';
 
 /** Whether a batch unit lies within the term's school (a site term covers every unit). */

@@ -1,9 +1,9 @@
 // Schedule-portal facts from SQLite: prepared statements over the 004-portal tables.
 
-import type { Facts } from '../model/facts.js';
-import type { FunctionAssignmentFact, PortalSectieFact, PortalTeamFact } from '../model/schoolfunction-facts.js';
-import type { PortalUserType, SchoolFunction } from '../model/schoolfunction-rights.js';
-import type { Sqlite } from './open.js';
+import type { Facts } from '../../model/facts.js';
+import type { FunctionAssignmentFact, PortalSectieFact, PortalTeamFact } from '../../model/schoolfunction-facts.js';
+import type { PortalUserType, SchoolFunction } from '../../model/schoolfunction-rights.js';
+import type { Sqlite } from '../open.js';
 
 type PortalFacts = Pick<
   Facts,

@@ -1,8 +1,8 @@
 // Reads and writes of mentor and headteacher assignments, ILP templates and the renamable names,
 // for the `supervisor` and `ilp-templates` commands, the demo loader and doctor.
 
-import { HEADTEACHER_ELIGIBLE_ORGS, LEARNER_MEMBERSHIP, SUPERVISOR_NAME_KEYS } from './supervisor-facts.js';
-import type { Sqlite } from './open.js';
+import { HEADTEACHER_ELIGIBLE_ORGS, LEARNER_MEMBERSHIP, SUPERVISOR_NAME_KEYS } from '../facts/supervisor-facts.js';
+import type { Sqlite } from '../open.js';
 
 export interface MentorAssignment {
   readonly learners: string[];

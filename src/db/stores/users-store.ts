@@ -2,7 +2,7 @@
 
 import { sql, type Kysely } from 'kysely';
 import type { UserRow } from './lookups.js';
-import type { DB } from './schema.js';
+import type { DB } from '../schema.js';
 
 export async function userExists(db: Kysely<DB>, username: string): Promise<boolean> {
   return (await db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst()) !== undefined;

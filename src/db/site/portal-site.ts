@@ -5,10 +5,10 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { invalid } from '../model/errors.js';
-import { FUNCTION_SCOPE, USER_TYPES, isFunction, normaliseHolder, switchKeys, type Holder, type PortalUserType } from '../model/schoolfunction-rights.js';
-import { checkUsername, requireProfile, requireUser } from './lookups.js';
-import type { Sqlite } from './open.js';
+import { invalid } from '../../model/errors.js';
+import { FUNCTION_SCOPE, USER_TYPES, isFunction, normaliseHolder, switchKeys, type Holder, type PortalUserType } from '../../model/schoolfunction-rights.js';
+import { checkUsername, requireProfile, requireUser } from '../stores/lookups.js';
+import type { Sqlite } from '../open.js';
 import {
   addAfdeling,
   addKlas,
@@ -28,9 +28,9 @@ import {
   setPortalUser,
   setSwitch,
   type ScopeKind,
-} from './portal-store.js';
+} from '../stores/portal-store.js';
 
-export const PORTAL_DEMO_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'fixtures', 'demo-portal.yaml');
+export const PORTAL_DEMO_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'fixtures', 'demo-portal.yaml');
 
 export interface PortalDocument {
   users?: { username: string; name?: string; profile: string }[];

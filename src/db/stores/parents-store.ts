@@ -1,7 +1,7 @@
 // Links between parents and their children.
 
 import type { Kysely } from 'kysely';
-import type { DB } from './schema.js';
+import type { DB } from '../schema.js';
 
 export async function isLinked(db: Kysely<DB>, parentId: number, childId: number): Promise<boolean> {
   const row = await db.selectFrom('parent_links').select('child_id').where('parent_id', '=', parentId).where('child_id', '=', childId).executeTakeFirst();

@@ -1,9 +1,9 @@
 // Loads a declarative site document (the demo fixture's shape) into a model, inside the caller's
 // transaction. It is `apply` without the plan: the same checks, the same bulk kinds.
 
-import { invalid } from '../model/errors.js';
-import type { Sqlite } from './open.js';
-import { applySiteDocument, type SiteDocument } from './site/site-file.js';
+import { invalid } from '../../model/errors.js';
+import type { Sqlite } from '../open.js';
+import { applySiteDocument, type SiteDocument } from './site-file.js';
 
 export type { SiteDocument };
 

@@ -1,7 +1,7 @@
 // Policies: their settings and their assignments to profiles and users.
 
 import { sql, type Kysely } from 'kysely';
-import type { DB } from './schema.js';
+import type { DB } from '../schema.js';
 
 /** Policy names are unique regardless of case. */
 export async function policyNameTaken(db: Kysely<DB>, name: string): Promise<boolean> {

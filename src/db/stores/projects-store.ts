@@ -1,7 +1,7 @@
 // Projects (collaborative workspaces) and their members.
 
 import type { Kysely } from 'kysely';
-import type { DB } from './schema.js';
+import type { DB } from '../schema.js';
 
 export async function projectExists(db: Kysely<DB>, id: string): Promise<boolean> {
   return (await db.selectFrom('projects').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;

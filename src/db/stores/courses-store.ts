@@ -1,7 +1,7 @@
 // Courses and their teachers and learners.
 
 import type { Kysely } from 'kysely';
-import type { DB } from './schema.js';
+import type { DB } from '../schema.js';
 
 export async function courseExists(db: Kysely<DB>, id: string): Promise<boolean> {
   return (await db.selectFrom('courses').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;

@@ -12,8 +12,8 @@ import type {
   UnitFact,
   UnitKind,
   UserFact,
-} from '../model/facts.js';
-import type { Sqlite } from './open.js';
+} from '../../model/facts.js';
+import type { Sqlite } from '../open.js';
 import { schoolfunctionFacts } from './schoolfunction-facts.js';
 import { supervisorFacts } from './supervisor-facts.js';
 import { workflowFacts } from './workflow-facts.js';

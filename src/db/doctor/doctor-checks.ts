@@ -1,10 +1,10 @@
 // `doctor`: every known misconfiguration, each with the commands that fix it. Modules add their
 // checks to DOCTOR_CHECKS (one line each).
 
-import { command } from '../model/errors.js';
-import type { Facts } from '../model/facts.js';
-import { findSetting, strictnessRank } from '../model/settings-catalogue.js';
-import type { Sqlite } from './open.js';
+import { command } from '../../model/errors.js';
+import type { Facts } from '../../model/facts.js';
+import { findSetting, strictnessRank } from '../../model/settings-catalogue.js';
+import type { Sqlite } from '../open.js';
 import { SUPERVISOR_DOCTOR_CHECKS } from './supervisor-doctor.js';
 import { SCHOOLFUNCTION_DOCTOR_CHECKS } from './schoolfunction-doctor.js';
 import { stuckBatches } from './workflow-doctor.js';

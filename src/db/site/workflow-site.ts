@@ -3,10 +3,10 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { invalid } from '../model/errors.js';
-import { firstPhase, isArea, phaseDef, WORKFLOW, WORKFLOW_AREAS, type PhaseSwitches, type WorkflowArea } from '../model/workflow-phases.js';
-import type { Sqlite } from './open.js';
-import { listBatches, writeBatchPhase, writeSwitches } from './workflow-facts.js';
+import { invalid } from '../../model/errors.js';
+import { firstPhase, isArea, phaseDef, WORKFLOW, WORKFLOW_AREAS, type PhaseSwitches, type WorkflowArea } from '../../model/workflow-phases.js';
+import type { Sqlite } from '../open.js';
+import { listBatches, writeBatchPhase, writeSwitches } from '../facts/workflow-facts.js';
 
 export interface WorkflowDocument {
   switches?: Partial<Record<string, Record<string, Partial<Record<'learner' | 'parent' | 'external', string | boolean>>>>>;

@@ -1,8 +1,8 @@
 // Doctor checks of the schedule portal (DOMAIN.md §7): legacy roles, functions in a project without
 // structure, and Instellingen switches that changed between consecutive school years.
 
-import { command } from '../model/errors.js';
-import { ALLOWED_LEGACY_ROLES, RIGHTS } from '../model/schoolfunction-rights.js';
+import { command } from '../../model/errors.js';
+import { ALLOWED_LEGACY_ROLES, RIGHTS } from '../../model/schoolfunction-rights.js';
 import type { DoctorCheck, CheckFinding } from './doctor-checks.js';
 
 /** Users that still carry a role other than the four external parties need (seed 004). */

@@ -1,7 +1,7 @@
 // The audit trail: one row per change, with its time, actor, command and the changes as JSON.
 
 import type { Kysely } from 'kysely';
-import type { DB } from './schema.js';
+import type { DB } from '../schema.js';
 
 export interface AuditEntry {
   readonly at: string;

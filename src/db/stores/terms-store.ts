@@ -1,7 +1,7 @@
 // Terms of the site or of one school.
 
 import type { Kysely } from 'kysely';
-import type { DB } from './schema.js';
+import type { DB } from '../schema.js';
 
 export async function termExists(db: Kysely<DB>, id: string): Promise<boolean> {
   return (await db.selectFrom('terms').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;

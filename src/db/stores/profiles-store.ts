@@ -1,8 +1,8 @@
 // Profiles and their settings.
 
 import type { Kysely } from 'kysely';
-import { invalid } from '../model/errors.js';
-import { HIERARCHY_ROLES, type HierarchyRole } from '../model/facts.js';
+import { invalid } from '../../model/errors.js';
+import { HIERARCHY_ROLES, type HierarchyRole } from '../../model/facts.js';
 import {
   CATALOGUE,
   DEFAULT_PROFILES,
@@ -11,10 +11,10 @@ import {
   normaliseValue,
   validValues,
   type SettingDef,
-} from '../model/settings-catalogue.js';
+} from '../../model/settings-catalogue.js';
 import type { ProfileRow } from './lookups.js';
-import type { Sqlite } from './open.js';
-import type { DB } from './schema.js';
+import type { Sqlite } from '../open.js';
+import type { DB } from '../schema.js';
 
 /** The six default profiles with the catalogue's defaults. */
 export function seedDefaultProfiles(db: Sqlite): void {

@@ -5,17 +5,17 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { invalid } from '../model/errors.js';
-import type { SupervisorNames } from '../model/supervisor-facts.js';
-import { checkRole } from '../model/supervisor-rules.js';
-import { requireProfile, requireUnit, requireUser } from './lookups.js';
-import type { Sqlite } from './open.js';
-import { parseAssignments } from './profiles-store.js';
-import { createFacts } from './sqlite-facts.js';
-import { SUPERVISOR_NAME_KEYS } from './supervisor-facts.js';
-import { addHeadteacher, addIlpTemplate, addMentor, eligibleOrgs, ilpTemplate, setName } from './supervisor-store.js';
+import { invalid } from '../../model/errors.js';
+import type { SupervisorNames } from '../../model/supervisor-facts.js';
+import { checkRole } from '../../model/supervisor-rules.js';
+import { requireProfile, requireUnit, requireUser } from '../stores/lookups.js';
+import type { Sqlite } from '../open.js';
+import { parseAssignments } from '../stores/profiles-store.js';
+import { createFacts } from '../facts/sqlite-facts.js';
+import { SUPERVISOR_NAME_KEYS } from '../facts/supervisor-facts.js';
+import { addHeadteacher, addIlpTemplate, addMentor, eligibleOrgs, ilpTemplate, setName } from '../stores/supervisor-store.js';
 
-export const SUPERVISOR_DEMO_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'fixtures', 'demo-supervisors.yaml');
+export const SUPERVISOR_DEMO_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'fixtures', 'demo-supervisors.yaml');
 
 export interface SupervisorTourStop {
   readonly title: string;

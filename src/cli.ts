@@ -2,7 +2,9 @@
 // exit statuses. Start-up loads commander alone; a group's module loads only when it runs.
 
 import type { Command } from 'commander';
-import { EXIT, SchoolctlError } from './model/errors.js';
+import type { Sqlite } from './db/open.js';
+import { EXIT, SchoolctlError, invalid, shellWords } from './model/errors.js';
+import type { CommandResult, Session } from './commands/runtime.js';
 import { configureColour, renderDecision } from './commands/render.js';
 
 interface Group {
@@ -97,17 +99,9 @@ function groupWord(argv: readonly string[]): string | undefined {
   return undefined;
 }
 
-export async function main(argv: string[]): Promise<void> {
-  if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) return void process.stdout.write(topHelp());
-  if (argv.length === 1 && argv[0] === '--version') return void process.stdout.write(`${VERSION}\n`);
-  if (argv.length === 0) {
-    process.stderr.write(topHelp());
-    process.exitCode = EXIT.invalid;
-    return;
-  }
-  const { Command, CommanderError } = await import('commander');
-  await configureColour(argv);
-  const json = argv.includes('--json');
+/** The program with the named group's commands registered (the others as names only). */
+async function buildProgram(argv: readonly string[]): Promise<Command> {
+  const { Command } = await import('commander');
   const program = globalOptions(new Command('schoolctl'))
     .description(DESCRIPTION)
     .version(VERSION, '--version')
@@ -126,12 +120,54 @@ export async function main(argv: string[]): Promise<void> {
   } else {
     for (const g of GROUPS) program.command(g.name).description(g.summary);
   }
+  return program;
+}
 
+export async function main(argv: string[]): Promise<void> {
+  if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) return void process.stdout.write(topHelp());
+  if (argv.length === 1 && argv[0] === '--version') return void process.stdout.write(`${VERSION}\n`);
+  if (argv.length === 0) {
+    process.stderr.write(topHelp());
+    process.exitCode = EXIT.invalid;
+    return;
+  }
+  const { CommanderError } = await import('commander');
+  await configureColour(argv);
+  const json = argv.includes('--json');
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
     process.exitCode = exitFor(e, json, CommanderError);
   }
+}
+
+/**
+ * Runs one schoolctl command line in-process on an open connection: its change becomes a
+ * savepoint of the caller's transaction, and nothing is printed. Usage errors come back as
+ * invalid input, naming the line; a command's own errors are thrown as they are.
+ */
+export async function runCommand(sqlite: Sqlite, words: readonly string[]): Promise<CommandResult | undefined> {
+  const { CommanderError } = await import('commander');
+  const line = shellWords(words);
+  const dbAt = words.findIndex((w) => w === '--db' || w.startsWith('--db='));
+  if (dbAt >= 0) throw invalid('bad-command', `"schoolctl ${line}" names --db; a command run on this model takes none.`);
+  const program = await buildProgram(words);
+  const errors: string[] = [];
+  program.configureOutput({ writeOut: () => {}, writeErr: (s) => errors.push(s), outputError: (s) => errors.push(s) });
+  for (const sub of program.commands) sub.exitOverride().configureOutput({ writeOut: () => {}, writeErr: (s) => errors.push(s), outputError: (s) => errors.push(s) });
+  const { inSession } = await import('./commands/runtime.js');
+  const session: Session = { sqlite, argv: words, notes: [] };
+  try {
+    await inSession(session, () => program.parseAsync([...words], { from: 'user' }));
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.help' || e.code === 'commander.version') return undefined;
+      throw invalid('bad-command', `"schoolctl ${line}" is not a command schoolctl runs: ${e.message.replace(/^error: /, '')}`);
+    }
+    throw e;
+  }
+  return session.result;
 }
 
 function exitFor(e: unknown, json: boolean, CommanderError: typeof import('commander').CommanderError): number {

@@ -6,9 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { demoDb, run, runFix, tempDb } from './helpers';
+import { CORE_SECTIONS, demoDb, demoSiteFile, run, runFix, tempDb } from './helpers';
 
-const DEMO_SITE = join(__dirname, '..', 'fixtures', 'demo-site.yaml');
 const MODULE_KINDS = ['ilp-templates', 'mentors', 'headteachers', 'workflow-switches'];
 /** The site-file sections compared in round trips: the core's and this module's (not the portal's). */
 const SECTIONS = ['profiles', 'policies', 'units', 'users', 'courses', 'projects', 'terms', 'supervisorNames', 'ilpTemplates', 'mentors', 'headteachers', 'workflow'];
@@ -29,12 +28,10 @@ function ok(db: string, ...args: string[]) {
   return r;
 }
 
-/** A fresh model holding the demo's core site, with the supervisor roles switched on as the demo does. */
+/** A fresh model holding the demo's core site (with the supervisor roles switched on, as the demo file has them). */
 function coreSite(): string {
   const db = tempDb();
-  ok(db, 'apply', DEMO_SITE);
-  ok(db, 'profiles', 'set', 'Staff', 'mentor-role=on', 'headteacher-role=on');
-  ok(db, 'profiles', 'set', 'Administrator', 'headteacher-role=on');
+  ok(db, 'apply', demoSiteFile(CORE_SECTIONS));
   return db;
 }
 

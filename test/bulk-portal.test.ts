@@ -2,9 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { demoDb, run, tempDb } from './helpers';
+import { CORE_SECTIONS, demoDb, demoSiteFile, run, tempDb } from './helpers';
 
-const DEMO_SITE = join(__dirname, '..', 'fixtures', 'demo-site.yaml');
 /** The portal's kinds in load order. */
 const KINDS = ['portal-projects', 'portal-users', 'afdelingen', 'klassen', 'klas-students', 'teams', 'secties', 'schoolfunctions', 'schoolfunction-switches'];
 
@@ -12,13 +11,11 @@ function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'schoolctl-bulk-portal-'));
 }
 
-/** A model holding the demo's core site and the portal demo's two extra werknemers, no portal data. */
+/** A model holding the demo's core site (with the portal's two extra werknemers), no portal data. */
 function coreSite(): string {
   const db = tempDb();
-  const r = run(db, 'apply', DEMO_SITE);
+  const r = run(db, 'apply', demoSiteFile(CORE_SECTIONS));
   expect(r.status, r.stderr).toBe(0);
-  expect(run(db, 'users', 'add', 'd.decaan', '--profile', 'Staff', '--name', 'Dirk Decaan').status).toBe(0);
-  expect(run(db, 'users', 'add', 'r.rooster', '--profile', 'Staff', '--name', 'Rosa Rooster').status).toBe(0);
   return db;
 }
 

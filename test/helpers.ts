@@ -1,9 +1,10 @@
 // Helpers for end-to-end tests: spawn the built binary on a temporary model.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 
 export const BIN = join(__dirname, '..', 'bin', 'schoolctl.js');
 
@@ -50,4 +51,15 @@ export function demoDb(): string {
   const r = run(db, 'demo', '--quiet');
   if (r.status !== 0) throw new Error(`demo failed: ${r.stderr}`);
   return db;
+}
+
+/** The sections of the demo site file that are the core site (no supervisors, workflow or portal). */
+export const CORE_SECTIONS = ['profiles', 'policies', 'units', 'users', 'courses', 'projects', 'terms'];
+
+/** The demo site file with only the given top-level sections, written to a temp file. */
+export function demoSiteFile(sections: readonly string[]): string {
+  const doc = parseYaml(readFileSync(join(__dirname, '..', 'fixtures', 'demo-site.yaml'), 'utf8')) as Record<string, unknown>;
+  const file = join(mkdtempSync(join(tmpdir(), 'schoolctl-site-')), 'site.yaml');
+  writeFileSync(file, stringifyYaml(Object.fromEntries(sections.filter((k) => k in doc).map((k) => [k, doc[k]]))));
+  return file;
 }

@@ -4,14 +4,11 @@ import type { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadSite, type SiteDocument } from '../db/site/site-loader.js';
-import { loadPortalDemo, portalTour } from '../db/site/portal-site.js';
 import { createFacts } from '../db/facts/sqlite-facts.js';
-import { loadSupervisorDemo } from '../db/site/supervisor-site.js';
 import { openModel } from '../db/open.js';
 import type { DB } from '../db/schema.js';
+import { loadSite, type SiteDocument } from '../db/site/site-loader.js';
 import { flagAsDemo, isDemoFlagged } from '../db/stores/site-settings-store.js';
-import { loadWorkflowDemo, WORKFLOW_TOUR } from '../db/site/workflow-site.js';
 import { invalid } from '../model/errors.js';
 import { decisionEngine } from '../model/registry.js';
 import type { Decision } from '../model/trace.js';
@@ -20,7 +17,10 @@ import { paint, renderDecision } from './render.js';
 import { action, examples, type Ctx } from './runtime.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'fixtures');
+/** The whole demo site, every section, as `apply` reads it. */
 export const DEMO_FILE = join(FIXTURES, 'demo-site.yaml');
+/** Where the demo's workflow batches stand: commands run on the new model, one per line. */
+export const DEMO_MOVES_FILE = join(FIXTURES, 'demo-moves.txt');
 
 /** One stop of the tour: a check (with user) or a reverse lookup, and why it is worth seeing. */
 export interface TourStop {
@@ -39,10 +39,38 @@ const TOUR: TourStop[] = [
   { title: 'A teacher in two schools may create courses in both', action: 'create-courses', target: 'unit:south', user: 'j.devries' },
   { title: 'The own-courses override: a teacher finds a learner of her project', action: 'search-user', target: 'user:s.bakker', user: 'm.peters' },
   { title: 'Who may create courses in North?', action: 'create-courses', target: 'unit:north' },
-  ...WORKFLOW_TOUR,
+  {
+    title: "A parent sees attendance once the teacher has submitted it: math-5a's batch is in organisation approval",
+    action: 'view-attendance',
+    target: 'learner:s.bakker',
+    user: 'p.bakker',
+    term: '2026-T2',
+  },
+  { title: "…but not yet behaviour: class 5A's mentor has not submitted it", action: 'view-behaviour', target: 'learner:s.bakker', user: 'p.bakker', term: '2026-T2' },
+  { title: "Who may move class 5A's behaviour on? Only its mentor, in group registration", action: 'advance-behaviour', target: 'class:5A', term: '2026-T2' },
   { title: "A school-scoped administrator manages North's users, not South's", action: 'manage-user', target: 'user:l.bakker', user: 'a.visser' },
   { title: "Who may manage a South learner? South's administrators and the site root", action: 'manage-user', target: 'user:l.bakker' },
+  { title: 'A mentor of one learner sees the Mentor entry', action: 'tab:mentor', user: 'm.peters' },
+  { title: 'Mentor of 5A and headteacher of north-lower: the Supervisor entry replaces both', action: 'tab:mentor', user: 'j.devries' },
+  { title: "A teaching assistant's profile lacks the Mentor role", action: 'tab:mentor', user: 't.assist' },
+  { title: "Who may manage Sanne's individual learning plan, and by which path?", action: 'manage-ilp', target: 'learner:s.bakker' },
+  {
+    title: "Who may change prognoses of klas 3A? The mentor, the teamleider of its afdeling, the admin; the roostermaker's switch is off",
+    action: 'edit-prognoses',
+    target: 'klas:3A',
+    project: '2025-2026',
+  },
+  { title: "A decaan's rights stop at his afdelingen: 3A is in onderbouw, he has bovenbouw", action: 'view-choice-packages', target: 'klas:3A', user: 'd.decaan', project: '2025-2026' },
 ];
+
+/** The command lines of a moves file: one per line, words split on spaces, # comments skipped. */
+export function commandLines(text: string): string[][] {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => l.split(/\s+/));
+}
 
 async function isDemoModel(path: string): Promise<boolean> {
   try {
@@ -70,18 +98,13 @@ async function demo(ctx: Ctx) {
   const doc = parse(readFileSync(DEMO_FILE, 'utf8')) as SiteDocument;
   const db = ctx.sqlite;
   const tour: TourStop[] = [...TOUR];
+  const { runCommand } = await import('../cli.js');
   const { result: counts } = await ctx.change('demo site', async (tx) => {
-    const c: Record<string, number> = {};
-    const add = (more: Record<string, number>) => {
-      for (const [k, n] of Object.entries(more)) c[k] = (c[k] ?? 0) + n;
-    };
-    add(loadSite(db, doc));
-    const supervisors: Record<string, number> = {};
-    loadSupervisorDemo(db, supervisors, tour);
-    add(supervisors);
-    add(loadPortalDemo(db));
-    tour.push(...portalTour());
-    add(loadWorkflowDemo(db, FIXTURES, parse));
+    const c = loadSite(db, doc);
+    // The moves run as the commands they are, each a savepoint of this one change.
+    const moves = commandLines(readFileSync(DEMO_MOVES_FILE, 'utf8'));
+    for (const words of moves) await runCommand(db, words);
+    c['workflow moves'] = moves.length;
     await flagAsDemo(tx.db);
     tx.record('model', path, null, c);
     return c;

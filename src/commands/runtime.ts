@@ -2,6 +2,7 @@
 // its audit record, `--as` guards judged by the decision engine, and printing a result.
 
 import type { Command } from 'commander';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { Kysely } from 'kysely';
@@ -37,6 +38,24 @@ export interface AuditChange {
   readonly id: string;
   readonly before: unknown;
   readonly after: unknown;
+}
+
+/**
+ * A command run in-process on a connection that is already open (the demo's moves, `--what-if`,
+ * verifying a fix): its change nests as a savepoint in the caller's transaction, and its result
+ * is kept here instead of being printed.
+ */
+export interface Session {
+  readonly sqlite: Sqlite;
+  readonly argv: readonly string[];
+  readonly notes: string[];
+  result?: CommandResult;
+}
+
+const sessions = new AsyncLocalStorage<Session>();
+
+export function inSession<T>(session: Session, fn: () => Promise<T>): Promise<T> {
+  return sessions.run(session, fn);
 }
 
 export class Tx {
@@ -76,8 +95,11 @@ export class Ctx {
     return this.opts.as ?? `owner:${safeUsername()}`;
   }
 
+  /** The session this command runs in, when it runs in-process on a caller's connection. */
+  private readonly session = sessions.getStore();
+
   async open(create = false): Promise<Sqlite> {
-    if (!this.sqliteDb) this.sqliteDb = await openModel(this.dbPath, { create });
+    if (!this.sqliteDb) this.sqliteDb = this.session?.sqlite ?? (await openModel(this.dbPath, { create }));
     return this.sqliteDb;
   }
 
@@ -119,16 +141,19 @@ export class Ctx {
   async change<T>(summary: string, fn: (tx: Tx) => Promise<T> | T): Promise<{ result: T; changes: AuditChange[] }> {
     const sqlite = this.sqlite;
     const tx = new Tx(await this.kdb(), sqlite);
-    sqlite.exec('BEGIN IMMEDIATE');
+    // Inside a caller's transaction (a session) the change is a savepoint of it.
+    const nested = sqlite.inTransaction;
+    sqlite.exec(nested ? 'SAVEPOINT schoolctl_change' : 'BEGIN IMMEDIATE');
     try {
       const result = await fn(tx);
       if (tx.changes.length > 0) {
         await recordAudit(tx.db, { at: new Date().toISOString(), actor: this.actor, command: this.commandLine(), summary, changes: JSON.stringify(tx.changes) });
       }
-      sqlite.exec('COMMIT');
+      sqlite.exec(nested ? 'RELEASE schoolctl_change' : 'COMMIT');
       return { result, changes: tx.changes };
     } catch (e) {
-      if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+      if (nested) sqlite.exec('ROLLBACK TO schoolctl_change; RELEASE schoolctl_change');
+      else if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
       throw e;
     }
   }
@@ -163,11 +188,19 @@ export class Ctx {
 
   /** Progress and hints on stderr (never stdout, so --json stays one document), unless --quiet. */
   note(message: string): void {
-    if (!this.opts.quiet) process.stderr.write(`${message}\n`);
+    if (this.session) this.session.notes.push(message);
+    else if (!this.opts.quiet) process.stderr.write(`${message}\n`);
+  }
+
+  /** Keeps the result for the session, or prints it. */
+  print(result: CommandResult): void {
+    if (this.session) this.session.result = result;
+    else printResult(this, result);
   }
 
   close(): void {
-    this.sqliteDb?.close();
+    // A session's connection belongs to its caller.
+    if (!this.session) this.sqliteDb?.close();
   }
 }
 
@@ -183,10 +216,10 @@ function safeUsername(): string {
 export function action<A extends unknown[]>(body: (ctx: Ctx, ...args: A) => Promise<CommandResult>) {
   return async (...args: unknown[]) => {
     const cmd = args[args.length - 1] as Command;
-    const ctx = new Ctx(cmd.optsWithGlobals() as GlobalOptions, process.argv.slice(2));
+    const ctx = new Ctx(cmd.optsWithGlobals() as GlobalOptions, sessions.getStore()?.argv ?? process.argv.slice(2));
     try {
       const result = await body(ctx, ...(args.slice(0, -1) as A));
-      printResult(ctx, result);
+      ctx.print(result);
     } finally {
       ctx.close();
     }

@@ -1,6 +1,6 @@
 // The site file's `portal` section: the schedule portal's user types and admin flags, and per
 // project its afdelingen (with their klassen and students), teams, secties, school functions and
-// Instellingen switches (fixtures/demo-portal.yaml's shape, with projects keyed by school year). It becomes rows of the portal's
+// Instellingen switches (the demo site file's shape, with projects keyed by school year). It becomes rows of the portal's
 // bulk kinds (src/db/bulk/kinds/portal.ts), so the file is checked exactly as CSV imports are.
 //
 // portal:

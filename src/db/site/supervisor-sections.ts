@@ -1,5 +1,5 @@
-// The supervisors' sections of the site file (DOMAIN.md §5), in the shapes of
-// fixtures/demo-supervisors.yaml: `supervisorNames` (setting → name), `ilpTemplates` (names),
+// The supervisors' sections of the site file (DOMAIN.md §5), as fixtures/demo-site.yaml
+// has them: `supervisorNames` (setting → name), `ilpTemplates` (names),
 // `mentors` ({ user, learners, classes }) and `headteachers` ({ user, orgs }). They become rows of
 // the supervisor-names, ilp-templates, mentors and headteachers kinds.
 

@@ -1,5 +1,5 @@
-// The `workflow` section of the site file (DOMAIN.md §6), in the shape of
-// fixtures/demo-workflow.yaml: `switches` per area and phase, each naming the audiences that see the
+// The `workflow` section of the site file (DOMAIN.md §6), as fixtures/demo-site.yaml
+// has it: `switches` per area and phase, each naming the audiences that see the
 // area's data in that phase; a switch not listed is off. Where each batch stands (its phase) is
 // state that teachers, mentors and headteachers move on, not set-up, so the site file leaves it out.
 

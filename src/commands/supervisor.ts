@@ -21,7 +21,7 @@ import {
 import { invalid } from '../model/errors.js';
 import type { Facts } from '../model/facts.js';
 import { DEFAULT_SUPERVISOR_NAMES, type SupervisorNames } from '../model/supervisor-facts.js';
-import { checkRole, type SupervisorRole } from '../model/supervisor-rules.js';
+import { checkRole, selfSupervision, type SupervisorRole } from '../model/supervisor-rules.js';
 import { table } from './render.js';
 import { action, collect, changeResult, examples, type Ctx } from './runtime.js';
 import { SITE_TARGET } from '../model/school-scope.js';
@@ -80,6 +80,8 @@ async function addMentorCmd(ctx: Ctx, username: string, opts: MentorOpts) {
   const learners = [...new Set(opts.learner ?? [])].map((l) => requireLearner(ctx, facts, l));
   const classes = [...new Set(opts.class ?? [])].map((c) => requireUnit(db, c, ['class', 'group']).id);
   requireRoleOn(facts, user, 'mentor');
+  const self = selfSupervision(facts, facts.user(user.username)!, 'mentor', { learners: learners.map((l) => l.username), units: classes });
+  if (self) throw invalid('self-supervision', `${self}.`);
   const what = `assign ${names.mentorRole}s`;
   ctx.guard(MANAGE, { kind: 'user', id: user.username }, `${what} such as ${user.username}`);
   for (const l of learners) ctx.guard(MANAGE, { kind: 'learner', id: l.username }, `${what} for ${l.username}`);
@@ -145,6 +147,8 @@ async function addHeadCmd(ctx: Ctx, username: string, opts: HeadOpts) {
     }
   }
   requireRoleOn(facts, user, 'headteacher');
+  const self = selfSupervision(facts, facts.user(user.username)!, 'headteacher', { units: orgs });
+  if (self) throw invalid('self-supervision', `${self}.`);
   const what = `assign ${names.headteacherRole}s`;
   ctx.guard(MANAGE, { kind: 'user', id: user.username }, `${what} such as ${user.username}`);
   for (const o of orgs) ctx.guard(MANAGE, { kind: 'unit', id: o }, `${what} for ${o}`);

@@ -36,3 +36,27 @@ export function shellWords(words: readonly string[]): string {
 export function command(...words: string[]): string {
   return `schoolctl ${shellWords(words)}`;
 }
+
+/** Splits a command line the way a POSIX shell reads what `shellWords` writes: plain words and '…' quotes. */
+export function parseShellWords(line: string): string[] {
+  const words: string[] = [];
+  let word: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (ch === "'") {
+      const end = line.indexOf("'", i + 1);
+      if (end < 0) throw invalid('bad-command', `The command line ${JSON.stringify(line)} has a quote that is not closed.`);
+      word = (word ?? '') + line.slice(i + 1, end);
+      i = end;
+    } else if (ch === '\\' && i + 1 < line.length) {
+      word = (word ?? '') + line[++i];
+    } else if (ch === ' ' || ch === '\t' || ch === '\n') {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else {
+      word = (word ?? '') + ch;
+    }
+  }
+  if (word !== undefined) words.push(word);
+  return words;
+}

@@ -49,6 +49,8 @@ declare module './facts.js' {
     headteachersOf(learnerId: number): readonly SupervisorOf[];
     /** Whether the user is a learner (hierarchy role student) in any unit, or by profile. */
     isLearner(userId: number): boolean;
+    /** Whether the user is a learner in this unit or a unit below it (no one supervises themselves). */
+    isLearnerWithin(userId: number, unitId: string): boolean;
     ilpTemplateCount(): number;
     supervisorNames(): SupervisorNames;
     /** Every user assigned as a mentor / headteacher: the candidates of reverse lookups on menu entries. */

@@ -47,6 +47,24 @@ export function checkRole(facts: Facts, user: UserFact, role: SupervisorRole): R
   return { on: false, trace, fixes: fixesToReach(user, eff, 'on') };
 }
 
+/**
+ * No one supervises themselves (DOMAIN.md §5): a user is never their own mentor or headteacher,
+ * directly or through a class, group or organisation they are a learner in. Returns the reason
+ * an assignment is refused, or undefined when it may be made.
+ */
+export function selfSupervision(
+  facts: Facts,
+  user: UserFact,
+  role: SupervisorRole,
+  given: { readonly learners?: readonly string[]; readonly units?: readonly string[] },
+): string | undefined {
+  const label = roleLabels(facts.supervisorNames(), role).role;
+  if (given.learners?.includes(user.username)) return `${user.username} cannot be their own ${label}`;
+  const unit = given.units?.find((u) => facts.isLearnerWithin(user.id, u));
+  if (unit) return `${user.username} is a learner in ${unit}, so they cannot be its ${label}: no one supervises themselves`;
+  return undefined;
+}
+
 export interface EntryCheck {
   /** The entry would show: role on, assigned, at least one learner. */
   readonly shows: boolean;

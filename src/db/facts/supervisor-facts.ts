@@ -29,6 +29,7 @@ type SupervisorFacts = Pick<
   | 'mentorsOf'
   | 'headteachersOf'
   | 'isLearner'
+  | 'isLearnerWithin'
   | 'ilpTemplateCount'
   | 'supervisorNames'
   | 'mentorUsernames'
@@ -41,6 +42,11 @@ type SupervisorFacts = Pick<
 export const HEADTEACHER_ELIGIBLE_ORGS = `SELECT DISTINCT a.ancestor_id AS id, min(a.depth) AS depth FROM memberships m
   JOIN unit_ancestors a ON a.unit_id = m.unit_id JOIN units o ON o.id = a.ancestor_id AND o.kind IN ('school', 'organisation')
   WHERE m.user_id = @id GROUP BY a.ancestor_id`;
+
+/** No unit is suggested to supervise that the user is a learner in (no one supervises themselves). */
+const NOT_SELF_LEARNER = (unit: string) =>
+  `AND NOT EXISTS (SELECT 1 FROM memberships s JOIN unit_ancestors sa ON sa.unit_id = s.unit_id WHERE sa.ancestor_id = ${unit} AND s.user_id = @id
+     AND coalesce(s.role, (SELECT p.role_in_hierarchy FROM users u JOIN profiles p ON p.id = u.profile_id WHERE u.id = s.user_id)) = 'student')`;
 
 export function supervisorFacts(db: Sqlite, core: Pick<Facts, 'userSchools'>): SupervisorFacts {
   const q = {
@@ -83,6 +89,9 @@ export function supervisorFacts(db: Sqlite, core: Pick<Facts, 'userSchools'>): S
     isLearner: db.prepare(
       `SELECT 1 FROM users u JOIN profiles p ON p.id = u.profile_id WHERE u.id = @id AND (p.role_in_hierarchy = 'student' OR EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.role = 'student'))`,
     ),
+    learnerWithin: db.prepare(
+      `SELECT 1 FROM memberships m JOIN unit_ancestors a ON a.unit_id = m.unit_id WHERE m.user_id = @id AND a.ancestor_id = @unit AND ${LEARNER_MEMBERSHIP}`,
+    ),
     templates: db.prepare('SELECT count(*) FROM ilp_templates').pluck(),
     names: db.prepare(`SELECT key, value FROM site_settings WHERE key IN (${Object.values(NAME_KEYS).map(() => '?').join(', ')})`),
     mentorUsernames: db.prepare('SELECT u.username FROM mentors t JOIN users u ON u.id = t.user_id ORDER BY 1').pluck(),
@@ -93,27 +102,28 @@ export function supervisorFacts(db: Sqlite, core: Pick<Facts, 'userSchools'>): S
     ownClass: db
       .prepare(
         `SELECT c.id FROM memberships mm JOIN units c ON c.id = mm.unit_id AND c.kind IN ('class', 'group')
-         WHERE mm.user_id = @id AND EXISTS (SELECT 1 FROM memberships m WHERE m.unit_id = c.id AND ${LEARNER_MEMBERSHIP}) ORDER BY c.id LIMIT 1`,
+         WHERE mm.user_id = @id AND EXISTS (SELECT 1 FROM memberships m WHERE m.unit_id = c.id AND ${LEARNER_MEMBERSHIP})
+           ${NOT_SELF_LEARNER('c.id')} ORDER BY c.id LIMIT 1`,
       )
       .pluck(),
     schoolClass: db
       .prepare(
         `SELECT c.id FROM unit_ancestors a JOIN units c ON c.id = a.unit_id AND c.kind IN ('class', 'group')
          WHERE a.ancestor_id IN (SELECT value FROM json_each(@schools))
-           AND EXISTS (SELECT 1 FROM memberships m WHERE m.unit_id = c.id AND ${LEARNER_MEMBERSHIP}) LIMIT 1`,
+           AND EXISTS (SELECT 1 FROM memberships m WHERE m.unit_id = c.id AND ${LEARNER_MEMBERSHIP}) ${NOT_SELF_LEARNER('c.id')} LIMIT 1`,
       )
       .pluck(),
     anyClass: db
       .prepare(
         `SELECT c.id FROM units c WHERE c.kind IN ('class', 'group')
-           AND EXISTS (SELECT 1 FROM memberships m WHERE m.unit_id = c.id AND ${LEARNER_MEMBERSHIP}) ORDER BY c.id LIMIT 1`,
+           AND EXISTS (SELECT 1 FROM memberships m WHERE m.unit_id = c.id AND ${LEARNER_MEMBERSHIP}) ${NOT_SELF_LEARNER('c.id')} ORDER BY c.id LIMIT 1`,
       )
       .pluck(),
     suggestedOrg: db
       .prepare(
         `SELECT e.id FROM (${HEADTEACHER_ELIGIBLE_ORGS}) e
          WHERE EXISTS (SELECT 1 FROM unit_ancestors a JOIN memberships m ON m.unit_id = a.unit_id WHERE a.ancestor_id = e.id AND ${LEARNER_MEMBERSHIP})
-         ORDER BY e.depth, e.id LIMIT 1`,
+           ${NOT_SELF_LEARNER('e.id')} ORDER BY e.depth, e.id LIMIT 1`,
       )
       .pluck(),
   };
@@ -135,11 +145,12 @@ export function supervisorFacts(db: Sqlite, core: Pick<Facts, 'userSchools'>): S
     mentorsOf: (id) => toOf(q.mentorsOf.all({ id }) as never),
     headteachersOf: (id) => toOf(q.headteachersOf.all(id) as never),
     isLearner: (id) => q.isLearner.get({ id }) !== undefined,
+    isLearnerWithin: (id, unit) => q.learnerWithin.get({ id, unit }) !== undefined,
     ilpTemplateCount: () => q.templates.get() as number,
     mentorUsernames: () => q.mentorUsernames.all() as string[],
     headteacherUsernames: () => q.headteacherUsernames.all() as string[],
     suggestedMentorClass: (id) =>
-      (q.ownClass.get({ id }) ?? q.schoolClass.get({ schools: JSON.stringify(core.userSchools(id)) }) ?? q.anyClass.get()) as string | undefined,
+      (q.ownClass.get({ id }) ?? q.schoolClass.get({ id, schools: JSON.stringify(core.userSchools(id)) }) ?? q.anyClass.get({ id })) as string | undefined,
     suggestedHeadteacherOrg: (id) => (q.suggestedOrg.get({ id }) as string | undefined) ?? undefined,
     supervisorNames() {
       if (!names) {

@@ -3,7 +3,7 @@
 // (headteacher,org) and supervisor-names (setting,value). Each row is checked exactly as the
 // `supervisor add-mentor` / `add-headteacher` / `settings` and `ilp-templates add` commands check it.
 
-import { checkRole, type SupervisorRole } from '../../../model/supervisor-rules.js';
+import { checkRole, selfSupervision, type SupervisorRole } from '../../../model/supervisor-rules.js';
 import type { Sqlite } from '../../open.js';
 import { createFacts } from '../../facts/sqlite-facts.js';
 import { SUPERVISOR_NAME_KEYS } from '../../facts/supervisor-facts.js';
@@ -128,6 +128,10 @@ export const mentorsKind: BulkKind<MentorData> = {
           const u = model.units.get(unit);
           if (!u || (u.kind !== 'class' && u.kind !== 'group')) errors.push(err('class', unit, 'a class or group', someOf(classes())));
         }
+        if (errors.length === 0 && !('column' in m)) {
+          const self = selfSupervision(facts, facts.user(username)!, 'mentor', { learners: learner ? [learner] : [], units: unit ? [unit] : [] });
+          if (self) errors.push(err(learner ? 'learner' : 'class', learner || unit, `a learner other than ${username}, or a class or group ${username} is not a learner in`, self));
+        }
         if (errors.length || 'column' in m) return { errors };
         const mentorId = (m as { id: number }).id;
         const data = { mentorId, learnerId, unit: unit || null };
@@ -173,6 +177,7 @@ export const headteachersKind: BulkKind<{ userId: number; org: string | null }> 
   key: ['headteacher', 'org'],
   open(db, model) {
     const head = roleChecker(db, model, 'headteacher', 'headteacher');
+    const facts = createFacts(db);
     const fresh = oncePerEntry();
     const isHead = db.prepare('SELECT 1 FROM headteachers WHERE user_id = ?').pluck();
     const hasOrg = db.prepare('SELECT 1 FROM headteacher_orgs WHERE user_id = ? AND unit_id = ?').pluck();
@@ -197,6 +202,10 @@ export const headteachersKind: BulkKind<{ userId: number; org: string | null }> 
               }
             }
           }
+        }
+        if (errors.length === 0 && !('column' in h) && org) {
+          const self = selfSupervision(facts, facts.user(username)!, 'headteacher', { units: [org] });
+          if (self) errors.push(err('org', org, `a school or organisation ${username} is not a learner in`, self));
         }
         if (errors.length || 'column' in h) return { errors };
         const userId = (h as { id: number }).id;

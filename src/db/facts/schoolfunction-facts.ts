@@ -4,6 +4,7 @@ import type { Facts } from '../../model/facts.js';
 import type { FunctionAssignmentFact, PortalSectieFact, PortalTeamFact } from '../../model/schoolfunction-facts.js';
 import type { PortalUserType, SchoolFunction } from '../../model/schoolfunction-rights.js';
 import type { Sqlite } from '../open.js';
+import { statementsFor } from './statements.js';
 
 type PortalFacts = Pick<
   Facts,
@@ -26,7 +27,7 @@ type PortalFacts = Pick<
 >;
 
 export function schoolfunctionFacts(db: Sqlite): PortalFacts {
-  const q = {
+  const q = statementsFor(db, 'schoolfunction', () => ({
     user: db.prepare('SELECT type, admin, role FROM portal_users WHERE user_id = ?'),
     project: db.prepare('SELECT 1 FROM portal_projects WHERE id = ?'),
     afdelingen: db.prepare('SELECT id FROM portal_afdelingen WHERE project = ? ORDER BY id').pluck(),
@@ -58,7 +59,7 @@ export function schoolfunctionFacts(db: Sqlite): PortalFacts {
     ofType: db.prepare('SELECT u.username FROM portal_users p JOIN users u ON u.id = p.user_id WHERE p.type = ? ORDER BY 1').pluck(),
     switchValue: db.prepare('SELECT value FROM schoolfunction_switches WHERE project = ? AND holder = ? AND right_key = ?').pluck(),
     parent: db.prepare('SELECT 1 FROM parent_links WHERE parent_id = ? AND child_id = ?'),
-  };
+  }));
   const team = (project: string, id: string): PortalTeamFact => ({
     id,
     afdelingen: q.teamAfdelingen.all(project, id) as string[],

@@ -16,6 +16,7 @@ import type {
 import type { Sqlite } from '../open.js';
 import { schoolfunctionFacts } from './schoolfunction-facts.js';
 import { supervisorFacts } from './supervisor-facts.js';
+import { statementsFor } from './statements.js';
 import { workflowFacts } from './workflow-facts.js';
 
 interface UserRow {
@@ -26,6 +27,61 @@ interface UserRow {
   share_details: number;
 }
 
+/** The core facts' statements, prepared once per connection. */
+function coreStatements(db: Sqlite) {
+  return {
+    user: db.prepare('SELECT id, username, name, profile_id, share_details FROM users WHERE username = ?'),
+    userById: db.prepare('SELECT id, username, name, profile_id, share_details FROM users WHERE id = ?'),
+    profileSetting: db.prepare('SELECT value FROM profile_settings WHERE profile_id = ? AND key = ?').pluck(),
+    candidates: db.prepare(`
+      SELECT p.id, p.name, p.org_id, ps.value, pa.target_kind, pa.via_unit
+      FROM policy_assignments pa
+      JOIN policies p ON p.id = pa.policy_id
+      JOIN policy_settings ps ON ps.policy_id = pa.policy_id AND ps.key = ?
+      WHERE (pa.target_kind = 'user' AND pa.target_id = ?) OR (pa.target_kind = 'profile' AND pa.target_id = ?)`),
+    userSchools: db.prepare(`
+      SELECT DISTINCT a.ancestor_id FROM memberships m
+      JOIN unit_ancestors a ON a.unit_id = m.unit_id
+      JOIN units s ON s.id = a.ancestor_id AND s.kind = 'school'
+      WHERE m.user_id = @id OR m.user_id IN (SELECT child_id FROM parent_links WHERE parent_id = @id)
+      ORDER BY 1`).pluck(),
+    unit: db.prepare('SELECT id, kind, name, parent_id FROM units WHERE id = ?'),
+    unitSchool: db.prepare(`
+      SELECT a.ancestor_id FROM unit_ancestors a JOIN units s ON s.id = a.ancestor_id AND s.kind = 'school'
+      WHERE a.unit_id = ? LIMIT 1`).pluck(),
+    course: db.prepare('SELECT id, unit_id, name FROM courses WHERE id = ?'),
+    project: db.prepare('SELECT id, unit_id, name FROM projects WHERE id = ?'),
+    policy: db.prepare('SELECT id, name, org_id FROM policies WHERE name = ?'),
+    term: db.prepare('SELECT id, org_id FROM terms WHERE id = ?'),
+    sharedCourse: db.prepare(`
+      SELECT a.course_id FROM course_members a JOIN course_members b ON b.course_id = a.course_id AND b.user_id = ?
+      WHERE a.user_id = ? LIMIT 1`).pluck(),
+    sharedProject: db.prepare(`
+      SELECT a.project_id FROM project_members a JOIN project_members b ON b.project_id = a.project_id AND b.user_id = ?
+      WHERE a.user_id = ? LIMIT 1`).pluck(),
+    allUsernames: db.prepare('SELECT username FROM users ORDER BY username').pluck(),
+    withProfileValue: db
+      .prepare(`SELECT u.username FROM users u JOIN profile_settings s ON s.profile_id = u.profile_id AND s.key = ? WHERE s.value IN (SELECT value FROM json_each(?))`)
+      .pluck(),
+    withPolicyFor: db
+      .prepare(
+        `SELECT u.username FROM policy_settings ps JOIN policy_assignments pa ON pa.policy_id = ps.policy_id AND pa.target_kind = 'user' JOIN users u ON u.id = pa.target_id WHERE ps.key = @key
+         UNION SELECT u.username FROM policy_settings ps JOIN policy_assignments pa ON pa.policy_id = ps.policy_id AND pa.target_kind = 'profile' JOIN users u ON u.profile_id = pa.target_id WHERE ps.key = @key`,
+      )
+      .pluck(),
+    // Profiles holding the value first (a handful), then only the members of the schools.
+    withValueInSchools: db
+      .prepare(
+        `WITH profiles_with AS (SELECT profile_id FROM profile_settings WHERE key = @key AND value IN (SELECT value FROM json_each(@values))),
+              members AS (SELECT DISTINCT m.user_id FROM unit_ancestors a JOIN memberships m ON m.unit_id = a.unit_id WHERE a.ancestor_id IN (SELECT value FROM json_each(@schools)))
+         SELECT u.username FROM members JOIN users u ON u.id = members.user_id WHERE u.profile_id IN (SELECT profile_id FROM profiles_with)
+         UNION SELECT u.username FROM members JOIN parent_links l ON l.child_id = members.user_id JOIN users u ON u.id = l.parent_id
+         WHERE u.profile_id IN (SELECT profile_id FROM profiles_with)`,
+      )
+      .pluck(),
+  };
+}
+
 export class SqliteFacts implements CoreFacts {
   private readonly profileList: ProfileFact[];
   private readonly profileById = new Map<number, ProfileFact>();
@@ -33,60 +89,10 @@ export class SqliteFacts implements CoreFacts {
   private readonly userCache = new Map<string, UserFact | undefined>();
   private readonly schoolCache = new Map<number, readonly string[]>();
   private readonly anyPolicies: boolean;
-  private readonly q;
+  private readonly q: ReturnType<typeof coreStatements>;
 
   constructor(readonly db: Sqlite) {
-    this.q = {
-      user: db.prepare('SELECT id, username, name, profile_id, share_details FROM users WHERE username = ?'),
-      userById: db.prepare('SELECT id, username, name, profile_id, share_details FROM users WHERE id = ?'),
-      profileSetting: db.prepare('SELECT value FROM profile_settings WHERE profile_id = ? AND key = ?').pluck(),
-      candidates: db.prepare(`
-        SELECT p.id, p.name, p.org_id, ps.value, pa.target_kind, pa.via_unit
-        FROM policy_assignments pa
-        JOIN policies p ON p.id = pa.policy_id
-        JOIN policy_settings ps ON ps.policy_id = pa.policy_id AND ps.key = ?
-        WHERE (pa.target_kind = 'user' AND pa.target_id = ?) OR (pa.target_kind = 'profile' AND pa.target_id = ?)`),
-      userSchools: db.prepare(`
-        SELECT DISTINCT a.ancestor_id FROM memberships m
-        JOIN unit_ancestors a ON a.unit_id = m.unit_id
-        JOIN units s ON s.id = a.ancestor_id AND s.kind = 'school'
-        WHERE m.user_id = @id OR m.user_id IN (SELECT child_id FROM parent_links WHERE parent_id = @id)
-        ORDER BY 1`).pluck(),
-      unit: db.prepare('SELECT id, kind, name, parent_id FROM units WHERE id = ?'),
-      unitSchool: db.prepare(`
-        SELECT a.ancestor_id FROM unit_ancestors a JOIN units s ON s.id = a.ancestor_id AND s.kind = 'school'
-        WHERE a.unit_id = ? LIMIT 1`).pluck(),
-      course: db.prepare('SELECT id, unit_id, name FROM courses WHERE id = ?'),
-      project: db.prepare('SELECT id, unit_id, name FROM projects WHERE id = ?'),
-      policy: db.prepare('SELECT id, name, org_id FROM policies WHERE name = ?'),
-      term: db.prepare('SELECT id, org_id FROM terms WHERE id = ?'),
-      sharedCourse: db.prepare(`
-        SELECT a.course_id FROM course_members a JOIN course_members b ON b.course_id = a.course_id AND b.user_id = ?
-        WHERE a.user_id = ? LIMIT 1`).pluck(),
-      sharedProject: db.prepare(`
-        SELECT a.project_id FROM project_members a JOIN project_members b ON b.project_id = a.project_id AND b.user_id = ?
-        WHERE a.user_id = ? LIMIT 1`).pluck(),
-      allUsernames: db.prepare('SELECT username FROM users ORDER BY username').pluck(),
-      withProfileValue: db
-        .prepare(`SELECT u.username FROM users u JOIN profile_settings s ON s.profile_id = u.profile_id AND s.key = ? WHERE s.value IN (SELECT value FROM json_each(?))`)
-        .pluck(),
-      withPolicyFor: db
-        .prepare(
-          `SELECT u.username FROM policy_settings ps JOIN policy_assignments pa ON pa.policy_id = ps.policy_id AND pa.target_kind = 'user' JOIN users u ON u.id = pa.target_id WHERE ps.key = @key
-           UNION SELECT u.username FROM policy_settings ps JOIN policy_assignments pa ON pa.policy_id = ps.policy_id AND pa.target_kind = 'profile' JOIN users u ON u.profile_id = pa.target_id WHERE ps.key = @key`,
-        )
-        .pluck(),
-      // Profiles holding the value first (a handful), then only the members of the schools.
-      withValueInSchools: db
-        .prepare(
-          `WITH profiles_with AS (SELECT profile_id FROM profile_settings WHERE key = @key AND value IN (SELECT value FROM json_each(@values))),
-                members AS (SELECT DISTINCT m.user_id FROM unit_ancestors a JOIN memberships m ON m.unit_id = a.unit_id WHERE a.ancestor_id IN (SELECT value FROM json_each(@schools)))
-           SELECT u.username FROM members JOIN users u ON u.id = members.user_id WHERE u.profile_id IN (SELECT profile_id FROM profiles_with)
-           UNION SELECT u.username FROM members JOIN parent_links l ON l.child_id = members.user_id JOIN users u ON u.id = l.parent_id
-           WHERE u.profile_id IN (SELECT profile_id FROM profiles_with)`,
-        )
-        .pluck(),
-    };
+    this.q = statementsFor(db, 'core', () => coreStatements(db));
     const rows = db.prepare('SELECT id, name, level, role_in_hierarchy FROM profiles ORDER BY level DESC').all() as {
       id: number;
       name: string;

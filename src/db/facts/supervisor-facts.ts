@@ -4,6 +4,7 @@
 import type { Facts } from '../../model/facts.js';
 import { DEFAULT_SUPERVISOR_NAMES, type SupervisorNames, type SupervisorOf, type SupervisorPath } from '../../model/supervisor-facts.js';
 import type { Sqlite } from '../open.js';
+import { statementsFor } from './statements.js';
 
 /** A membership whose effective hierarchy role (its own, else the profile's) is student. */
 export const LEARNER_MEMBERSHIP = `coalesce(m.role, (SELECT p.role_in_hierarchy FROM users u JOIN profiles p ON p.id = u.profile_id WHERE u.id = m.user_id)) = 'student'`;
@@ -49,7 +50,7 @@ const NOT_SELF_LEARNER = (unit: string) =>
      AND coalesce(s.role, (SELECT p.role_in_hierarchy FROM users u JOIN profiles p ON p.id = u.profile_id WHERE u.id = s.user_id)) = 'student')`;
 
 export function supervisorFacts(db: Sqlite, core: Pick<Facts, 'userSchools'>): SupervisorFacts {
-  const q = {
+  const q = statementsFor(db, 'supervisor', () => ({
     isMentor: db.prepare('SELECT 1 FROM mentors WHERE user_id = ?'),
     isHeadteacher: db.prepare('SELECT 1 FROM headteachers WHERE user_id = ?'),
     direct: db.prepare('SELECT 1 FROM mentor_learners WHERE mentor_id = ? AND learner_id = ?'),
@@ -126,7 +127,7 @@ export function supervisorFacts(db: Sqlite, core: Pick<Facts, 'userSchools'>): S
            ${NOT_SELF_LEARNER('e.id')} ORDER BY e.depth, e.id LIMIT 1`,
       )
       .pluck(),
-  };
+  }));
   let names: SupervisorNames | undefined;
   const toOf = (rows: { username: string; via: SupervisorPath['via']; unit: string | null }[]): SupervisorOf[] =>
     rows.map((r) => ({ username: r.username, path: r.unit ? { via: r.via, unit: r.unit } : { via: r.via } }));

@@ -15,6 +15,7 @@ import {
 } from '../../model/workflow-phases.js';
 import type { Sqlite } from '../open.js';
 import { LEARNER_MEMBERSHIP } from './supervisor-facts.js';
+import { statementsFor } from './statements.js';
 
 /** Whether a batch unit lies within the term's school (a site term covers every unit). */
 const IN_TERM = `(@org IS NULL OR EXISTS (SELECT 1 FROM unit_ancestors ta WHERE ta.unit_id = b.unit AND ta.ancestor_id = @org))`;
@@ -78,7 +79,7 @@ type WorkflowFacts = Pick<
 
 export function workflowFacts(db: Sqlite): WorkflowFacts {
   const byKind = <T>(make: (kind: BatchKind) => T) => ({ course: make('course'), class: make('class') });
-  const q = {
+  const q = statementsFor(db, 'workflow', () => ({
     username: db.prepare('SELECT username FROM users WHERE id = ?').pluck(),
     switches: db.prepare('SELECT learner, parent, external FROM workflow_switches WHERE area = ? AND phase = ?'),
     termOrg: db.prepare('SELECT org_id FROM terms WHERE id = ?').pluck(),
@@ -131,7 +132,7 @@ export function workflowFacts(db: Sqlite): WorkflowFacts {
       `SELECT u.username, h.unit_id AS unit FROM headteacher_orgs h JOIN unit_ancestors a ON a.ancestor_id = h.unit_id JOIN users u ON u.id = h.user_id
        WHERE a.unit_id = ? ORDER BY a.depth, u.username`,
     ),
-  };
+  }));
   const termOrg = (term: string) => (q.termOrg.get(term) as string | null | undefined) ?? null;
   return {
     phaseSwitches(area, phase) {

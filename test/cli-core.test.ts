@@ -135,10 +135,15 @@ describe('whocan', () => {
   it('turns a school-scope deny into allow by running its fix', () => {
     const d = run(db, 'whocan', 'message-user', 'user:e.smit', '--user', 'm.peters', '--json');
     expect(d.status).toBe(1);
-    expect(d.json.fixes).toEqual(['schoolctl profiles set Staff initiate-communication-to-students=site']);
+    // The narrowest fix reaches m.peters alone: a policy of her own, not all of Staff.
+    expect(d.json.fixes).toEqual([
+      "schoolctl policies create 'initiate-communication-to-students for m.peters'",
+      "schoolctl policies set 'initiate-communication-to-students for m.peters' initiate-communication-to-students=site",
+      "schoolctl policies apply 'initiate-communication-to-students for m.peters' --user m.peters",
+    ]);
     const other = tempDb();
     run(other, 'demo', '--quiet');
-    expect(runFix(other, d.json.fixes[0]).status).toBe(0);
+    for (const line of d.json.fixes) expect(runFix(other, line).status).toBe(0);
     expect(run(other, 'whocan', 'message-user', 'user:e.smit', '--user', 'm.peters').status).toBe(0);
   });
 

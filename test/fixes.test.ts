@@ -1,5 +1,9 @@
+import Database from 'better-sqlite3';
 import { writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { checkFixes } from '../src/commands/fix-check';
+import { createFacts } from '../src/db/facts/sqlite-facts';
+import { decisionEngine } from '../src/model/registry';
 import { demoDb, run, runFix, tempDb } from './helpers';
 
 let demo: string;
@@ -37,5 +41,56 @@ describe('no one supervises themselves', () => {
     const lines: string[] = d.json.fixes;
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.join('\n')).not.toMatch(/--class 5A\b/);
+  });
+});
+
+describe('fixes a support engineer can trust', () => {
+  it("a.visser's Mentor entry: the printed fix works, although she is also a headteacher", () => {
+    const db = demoDb();
+    const d = run(db, 'whocan', 'tab:mentor', '--user', 'a.visser', '--json').json;
+    expect(d.decision).toBe('deny');
+    expect(d.fixes.length).toBeGreaterThan(0);
+    for (const line of d.fixes) expect(runFix(db, line).status, line).toBe(0);
+    expect(run(db, 'whocan', 'tab:mentor', '--user', 'a.visser').status).toBe(0);
+  });
+
+  it("s.bakker's Mentor entry: a policy for her alone comes first, the whole Student profile last, each with its reach", () => {
+    const db = demoDb();
+    const d = run(db, 'whocan', 'tab:mentor', '--user', 's.bakker', '--json').json;
+    expect(d.decision).toBe('deny');
+    expect(d.fixes.join('\n')).not.toMatch(/profiles set Student/);
+    expect(d.fixes.join('\n')).toMatch(/policies apply .* --user s\.bakker/);
+    const last = d.alternatives[d.alternatives.length - 1];
+    expect(last.commands.join('\n')).toMatch(/profiles set Student mentor-role=on/);
+    for (const a of d.alternatives) {
+      expect(Array.isArray(a.gains)).toBe(true);
+      expect(Array.isArray(a.losses)).toBe(true);
+    }
+    for (const line of d.fixes) expect(runFix(db, line).status, line).toBe(0);
+    expect(run(db, 'whocan', 'tab:mentor', '--user', 's.bakker').status).toBe(0);
+  });
+
+  it('a deny starts with one line that names the decisive rule and where its value came from', () => {
+    const db = demoDb();
+    const r = run(db, 'whocan', 'messages', '--user', 'l.bakker');
+    expect(r.status).toBe(1);
+    expect(r.stdout.split('\n')[0]).toBe('deny: messages is off for l.bakker, set by policy South quiet hours (applied to profile Student)');
+    // The fix is shown with how far it reaches, and --fixes all lists the alternatives.
+    expect(r.stdout).toMatch(/Fix \(run in order; also gives messages to \d+ others/);
+  });
+
+  it('a fix that does not turn the deny into allow is never printed; the deny says why in one sentence', async () => {
+    const db = new Database(demoDb());
+    const engine = decisionEngine();
+    const d = engine.decide(createFacts(db), 'messages', 'l.bakker', undefined);
+    // The profile-wide change (and a policy for her alone) lose to South quiet hours: strictest wins.
+    const wrong = { ...d, fixes: ['schoolctl profiles set Student messages=on'] };
+    const checked = await checkFixes(db, wrong, { decide: (f) => engine.decide(f, 'messages', 'l.bakker', undefined), allowed: () => new Set() });
+    expect(checked.fixes).toEqual([]);
+    expect(checked.noFix).toMatch(/^no change to the set-up alone makes this allow: .*messages is off for l\.bakker/);
+    // Nothing of the tries stayed behind.
+    expect(db.prepare('SELECT count(*) FROM policies').pluck().get()).toBe(3);
+    expect(db.prepare(`SELECT value FROM profile_settings s JOIN profiles p ON p.id = s.profile_id WHERE p.name = 'Student' AND s.key = 'messages'`).pluck().get()).toBe('on');
+    db.close();
   });
 });

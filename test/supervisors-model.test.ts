@@ -75,7 +75,8 @@ describe('supervisor rules on facts', () => {
     expect(engine.decide(f, 'tab:supervisor', 'ann', null).decision).toBe('allow');
     const m = engine.decide(f, 'tab:mentor', 'ann', null);
     expect(m.decision).toBe('deny');
-    expect(m.fixes).toEqual([]);
+    // The Mentor entry shows only once the Headteacher entry does not: the fix ends that role.
+    expect(m.fixes).toEqual(['schoolctl supervisor remove-headteacher ann --yes']);
     expect(m.trace.at(-1)!.detail).toContain('the Pastoral entry replaces them');
     expect(engine.whoCan(f, 'tab:supervisor', undefined).allowed.map((a) => a.user)).toEqual(['ann']);
     expect(engine.whoCan(f, 'tab:mentor', undefined).allowed).toEqual([]);

@@ -36,6 +36,12 @@ beforeAll(() => {
   demo = demoDb();
 });
 
+/** The narrowest fix for one user's setting: a site policy of their own. */
+function personalPolicy(key: string, value: string, user: string): string[] {
+  const name = `'${key} for ${user}'`;
+  return [`schoolctl policies create ${name}`, `schoolctl policies set ${name} ${key}=${value}`, `schoolctl policies apply ${name} --user ${user}`];
+}
+
 describe('seed 002 §8: the Mentor tab is not visible', () => {
   it('role missing in the profile: the trace names the profile, and the fixes make the entry show', () => {
     const db = site();
@@ -46,7 +52,9 @@ describe('seed 002 §8: the Mentor tab is not visible', () => {
     expect(role.result).toBe('fail');
     expect(role.source).toMatchObject({ kind: 'profile', profile: 'Teaching Assistant', setting: 'mentor-role' });
     expect(step(d.json.trace, 'mentor-assigned').result).toBe('fail');
-    expect(d.json.fixes).toEqual(["schoolctl profiles set 'Teaching Assistant' mentor-role=on", 'schoolctl supervisor add-mentor t.assist --class 5B']);
+    // The narrowest fix gives the role to t.assist alone; the profile-wide change is an alternative.
+    expect(d.json.fixes).toEqual([...personalPolicy('mentor-role', 'on', 't.assist'), 'schoolctl supervisor add-mentor t.assist --class 5B']);
+    expect(d.json.alternatives.map((a: { commands: string[] }) => a.commands)).toContainEqual(["schoolctl profiles set 'Teaching Assistant' mentor-role=on", 'schoolctl supervisor add-mentor t.assist --class 5B']);
     runFixes(db, d.json.fixes);
     const after = whocan(db, 'tab:mentor', '--user', 't.assist');
     expect(after.status).toBe(0);
@@ -96,7 +104,8 @@ describe('seed 002 §8: the Mentor tab is not visible', () => {
       const s = step(d.json.trace, 'supervisor-entry');
       expect(s.result).toBe('fail');
       expect(s.detail).toContain('the Supervisor entry replaces them');
-      expect(d.json.fixes).toEqual([]);
+      // The one entry shows only without the other role.
+      expect(d.json.fixes).toEqual([`schoolctl supervisor remove-${tab === 'tab:mentor' ? 'headteacher' : 'mentor'} j.devries --yes`]);
     }
     const reverse = whocan(db, 'tab:supervisor');
     expect(reverse.json.allowed.map((a: { user: string }) => a.user)).toEqual(['j.devries']);
@@ -180,14 +189,16 @@ describe('assignments', () => {
     const role = step(d.json.trace, 'mentor-role');
     expect(role.result).toBe('fail');
     expect(role.detail).toContain('broken');
-    expect(d.json.fixes).toEqual(['schoolctl profiles set Staff mentor-role=on']);
+    expect(d.json.fixes).toEqual(personalPolicy('mentor-role', 'on', 'm.peters'));
     const doc = run(db, 'doctor', '--json');
     const broken = doc.json.findings.filter((f: { check: string }) => f.check === 'supervisor-role-off');
     expect(broken.map((f: { users: string[] }) => f.users[0]).sort()).toEqual(['j.devries', 'm.peters']);
     expect(broken[0].fixes).toEqual(['schoolctl profiles set Staff mentor-role=on']);
     runFixes(db, d.json.fixes);
     expect(whocan(db, 'manage-ilp', 'learner:l.bakker', '--user', 'm.peters').json.decision).toBe('allow');
-    expect(run(db, 'doctor', '--json').json.findings.filter((f: { check: string }) => f.check === 'supervisor-role-off')).toEqual([]);
+    // The fix reached m.peters alone: j.devries's assignment is still broken.
+    const still = run(db, 'doctor', '--json').json.findings.filter((f: { check: string }) => f.check === 'supervisor-role-off');
+    expect(still.map((f: { users: string[] }) => f.users[0])).toEqual(['j.devries']);
   });
 
   it('remove-mentor takes single classes or the whole role', () => {
@@ -226,7 +237,7 @@ describe('ILPs, names and rights to manage', () => {
     const d = whocan(db, 'share-ilp', 'learner:l.bakker', '--user', 'm.peters');
     expect(d.json.decision).toBe('deny');
     expect(step(d.json.trace, 'share-ilp').result).toBe('fail');
-    expect(d.json.fixes).toEqual(['schoolctl profiles set Staff share-ilp=on']);
+    expect(d.json.fixes).toEqual(personalPolicy('share-ilp', 'on', 'm.peters'));
     const other = whocan(db, 'share-ilp', 'learner:s.bakker', '--user', 'm.peters');
     expect(step(other.json.trace, 'supervisor-of-learner').result).toBe('fail');
   });

@@ -225,12 +225,18 @@ describe('workflow: walking every area through its phases', () => {
     const r = run(fresh, 'whocan', 'view-behaviour', 'learner:s.learn', '--user', 'm.ment', '--term', TERM, '--json');
     expect(r.status).toBe(1);
     expect(r.json.trace).toEqual(expect.arrayContaining([expect.objectContaining({ rule: 'broken-assignment', result: 'fail' })]));
-    expect(r.json.fixes).toEqual(['schoolctl profiles set Staff mentor-role=on']);
-    // doctor sees the batch nobody can move on, with the same fix
+    // The narrowest fix: the role for m.ment alone; the profile-wide change is an alternative.
+    expect(r.json.fixes).toEqual([
+      "schoolctl policies create 'mentor-role for m.ment'",
+      "schoolctl policies set 'mentor-role for m.ment' mentor-role=on",
+      "schoolctl policies apply 'mentor-role for m.ment' --user m.ment",
+    ]);
+    expect(r.json.alternatives.map((a: { commands: string[] }) => a.commands)).toContainEqual(['schoolctl profiles set Staff mentor-role=on']);
+    // doctor sees the batch nobody can move on, with the site-wide fix
     const stuck = (d: string) =>
       run(d, 'doctor', '--json').json.findings.filter((f: { check: string; message: string }) => f.check === 'workflow-stuck-batch' && f.message.includes('behaviour T1 class:5A'));
     expect(stuck(fresh)).toEqual([expect.objectContaining({ users: ['m.ment'], fixes: ['schoolctl profiles set Staff mentor-role=on'] })]);
-    ok(runFix(fresh, r.json.fixes[0]));
+    for (const line of r.json.fixes) ok(runFix(fresh, line));
     expect(run(fresh, 'whocan', 'view-behaviour', 'learner:s.learn', '--user', 'm.ment', '--term', TERM).status).toBe(0);
     expect(stuck(fresh)).toEqual([]);
   });

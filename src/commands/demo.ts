@@ -111,12 +111,12 @@ async function demo(ctx: Ctx) {
   });
   const facts = createFacts(db);
   const engine = decisionEngine();
-  const stops = tour.map((s) => {
+  const { verifiedDecision } = await import('./fix-check.js');
+  const stops: { stop: TourStop; decision?: Decision; lookup?: ReturnType<typeof engine.whoCan> }[] = [];
+  for (const s of tour) {
     const opts = { term: s.term, project: s.project };
-    return s.user
-      ? { stop: s, decision: engine.decide(facts, s.action, s.user, s.target, opts) as Decision }
-      : { stop: s, lookup: engine.whoCan(facts, s.action, s.target, opts) };
-  });
+    stops.push(s.user ? { stop: s, decision: await verifiedDecision(db, engine, s.action, s.user, s.target, opts) } : { stop: s, lookup: engine.whoCan(facts, s.action, s.target, opts) });
+  }
   const lines = [
     `Built the demo site in ${path}: ${Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ')}.`,
     `Try it yourself: export SCHOOLCTL_DB=${path}`,

@@ -1,7 +1,7 @@
 // Human renderings shared by commands: decisions as numbered traces, tables, marks.
 
 import type { ChalkInstance } from 'chalk';
-import type { Decision } from '../model/trace.js';
+import type { Decision, FixOption, TraceStep } from '../model/trace.js';
 import { formatTarget } from '../model/trace.js';
 
 let chalk: ChalkInstance | undefined;
@@ -26,18 +26,50 @@ export const paint = {
 
 const MARK = { pass: '✓', fail: '✗', info: '·' } as const;
 
-export function renderDecision(d: Decision): string {
+/** How far a fix reaches, in words: "also gives messages to 0 others". */
+function radius(f: FixOption, action: string): string {
+  const names = (l: FixOption['gains']) => (l.length ? `: ${l.slice(0, 5).map((g) => g.user).join(', ')}${l.length > 5 ? ', …' : ''}` : '');
+  const gain = `also gives ${action} to ${f.gains.length} other${f.gains.length === 1 ? '' : 's'}${names(f.gains)}`;
+  return f.losses.length ? `${gain}; takes it from ${f.losses.length}${names(f.losses)}` : gain;
+}
+
+/** Where a decisive value came from, as a phrase: ", set by policy X (applied to profile Student)". */
+function fromSource(step: TraceStep): string {
+  const src = step.source;
+  if (src?.kind !== 'policy' && src?.kind !== 'profile') return '';
+  const by = src.kind === 'policy' ? `policy ${src.policy} (applied to ${src.appliedTo})` : `profile ${src.profile}`;
+  // A step about the setting itself says who set it; a step that used it (a scope) names it.
+  return step.detail.includes(src.setting) ? `, set by ${by}` : `; ${src.setting} from ${by}`;
+}
+
+/** The decision and its decisive reason in one line: the last failed step of a deny, the last passed of an allow. */
+export function decisionLine(d: Decision): string {
+  const want = d.decision === 'allow' ? 'pass' : 'fail';
+  const step = [...d.trace].reverse().find((s) => s.result === want);
   const verdict = d.decision === 'allow' ? paint.ok('allow') : paint.bad('deny');
+  return `${verdict}: ${step ? `${step.detail}${fromSource(step)}` : `${d.subject.user} ${d.decision === 'allow' ? 'may' : 'may not'} ${d.action}`}`;
+}
+
+export function renderDecision(d: Decision, opts: { allFixes?: boolean } = {}): string {
   const target = d.target ? ` ${formatTarget(d.target)}` : '';
-  const lines = [`${verdict}: ${d.subject.user}${d.subject.profile ? ` (${d.subject.profile})` : ''} ${d.decision === 'allow' ? 'may' : 'may not'} ${d.action}${target}`];
+  const lines = [decisionLine(d), `Why ${d.subject.user}${d.subject.profile ? ` (${d.subject.profile})` : ''} ${d.decision === 'allow' ? 'may' : 'may not'} ${d.action}${target}:`];
   d.trace.forEach((s, i) => {
     const mark = s.result === 'pass' ? paint.ok(MARK.pass) : s.result === 'fail' ? paint.bad(MARK.fail) : paint.dim(MARK.info);
     lines.push(`  ${String(i + 1).padStart(2)}. ${mark} ${s.rule}: ${s.detail}`);
   });
   if (d.decision === 'deny') {
-    if (d.fixes.length) {
-      lines.push('Fix (run in order):');
+    const alts = d.alternatives ?? [];
+    if (opts.allFixes && alts.length > 1) {
+      alts.forEach((a, i) => {
+        lines.push(`Fix ${i + 1} of ${alts.length} (run in order; ${radius(a, d.action)}):`);
+        for (const c of a.commands) lines.push(`  ${c}`);
+      });
+    } else if (d.fixes.length) {
+      lines.push(`Fix (run in order${alts[0] ? `; ${radius(alts[0], d.action)}` : ''}):`);
       for (const f of d.fixes) lines.push(`  ${f}`);
+      if (alts.length > 1) lines.push(paint.dim(`${alts.length - 1} other way(s) to allow this: add --fixes all to see them, each with its reach.`));
+    } else if (d.noFix) {
+      lines.push(`No fix: ${d.noFix}.`);
     }
   }
   return lines.join('\n');

@@ -13,6 +13,7 @@ interface WhocanOpts {
   term?: string;
   project?: string;
   actions?: boolean;
+  fixes?: string;
 }
 
 async function actions() {
@@ -33,8 +34,9 @@ async function whocan(ctx: Ctx, actionKey: string | undefined, target: string | 
   const engine = decisionEngine();
   const evalOpts = { term: opts.term, project: opts.project };
   if (opts.user) {
-    const d = engine.decide(facts, actionKey, opts.user, target, evalOpts);
-    return { data: d, human: renderDecision(d), exitStatus: d.decision === 'allow' ? 0 : 1 };
+    const { verifiedDecision } = await import('./fix-check.js');
+    const d = await verifiedDecision(db, engine, actionKey, opts.user, target, evalOpts);
+    return { data: d, human: renderDecision(d, { allFixes: opts.fixes === 'all' }), exitStatus: d.decision === 'allow' ? 0 : 1 };
   }
   const r = engine.whoCan(facts, actionKey, target, evalOpts);
   const head = `${r.allowed.length} user(s) may ${r.action}${r.target ? ` ${formatTarget(r.target)}` : ''}`;
@@ -52,6 +54,7 @@ export function register(program: Command): void {
       .option('--term <term>', 'the term, for workflow actions')
       .option('--project <project>', 'the portal project (school year), for school-function rights')
       .option('--actions', 'list every action with its target kind')
+      .option('--fixes <which>', 'on a deny: "all" lists every verified way to allow, narrowest first (default: the narrowest)')
       .description('explain an access decision, or list everyone who is allowed')
       .action(action(whocan)),
     [

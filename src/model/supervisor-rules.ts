@@ -131,8 +131,10 @@ function singleTab(facts: Facts, subject: UserFact, role: SupervisorRole): Outco
   const names = facts.supervisorNames();
   const other: SupervisorRole = role === 'mentor' ? 'headteacher' : 'mentor';
   const mine = checkEntry(facts, subject, role);
-  if (!mine.shows) return deny(mine.trace, mine.fixes);
   const theirs = checkEntry(facts, subject, other);
+  // While the other entry shows, the Supervisor entry replaces this one: the fix also ends the other role.
+  const endOther = command('supervisor', `remove-${other}`, subject.username, '--yes');
+  if (!mine.shows) return deny(mine.trace, mine.fixes.length && theirs.shows ? [...mine.fixes, endOther] : mine.fixes);
   const trace = [...mine.trace];
   const otherTool = roleLabels(names, other).tool;
   const myTool = roleLabels(names, role).tool;
@@ -144,7 +146,7 @@ function singleTab(facts: Facts, subject: UserFact, role: SupervisorRole): Outco
         `both the ${names.mentorTool} and the ${names.headteacherTool} entries would show, so the ${names.supervisorTool} entry replaces them; ${subject.username} gets the ${names.supervisorTool} entry (tab:supervisor) instead of ${myTool}`,
       ),
     );
-    return deny(trace);
+    return deny(trace, [endOther]);
   }
   const failed = theirs.trace.find((s) => s.result === 'fail');
   trace.push(pass('supervisor-entry', `the ${otherTool} entry would not show (${failed?.detail ?? 'not assigned'}), so the ${myTool} entry is not replaced by the ${names.supervisorTool} entry`));

@@ -38,6 +38,17 @@ export interface Decision {
   readonly decision: 'allow' | 'deny';
   readonly trace: readonly TraceStep[];
   readonly fixes: readonly string[];
+  /** On a deny, every verified way to allow, narrowest first (`fixes` is the first). */
+  readonly alternatives?: readonly FixOption[];
+  /** On a deny with no verified fix: why, in one sentence. */
+  readonly noFix?: string;
+}
+
+/** One verified way to allow, with who else gains or loses the same action. */
+export interface FixOption {
+  readonly commands: readonly string[];
+  readonly gains: readonly { readonly user: string; readonly action: string; readonly target: string | null }[];
+  readonly losses: readonly { readonly user: string; readonly action: string; readonly target: string | null }[];
 }
 
 export function pass(rule: string, detail: string, source?: Source): TraceStep {

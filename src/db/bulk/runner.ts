@@ -5,6 +5,7 @@
 // line, a username twice in one file): one streaming pass does the work of "validate, then apply".
 
 import type { Sqlite } from '../open.js';
+import { activeChangeLog, type ChangeLog } from '../change-log.js';
 import type { BulkKind, CellError, KindWriter, ModelCache, Row, Verdict } from './kind.js';
 
 export interface Counts {
@@ -73,6 +74,8 @@ export class KindRun {
   changeCount = 0;
   private readonly writer: KindWriter<unknown>;
   private readonly keys?: SeenKeys;
+  /** Under `--as`, the log that names each written row's place, so a refusal names the row. */
+  private readonly log?: ChangeLog;
 
   constructor(
     readonly kind: BulkKind<unknown>,
@@ -82,6 +85,7 @@ export class KindRun {
     private readonly problemLimit = Infinity,
   ) {
     this.writer = kind.open(db, model);
+    this.log = activeChangeLog(db);
     if (!kind.ownDuplicateCheck) this.keys = new SeenKeys(db);
   }
 
@@ -136,6 +140,7 @@ export class KindRun {
       // Rows keep being applied after a bad one (the whole run rolls back then), so later rows are
       // still checked against everything above them.
       try {
+        this.log?.place(where);
         const late = this.writer.apply(v);
         if (late && late.length) {
           for (const error of late) this.problem(where, error);
@@ -158,6 +163,7 @@ export class KindRun {
   }
 
   finish(): void {
+    this.log?.place(null);
     this.writer.finish?.();
   }
 }

@@ -15,7 +15,8 @@ import type { DB } from '../db/schema.js';
 import type { Facts } from '../model/facts.js';
 import { decisionEngine } from '../model/registry.js';
 import { EXIT, SchoolctlError, invalid, shellWords } from '../model/errors.js';
-import { safeText } from '../model/text-safety.js';
+import { firstUnsafeCharacter, safeText } from '../model/text-safety.js';
+import { terminalSafe } from './render.js';
 import type { Decision, Target } from '../model/trace.js';
 
 export interface GlobalOptions {
@@ -268,6 +269,7 @@ function safeUsername(): string {
 export function action<A extends unknown[]>(body: (ctx: Ctx, ...args: A) => Promise<CommandResult>) {
   return async (...args: unknown[]) => {
     const cmd = args[args.length - 1] as Command;
+    refuseUnsafeInput(cmd, args.slice(0, -1));
     const ctx = new Ctx(cmd.optsWithGlobals() as GlobalOptions, sessions.getStore()?.argv ?? process.argv.slice(2));
     try {
       const result = await body(ctx, ...(args.slice(0, -1) as A));
@@ -285,9 +287,30 @@ export function action<A extends unknown[]>(body: (ctx: Ctx, ...args: A) => Prom
   };
 }
 
+/**
+ * Control and bidi characters are invalid in every argument and option value (names, emails, ids):
+ * refused at the door (exit 2), naming the field and the escaped character.
+ */
+function refuseUnsafeInput(cmd: Command, values: unknown[]): void {
+  const check = (field: string, v: unknown) => {
+    for (const s of Array.isArray(v) ? v : [v]) {
+      if (typeof s !== 'string') continue;
+      const ch = firstUnsafeCharacter(s);
+      if (ch) throw invalid('unsafe-characters', `${field} "${safeText(s)}" holds the control character ${ch}; give printable text without control or bidi characters.`);
+    }
+  };
+  cmd.registeredArguments.forEach((a, i) => check(`<${a.name()}>`, values[i]));
+  const opts = cmd.optsWithGlobals() as Record<string, unknown>;
+  const flags = [...cmd.options, ...(cmd.parent?.options ?? []), ...(cmd.parent?.parent?.options ?? [])];
+  for (const [key, v] of Object.entries(opts)) check(flags.find((o) => o.attributeName() === key)?.long ?? `--${key}`, v);
+}
+
 export function printResult(ctx: Ctx, result: CommandResult): void {
   if (ctx.json) process.stdout.write(`${JSON.stringify(result.data, null, 2)}\n`);
-  else if (result.human) process.stdout.write(result.human.endsWith('\n') ? result.human : `${result.human}\n`);
+  else if (result.human) {
+    const human = terminalSafe(result.human);
+    process.stdout.write(human.endsWith('\n') ? human : `${human}\n`);
+  }
   if (result.exitStatus) process.exitCode = result.exitStatus;
 }
 
@@ -298,12 +321,12 @@ export function examples(cmd: Command, lines: string[]): Command {
 
 /** The result of a change: what changed, before → after, or that nothing did. */
 export function changeResult(changes: readonly AuditChange[], what: string) {
-  const fmt = (v: unknown) => (v === null || v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  const fmt = (v: unknown) => safeText(v === null || v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v));
   return {
     data: { changed: changes.length, changes },
     human: changes.length
-      ? changes.map((c) => `${c.entity} ${c.id}: ${fmt(c.before)} → ${fmt(c.after)}`).join('\n')
-      : `Nothing changed: ${what} already had these values.`,
+      ? changes.map((c) => `${safeText(c.entity)} ${safeText(c.id)}: ${fmt(c.before)} → ${fmt(c.after)}`).join('\n')
+      : `Nothing changed: ${safeText(what)} already had these values.`,
   };
 }
 

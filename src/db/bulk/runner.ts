@@ -6,6 +6,7 @@
 
 import type { Sqlite } from '../open.js';
 import { activeChangeLog, type ChangeLog } from '../change-log.js';
+import { firstUnsafeCharacter, safeText } from '../../model/text-safety.js';
 import type { BulkKind, CellError, KindWriter, ModelCache, Row, Verdict } from './kind.js';
 
 export interface Counts {
@@ -38,7 +39,7 @@ export interface Place {
 /** `line 4: column profile: value "Stafff" is not a profile, valid: …` */
 export function formatCsvProblem(p: Problem): string {
   const e = p.error;
-  return `${p.where}: column ${e.column}: value "${e.value}" is not ${e.expected}, valid: ${e.valid}`;
+  return `${p.where}: column ${safeText(e.column)}: value "${safeText(e.value)}" is not ${e.expected}, valid: ${e.valid}`;
 }
 
 /**
@@ -118,6 +119,16 @@ export class KindRun {
   }
 
   row(row: Row, where: string): void {
+    // Control and bidi characters are invalid in every cell (names, emails, ids), whatever the kind.
+    let unsafe = false;
+    for (const c of this.kind.columns) {
+      const ch = row.has(c.name) ? firstUnsafeCharacter(row.get(c.name)) : undefined;
+      if (ch) {
+        unsafe = true;
+        this.problem(where, { column: c.name, value: row.get(c.name), expected: 'printable text', valid: `text without control or bidi characters (it holds ${ch})` });
+      }
+    }
+    if (unsafe) return;
     const r = this.writer.check(row, this.changes.length < this.keepChanges);
     if ('errors' in r) {
       for (const error of r.errors) this.problem(where, error);

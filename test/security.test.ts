@@ -177,7 +177,7 @@ describe('printed commands paste safely', () => {
     const db = demoDb();
     expect(run(db, 'policies', 'create', '--', '--db=x').status).toBe(0);
     expect(run(db, 'policies', 'set', '--', '--db=x', 'messages=off').status).toBe(0);
-    expect(run(db, 'policies', 'apply', '--', '--db=x', '--user', 's.bakker').status).toBe(0);
+    expect(run(db, 'policies', 'apply', '--user', 's.bakker', '--', '--db=x').status).toBe(0);
     const d = run(db, 'whocan', 'messages', '--user', 's.bakker', '--json').json;
     expect(d.decision).toBe('deny');
     const fix = d.fixes.find((f: string) => f.includes('--db=x'));

@@ -102,6 +102,11 @@ export class Ctx {
   /** The session this command runs in, when it runs in-process on a caller's connection. */
   private readonly session = sessions.getStore();
 
+  /** Whether the command runs in-process on a caller's open model (runCommand). */
+  get inSessionRun(): boolean {
+    return this.session !== undefined;
+  }
+
   /** Whether the command judged or made a change: `--as` on anything else means nothing. */
   actedAs = false;
 

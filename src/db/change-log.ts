@@ -135,6 +135,13 @@ export function touchedBy(rows: readonly LoggedRow[], before: Sqlite, after: Sql
     if (place) t.places.add(place);
   };
   const policyIds = new Map<number, Set<string>>();
+  // The values this change writes into each policy: what the policy would newly hand out.
+  const written = new Map<number, Record<string, string>>();
+  for (const r of rows) {
+    if (r.tbl !== 'policy_settings' || !r.new) continue;
+    const id = r.new.policy_id as number;
+    written.set(id, { ...written.get(id), [String(r.new.key)]: String(r.new.value) });
+  }
   for (const r of rows) {
     const refs = TABLE_REFS[r.tbl] ?? (('user_id' in (r.new ?? r.old ?? {})) ? ([['user', 'user_id', null]] as Ref[]) : []);
     for (const row of [r.old, r.new]) {
@@ -163,8 +170,8 @@ export function touchedBy(rows: readonly LoggedRow[], before: Sqlite, after: Sql
   for (const t of found.values()) {
     let settings: Record<string, string> | undefined;
     if (t.kind === 'policy') {
-      const rowsOf = after.prepare('SELECT s.key, s.value FROM policy_settings s JOIN policies p ON p.id = s.policy_id WHERE p.name = ?').all(t.id) as { key: string; value: string }[];
-      settings = Object.fromEntries(rowsOf.map((x) => [x.key, x.value]));
+      const id = after.prepare('SELECT id FROM policies WHERE name = ?').pluck().get(t.id) as number | undefined;
+      settings = id === undefined ? undefined : written.get(id);
     }
     touches.push({ kind: t.kind, id: t.id, right: t.right, places: [...t.places], settings });
   }

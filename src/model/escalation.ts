@@ -19,7 +19,7 @@ export interface Touch {
   readonly right: string | null;
   /** Where in the input the change came from ("line 3", "profiles.Staff"); empty for a command. */
   readonly places: readonly string[];
-  /** A policy's settings after the change (policies only). */
+  /** The values the change writes into a policy (policies only). */
   readonly settings?: Readonly<Record<string, string>>;
 }
 

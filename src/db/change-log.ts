@@ -114,8 +114,12 @@ const TABLE_REFS: Record<string, readonly Ref[]> = {
 /** What the logged rows touch, named as the model names them, each with the places it came from. */
 export function touchedBy(rows: readonly LoggedRow[], before: Sqlite, after: Sqlite): Touch[] {
   const found = new Map<string, { kind: TouchKind; id: string; right: string | null; places: Set<string> }>();
-  const lookup = (sql: string, id: unknown): string | undefined =>
-    ((after.prepare(sql).pluck().get(id) ?? before.prepare(sql).pluck().get(id)) as string | undefined) ?? undefined;
+  const statements = new Map<string, [ReturnType<Sqlite['prepare']>, ReturnType<Sqlite['prepare']>]>();
+  const lookup = (sql: string, id: unknown): string | undefined => {
+    let s = statements.get(sql);
+    if (!s) statements.set(sql, (s = [after.prepare(sql).pluck(), before.prepare(sql).pluck()]));
+    return ((s[0].get(id as number) ?? s[1].get(id as number)) as string | undefined) ?? undefined;
+  };
   const nameOf: Record<TouchKind, (id: unknown) => string | undefined> = {
     user: (id) => lookup('SELECT username FROM users WHERE id = ?', id),
     profile: (id) => lookup('SELECT name FROM profiles WHERE id = ?', id),

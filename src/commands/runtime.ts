@@ -197,12 +197,13 @@ export class Ctx {
   private confirmNoEscalation(actor: string, before: Sqlite, log: ChangeLog): void {
     const touched = touchedBy(log.rows(), before, this.sqlite);
     if (touched.length === 0) return;
-    const verdict = confirmNoEscalation({ before: createFacts(before), after: this.facts(), actor, touched });
+    const beforeFacts = createFacts(before);
+    const verdict = confirmNoEscalation({ before: beforeFacts, after: this.facts(), actor, touched });
     if (verdict.outcome.allow) return;
     const lines = verdict.refusals.flatMap((r) => (r.places.length ? r.places.map((p) => `${p}: ${r.detail}`) : [r.detail]));
     const decision: Decision = {
       action: 'change',
-      subject: { user: actor, profile: createFacts(before).user(actor)?.profile.name ?? null },
+      subject: { user: actor, profile: beforeFacts.user(actor)?.profile.name ?? null },
       target: null,
       decision: 'deny',
       trace: verdict.outcome.trace,

@@ -6,6 +6,7 @@ import type { Sqlite } from './db/open.js';
 import { EXIT, SchoolctlError, invalid, shellWords } from './model/errors.js';
 import type { CommandResult, Session } from './commands/runtime.js';
 import { configureColour, renderDecision } from './commands/render.js';
+import { safeText } from './model/text-safety.js';
 
 interface Group {
   readonly name: string;
@@ -177,7 +178,7 @@ function exitFor(e: unknown, json: boolean, CommanderError: typeof import('comma
     return EXIT.invalid;
   }
   if (e instanceof SchoolctlError) {
-    process.stderr.write(`schoolctl: ${e.message}\n`);
+    process.stderr.write(`schoolctl: ${safeText(e.message, { newline: true })}\n`);
     if (e.exitStatus === EXIT.denied && e.payload) {
       if (json) process.stdout.write(`${JSON.stringify(e.payload, null, 2)}\n`);
       else process.stderr.write(`${renderDecision(e.payload as Parameters<typeof renderDecision>[0])}\n`);

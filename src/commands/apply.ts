@@ -31,7 +31,8 @@ function rightsFor(doc: unknown): Set<string> {
 async function apply(ctx: Ctx, file: string, opts: { plan?: boolean }) {
   requireInputFile(file, 'give a site file (YAML, or JSON ending in .json)');
   const doc = parseSiteText(readFileSync(file, 'utf8'), file);
-  const fresh = !existsSync(ctx.dbPath) && ctx.dbPath !== ':memory:';
+  // A session's model is already open, wherever --db would point.
+  const fresh = !ctx.inSessionRun && !existsSync(ctx.dbPath) && ctx.dbPath !== ':memory:';
   if (fresh && opts.plan) ctx.opts.db = ':memory:';
   if (fresh || ctx.opts.db === ':memory:') await createModel(ctx, false);
   let outcome: SiteOutcome | undefined;

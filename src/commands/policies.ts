@@ -17,6 +17,7 @@ import {
 } from '../db/stores/policies-store.js';
 import { parseAssignments } from '../db/stores/profiles-store.js';
 import { invalid } from '../model/errors.js';
+import { safeText } from '../model/text-safety.js';
 import { findSetting, nearestKey } from '../model/settings-catalogue.js';
 import { table } from './render.js';
 import { action, changeResult, examples, type Ctx } from './runtime.js';
@@ -137,7 +138,7 @@ async function show(ctx: Ctx, name: string) {
     `  profiles: ${profiles.join(', ') || 'none'}`,
     `  users: ${users.length ? users.slice(0, 20).map((u) => (u.via ? `${u.username} (via ${u.via})` : u.username)).join(', ') + (users.length > 20 ? ` and ${users.length - 20} more` : '') : 'none'}`,
   ];
-  return { data, human: lines.join('\n') };
+  return { data, human: lines.map((l) => safeText(l)).join('\n') };
 }
 
 async function remove(ctx: Ctx, name: string) {

@@ -3,6 +3,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { Decision, FixOption, TraceStep } from '../model/trace.js';
 import { formatTarget } from '../model/trace.js';
+import { safeText } from '../model/text-safety.js';
 
 let chalk: ChalkInstance | undefined;
 let textOutput = true;
@@ -16,6 +17,15 @@ export async function configureColour(argv: readonly string[]): Promise<void> {
 
 /** Beyond this many rows a table is printed as plain aligned columns: fast, and no box to scroll. */
 const BOXED_ROWS = 1000;
+
+/**
+ * The last line of defence for human output: text a renderer forgot is escaped; only the colour codes
+ * this tool writes itself (on a TTY) are kept.
+ */
+export function terminalSafe(human: string): string {
+  if (!chalk) return safeText(human, { newline: true, tab: true });
+  return human.split(/(\u001b\[[0-9;]*m)/).map((part, i) => (i % 2 === 1 ? part : safeText(part, { newline: true, tab: true }))).join('');
+}
 
 export const paint = {
   ok: (s: string) => (chalk ? chalk.green(s) : s),
@@ -47,36 +57,41 @@ export function decisionLine(d: Decision): string {
   const want = d.decision === 'allow' ? 'pass' : 'fail';
   const step = [...d.trace].reverse().find((s) => s.result === want);
   const verdict = d.decision === 'allow' ? paint.ok('allow') : paint.bad('deny');
-  return `${verdict}: ${step ? `${step.detail}${fromSource(step)}` : `${d.subject.user} ${d.decision === 'allow' ? 'may' : 'may not'} ${d.action}`}`;
+  return `${verdict}: ${step ? `${safeText(step.detail)}${safeText(fromSource(step))}` : `${safeText(d.subject.user)} ${d.decision === 'allow' ? 'may' : 'may not'} ${safeText(d.action)}`}`;
 }
 
 export function renderDecision(d: Decision, opts: { allFixes?: boolean } = {}): string {
-  const target = d.target ? ` ${formatTarget(d.target)}` : '';
-  const lines = [decisionLine(d), `Why ${d.subject.user}${d.subject.profile ? ` (${d.subject.profile})` : ''} ${d.decision === 'allow' ? 'may' : 'may not'} ${d.action}${target}:`];
+  const target = d.target ? ` ${safeText(formatTarget(d.target))}` : '';
+  const lines = [
+    decisionLine(d),
+    `Why ${safeText(d.subject.user)}${d.subject.profile ? ` (${safeText(d.subject.profile)})` : ''} ${d.decision === 'allow' ? 'may' : 'may not'} ${safeText(d.action)}${target}:`,
+  ];
   d.trace.forEach((s, i) => {
     const mark = s.result === 'pass' ? paint.ok(MARK.pass) : s.result === 'fail' ? paint.bad(MARK.fail) : paint.dim(MARK.info);
-    lines.push(`  ${String(i + 1).padStart(2)}. ${mark} ${s.rule}: ${s.detail}`);
+    lines.push(`  ${String(i + 1).padStart(2)}. ${mark} ${safeText(s.rule)}: ${safeText(s.detail)}`);
   });
   if (d.decision === 'deny') {
     const alts = d.alternatives ?? [];
     if (opts.allFixes && alts.length > 1) {
       alts.forEach((a, i) => {
-        lines.push(`Fix ${i + 1} of ${alts.length} (run in order; ${radius(a, d.action)}):`);
-        for (const c of a.commands) lines.push(`  ${c}`);
+        lines.push(`Fix ${i + 1} of ${alts.length} (run in order; ${safeText(radius(a, d.action))}):`);
+        for (const c of a.commands) lines.push(`  ${safeText(c)}`);
       });
     } else if (d.fixes.length) {
-      lines.push(`Fix (run in order${alts[0] ? `; ${radius(alts[0], d.action)}` : ''}):`);
-      for (const f of d.fixes) lines.push(`  ${f}`);
+      lines.push(`Fix (run in order${alts[0] ? `; ${safeText(radius(alts[0], d.action))}` : ''}):`);
+      for (const f of d.fixes) lines.push(`  ${safeText(f)}`);
       if (alts.length > 1) lines.push(paint.dim(`${alts.length - 1} other way(s) to allow this: add --fixes all to see them, each with its reach.`));
     } else if (d.noFix) {
-      lines.push(`No fix: ${d.noFix}.`);
+      lines.push(`No fix: ${safeText(d.noFix)}.`);
     }
   }
   return lines.join('\n');
 }
 
-export async function table(head: string[], rows: (string | number)[][]): Promise<string> {
+export async function table(head: string[], rawRows: (string | number)[][]): Promise<string> {
   if (!textOutput) return '';
+  // Every cell is model text: escaped here, so no listing can forget it.
+  const rows = rawRows.map((r) => r.map((c) => (typeof c === 'string' ? safeText(c) : c)));
   if (rows.length > BOXED_ROWS) return columns(head, rows);
   const { default: Table } = await import('cli-table3');
   const t = new Table({

@@ -9,10 +9,14 @@ import type { Kysely } from 'kysely';
 import { recordAudit } from '../db/stores/audit-store.js';
 import { openModel, type Sqlite } from '../db/open.js';
 import { createFacts } from '../db/facts/sqlite-facts.js';
+import { ChangeLog, snapshot, touchedBy } from '../db/change-log.js';
+import { confirmNoEscalation } from '../model/escalation.js';
 import type { DB } from '../db/schema.js';
 import type { Facts } from '../model/facts.js';
 import { decisionEngine } from '../model/registry.js';
 import { EXIT, SchoolctlError, invalid, shellWords } from '../model/errors.js';
+import { firstUnsafeCharacter, safeText } from '../model/text-safety.js';
+import { terminalSafe } from './render.js';
 import type { Decision, Target } from '../model/trace.js';
 
 export interface GlobalOptions {
@@ -98,9 +102,30 @@ export class Ctx {
   /** The session this command runs in, when it runs in-process on a caller's connection. */
   private readonly session = sessions.getStore();
 
+  /** Whether the command runs in-process on a caller's open model (runCommand). */
+  get inSessionRun(): boolean {
+    return this.session !== undefined;
+  }
+
+  /** Whether the command judged or made a change: `--as` on anything else means nothing. */
+  actedAs = false;
+
   async open(create = false): Promise<Sqlite> {
-    if (!this.sqliteDb) this.sqliteDb = this.session?.sqlite ?? (await openModel(this.dbPath, { create }));
+    if (!this.sqliteDb) {
+      this.sqliteDb = this.session?.sqlite ?? (await openModel(this.dbPath, { create }));
+      this.checkActor();
+    }
     return this.sqliteDb;
+  }
+
+  /** `--as` names a real user of this model (exit 2 otherwise), so the audit always has a real actor. */
+  private checkActor(): void {
+    const as = this.opts.as;
+    if (as === undefined) return;
+    if (as.trim() === '') throw invalid('bad-as', '--as needs a username: the user whose rights the change is judged by (for example --as a.visser).');
+    if (as === 'external' || !this.facts().user(as)) {
+      throw invalid('unknown-user', `--as "${safeText(as)}" is not a user of this model; "schoolctl users list" shows them.`);
+    }
   }
 
   get sqlite(): Sqlite {
@@ -124,7 +149,8 @@ export class Ctx {
 
   /** Under `--as`, refuses (exit 1, with the trace) unless the engine allows the action. */
   guard(action: string, target: string | Target | null, what: string): void {
-    if (!this.opts.as) return;
+    if (this.opts.as === undefined) return;
+    this.actedAs = true;
     const decision = decisionEngine().decide(this.facts(), action, this.opts.as, target);
     if (decision.decision === 'deny') {
       const last = [...decision.trace].reverse().find((s) => s.result === 'fail');
@@ -144,8 +170,14 @@ export class Ctx {
     // Inside a caller's transaction (a session) the change is a savepoint of it.
     const nested = sqlite.inTransaction;
     sqlite.exec(nested ? 'SAVEPOINT schoolctl_change' : 'BEGIN IMMEDIATE');
+    const as = this.opts.as;
+    if (as !== undefined) this.actedAs = true;
+    // Under --as the model before the change is kept, and every row the change writes is logged.
+    const before = as !== undefined ? snapshot(sqlite) : undefined;
+    const log = before ? ChangeLog.start(sqlite) : undefined;
     try {
       const result = await fn(tx);
+      if (before && log) this.confirmNoEscalation(as!, before, log);
       if (tx.changes.length > 0) {
         await recordAudit(tx.db, { at: new Date().toISOString(), actor: this.actor, command: this.commandLine(), summary, changes: JSON.stringify(tx.changes) });
       }
@@ -155,7 +187,34 @@ export class Ctx {
       if (nested) sqlite.exec('ROLLBACK TO schoolctl_change; RELEASE schoolctl_change');
       else if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
       throw e;
+    } finally {
+      log?.stop();
+      before?.close();
     }
+  }
+
+  /** The one escalation check (DOMAIN.md §8): refuses (exit 1) and so rolls back a change that fails it. */
+  private confirmNoEscalation(actor: string, before: Sqlite, log: ChangeLog): void {
+    const touched = touchedBy(log.rows(), before, this.sqlite);
+    if (touched.length === 0) return;
+    const beforeFacts = createFacts(before);
+    const verdict = confirmNoEscalation({ before: beforeFacts, after: this.facts(), actor, touched });
+    if (verdict.outcome.allow) return;
+    const lines = verdict.refusals.flatMap((r) => (r.places.length ? r.places.map((p) => `${p}: ${r.detail}`) : [r.detail]));
+    const decision: Decision = {
+      action: 'change',
+      subject: { user: actor, profile: beforeFacts.user(actor)?.profile.name ?? null },
+      target: null,
+      decision: 'deny',
+      trace: verdict.outcome.trace,
+      fixes: [],
+    };
+    throw new SchoolctlError(
+      EXIT.denied,
+      'denied',
+      lines.length === 1 ? `${actor} may not make this change: ${lines[0]}; nothing was changed.` : `${actor} may not make this change; nothing was changed:\n${lines.join('\n')}`,
+      decision,
+    );
   }
 
   /** The command as typed, without --db (audit records what was done, not where). */
@@ -216,9 +275,17 @@ function safeUsername(): string {
 export function action<A extends unknown[]>(body: (ctx: Ctx, ...args: A) => Promise<CommandResult>) {
   return async (...args: unknown[]) => {
     const cmd = args[args.length - 1] as Command;
+    refuseUnsafeInput(cmd, args.slice(0, -1));
     const ctx = new Ctx(cmd.optsWithGlobals() as GlobalOptions, sessions.getStore()?.argv ?? process.argv.slice(2));
     try {
       const result = await body(ctx, ...(args.slice(0, -1) as A));
+      if (ctx.opts.as !== undefined && !ctx.actedAs) {
+        // A read is not filtered by user, so --as on it would suggest a view it does not give.
+        throw invalid(
+          'as-on-read',
+          `--as ${safeText(ctx.opts.as)} means nothing for "${cmd.parent && cmd.parent.parent ? `${cmd.parent.name()} ` : ''}${cmd.name()}": it reads the whole model and is not filtered by user; leave --as out (whocan ACTION --user USER shows what one user may do).`,
+        );
+      }
       ctx.print(result);
     } finally {
       ctx.close();
@@ -226,9 +293,30 @@ export function action<A extends unknown[]>(body: (ctx: Ctx, ...args: A) => Prom
   };
 }
 
+/**
+ * Control and bidi characters are invalid in every argument and option value (names, emails, ids):
+ * refused at the door (exit 2), naming the field and the escaped character.
+ */
+function refuseUnsafeInput(cmd: Command, values: unknown[]): void {
+  const check = (field: string, v: unknown) => {
+    for (const s of Array.isArray(v) ? v : [v]) {
+      if (typeof s !== 'string') continue;
+      const ch = firstUnsafeCharacter(s);
+      if (ch) throw invalid('unsafe-characters', `${field} "${safeText(s)}" holds the control character ${ch}; give printable text without control or bidi characters.`);
+    }
+  };
+  cmd.registeredArguments.forEach((a, i) => check(`<${a.name()}>`, values[i]));
+  const opts = cmd.optsWithGlobals() as Record<string, unknown>;
+  const flags = [...cmd.options, ...(cmd.parent?.options ?? []), ...(cmd.parent?.parent?.options ?? [])];
+  for (const [key, v] of Object.entries(opts)) check(flags.find((o) => o.attributeName() === key)?.long ?? `--${key}`, v);
+}
+
 export function printResult(ctx: Ctx, result: CommandResult): void {
   if (ctx.json) process.stdout.write(`${JSON.stringify(result.data, null, 2)}\n`);
-  else if (result.human) process.stdout.write(result.human.endsWith('\n') ? result.human : `${result.human}\n`);
+  else if (result.human) {
+    const human = terminalSafe(result.human);
+    process.stdout.write(human.endsWith('\n') ? human : `${human}\n`);
+  }
   if (result.exitStatus) process.exitCode = result.exitStatus;
 }
 
@@ -239,12 +327,12 @@ export function examples(cmd: Command, lines: string[]): Command {
 
 /** The result of a change: what changed, before → after, or that nothing did. */
 export function changeResult(changes: readonly AuditChange[], what: string) {
-  const fmt = (v: unknown) => (v === null || v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  const fmt = (v: unknown) => safeText(v === null || v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v));
   return {
     data: { changed: changes.length, changes },
     human: changes.length
-      ? changes.map((c) => `${c.entity} ${c.id}: ${fmt(c.before)} → ${fmt(c.after)}`).join('\n')
-      : `Nothing changed: ${what} already had these values.`,
+      ? changes.map((c) => `${safeText(c.entity)} ${safeText(c.id)}: ${fmt(c.before)} → ${fmt(c.after)}`).join('\n')
+      : `Nothing changed: ${safeText(what)} already had these values.`,
   };
 }
 

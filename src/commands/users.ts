@@ -16,6 +16,7 @@ import {
   userView,
 } from '../db/stores/users-store.js';
 import { invalid } from '../model/errors.js';
+import { safeText } from '../model/text-safety.js';
 import { table } from './render.js';
 import { action, collect, changeResult, examples, type Ctx } from './runtime.js';
 import { SITE_TARGET } from '../model/school-scope.js';
@@ -71,7 +72,7 @@ async function show(ctx: Ctx, username: string) {
   if (v.mentorOf.length) lines.push(`  mentor of: ${v.mentorOf.join(', ')}`);
   if (v.headteacherOf.length) lines.push(`  headteacher of: ${v.headteacherOf.join(', ')}`);
   if (v.policies.length) lines.push(`  policies: ${v.policies.map((p) => `${p.name}${p.via ? ` (via ${p.via})` : ''}`).join(', ')}`);
-  return { data: v, human: lines.join('\n') };
+  return { data: v, human: lines.map((l) => safeText(l)).join('\n') };
 }
 
 async function list(ctx: Ctx, opts: { profile?: string; unit?: string }) {

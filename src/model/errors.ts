@@ -32,9 +32,46 @@ export function shellWords(words: readonly string[]): string {
   return words.map((w) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
 
-/** A `schoolctl …` command line, as printed in fixes. */
-export function command(...words: string[]): string {
-  return `schoolctl ${shellWords(words)}`;
+/** A name printed where a command takes a positional argument (a policy or profile name). */
+export interface Positional {
+  readonly positional: string;
+}
+
+/** Marks a free-form name so `command` never prints it where it could be read as an option. */
+export function positional(name: string): Positional {
+  return { positional: name };
+}
+
+const FLAG = /^--[a-z][a-z0-9-]*$/;
+const BOOLEAN_FLAGS = new Set(['--admin', '--yes', '--json', '--force', '--plan', '--dry-run', '--all', '--wide', '--quiet']);
+
+/**
+ * A `schoolctl …` command line, as printed in fixes, safe to paste: quoted for a shell, and a value
+ * that starts with "-" is never read as an option by schoolctl's own parser (an option's value is
+ * joined to it as --opt=value; positional arguments from the first such one on follow a "--").
+ */
+export function command(...words: (string | Positional)[]): string {
+  const head: string[] = [];
+  const options: string[] = [];
+  const tail: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (typeof w === 'string' && FLAG.test(w)) {
+      if (BOOLEAN_FLAGS.has(w) || i + 1 >= words.length) {
+        options.push(w);
+        continue;
+      }
+      const next = words[++i];
+      const value = typeof next === 'string' ? next : next.positional;
+      if (value.startsWith('-')) options.push(`${w}=${value}`);
+      else options.push(w, value);
+      continue;
+    }
+    const value = typeof w === 'string' ? w : w.positional;
+    if (tail.length || value.startsWith('-')) tail.push(value);
+    else head.push(value);
+  }
+  return `schoolctl ${shellWords([...head, ...options, ...(tail.length ? ['--', ...tail] : [])])}`;
 }
 
 /** Splits a command line the way a POSIX shell reads what `shellWords` writes: plain words and '…' quotes. */

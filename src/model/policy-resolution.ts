@@ -4,7 +4,7 @@
 import type { Facts, PolicyCandidateFact, UserFact } from './facts.js';
 import { findSetting, strictnessRank, type SettingDef } from './settings-catalogue.js';
 import type { Source, TraceStep } from './trace.js';
-import { command } from './errors.js';
+import { command, positional } from './errors.js';
 
 export interface CandidateOutcome {
   readonly candidate: PolicyCandidateFact;
@@ -114,9 +114,9 @@ export function fixesToReach(user: UserFact, eff: EffectiveSetting, wanted: stri
   const want = strictnessRank(eff.def, wanted) ?? 0;
   const acting = eff.candidates.filter((c) => c.acting);
   if (acting.length === 0) {
-    return [command('profiles', 'set', user.profile.name, `${eff.def.key}=${wanted}`)];
+    return [command('profiles', 'set', positional(user.profile.name), `${eff.def.key}=${wanted}`)];
   }
   return acting
     .filter((c) => (strictnessRank(eff.def, c.candidate.value) ?? 0) < want)
-    .map((c) => command('policies', 'set', c.candidate.policy.name, `${eff.def.key}=${wanted}`));
+    .map((c) => command('policies', 'set', positional(c.candidate.policy.name), `${eff.def.key}=${wanted}`));
 }

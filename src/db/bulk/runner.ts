@@ -5,6 +5,8 @@
 // line, a username twice in one file): one streaming pass does the work of "validate, then apply".
 
 import type { Sqlite } from '../open.js';
+import { activeChangeLog, type ChangeLog } from '../change-log.js';
+import { firstUnsafeCharacter, safeText } from '../../model/text-safety.js';
 import type { BulkKind, CellError, KindWriter, ModelCache, Row, Verdict } from './kind.js';
 
 export interface Counts {
@@ -37,7 +39,7 @@ export interface Place {
 /** `line 4: column profile: value "Stafff" is not a profile, valid: …` */
 export function formatCsvProblem(p: Problem): string {
   const e = p.error;
-  return `${p.where}: column ${e.column}: value "${e.value}" is not ${e.expected}, valid: ${e.valid}`;
+  return `${p.where}: column ${safeText(e.column)}: value "${safeText(e.value)}" is not ${e.expected}, valid: ${e.valid}`;
 }
 
 /**
@@ -73,6 +75,8 @@ export class KindRun {
   changeCount = 0;
   private readonly writer: KindWriter<unknown>;
   private readonly keys?: SeenKeys;
+  /** Under `--as`, the log that names each written row's place, so a refusal names the row. */
+  private readonly log?: ChangeLog;
 
   constructor(
     readonly kind: BulkKind<unknown>,
@@ -82,6 +86,7 @@ export class KindRun {
     private readonly problemLimit = Infinity,
   ) {
     this.writer = kind.open(db, model);
+    this.log = activeChangeLog(db);
     if (!kind.ownDuplicateCheck) this.keys = new SeenKeys(db);
   }
 
@@ -114,6 +119,16 @@ export class KindRun {
   }
 
   row(row: Row, where: string): void {
+    // Control and bidi characters are invalid in every cell (names, emails, ids), whatever the kind.
+    let unsafe = false;
+    for (const c of this.kind.columns) {
+      const ch = row.has(c.name) ? firstUnsafeCharacter(row.get(c.name)) : undefined;
+      if (ch) {
+        unsafe = true;
+        this.problem(where, { column: c.name, value: row.get(c.name), expected: 'printable text', valid: `text without control or bidi characters (it holds ${ch})` });
+      }
+    }
+    if (unsafe) return;
     const r = this.writer.check(row, this.changes.length < this.keepChanges);
     if ('errors' in r) {
       for (const error of r.errors) this.problem(where, error);
@@ -136,6 +151,7 @@ export class KindRun {
       // Rows keep being applied after a bad one (the whole run rolls back then), so later rows are
       // still checked against everything above them.
       try {
+        this.log?.place(where);
         const late = this.writer.apply(v);
         if (late && late.length) {
           for (const error of late) this.problem(where, error);
@@ -158,6 +174,7 @@ export class KindRun {
   }
 
   finish(): void {
+    this.log?.place(null);
     this.writer.finish?.();
   }
 }

@@ -1,7 +1,7 @@
 // `doctor`: every known misconfiguration, each with the commands that fix it. Modules add their
 // checks to DOCTOR_CHECKS (one line each).
 
-import { command } from '../../model/errors.js';
+import { command, positional } from '../../model/errors.js';
 import type { Facts } from '../../model/facts.js';
 import { findSetting, strictnessRank } from '../../model/settings-catalogue.js';
 import type { Sqlite } from '../open.js';
@@ -72,7 +72,7 @@ const policyConflicts: DoctorCheck = {
         severity: 'warning' as const,
         message: `policies ${n1} (${r.key}=${r.v1}) and ${n2} (${r.key}=${r.v2}) both apply to ${names.length} user(s) (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}); the stricter, ${winner}, wins`,
         users: names,
-        fixes: assignments.map((a) => command('policies', 'unapply', loser, `--${a.kind}`, a.name)),
+        fixes: assignments.map((a) => command('policies', 'unapply', positional(loser), `--${a.kind}`, a.name)),
       };
     });
   },

@@ -5,6 +5,7 @@
 
 import { stringify as stringifyYaml, isMap as yamlIsMap, visit, parseDocument } from 'yaml';
 import { invalid } from '../../model/errors.js';
+import { safeText } from '../../model/text-safety.js';
 import { ModelCache, type CellError } from '../bulk/kind.js';
 import { BULK_KINDS } from '../bulk/registry.js';
 import { KindRun, type Counts, type RowChange } from '../bulk/runner.js';
@@ -28,7 +29,7 @@ function problemPath(row: SiteRow, column: string): string {
 }
 
 export function formatSiteProblem(path: string, e: CellError): string {
-  return `${path}: value "${e.value}" is not ${e.expected}, valid: ${e.valid}`;
+  return `${path}: value "${safeText(e.value)}" is not ${e.expected}, valid: ${e.valid}`;
 }
 
 /** Checks and applies a whole document inside an open transaction. */

@@ -151,7 +151,9 @@ export async function main(argv: string[]): Promise<void> {
 export async function runCommand(sqlite: Sqlite, words: readonly string[]): Promise<CommandResult | undefined> {
   const { CommanderError } = await import('commander');
   const line = shellWords(words);
-  const dbAt = words.findIndex((w) => w === '--db' || w.startsWith('--db='));
+  // Only words before `--` are options; after it a name may look like one.
+  const end = words.indexOf('--');
+  const dbAt = (end < 0 ? words : words.slice(0, end)).findIndex((w) => w === '--db' || w.startsWith('--db='));
   if (dbAt >= 0) throw invalid('bad-command', `"schoolctl ${line}" names --db; a command run on this model takes none.`);
   const program = await buildProgram(words);
   const errors: string[] = [];

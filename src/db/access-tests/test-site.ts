@@ -29,14 +29,27 @@ export async function siteFileModel(path: string): Promise<Sqlite> {
 /** The site's supervisors, classes with learners, schools and the term behaviour is pinned to. */
 export function siteQuestions(db: Sqlite, facts: Facts, today: string): SiteQuestions {
   const supervisors = [...new Set([...facts.mentorUsernames(), ...facts.headteacherUsernames()])].sort();
-  const classes = db
+  const rows = db
     .prepare(
-      `SELECT c.id, c.name, min(u.username) AS learner, count(*) AS learners
+      `SELECT c.id, c.name, u.username AS learner
        FROM units c JOIN memberships m ON m.unit_id = c.id JOIN users u ON u.id = m.user_id
        WHERE c.kind IN ('class', 'group') AND ${LEARNER_MEMBERSHIP}
-       GROUP BY c.id ORDER BY c.id`,
+       ORDER BY c.id, u.username`,
     )
-    .all() as { id: string; name: string; learner: string; learners: number }[];
+    .all() as { id: string; name: string; learner: string }[];
+  // Each class is asked about through its first learner who does not already stand for another.
+  const byClass = new Map<string, { name: string; learners: string[] }>();
+  for (const r of rows) {
+    const c = byClass.get(r.id) ?? { name: r.name, learners: [] };
+    c.learners.push(r.learner);
+    byClass.set(r.id, c);
+  }
+  const used = new Set<string>();
+  const classes = [...byClass].map(([id, c]) => {
+    const learner = c.learners.find((l) => !used.has(l)) ?? c.learners[0];
+    used.add(learner);
+    return { id, name: c.name, learner, learners: c.learners.length };
+  });
   const schools = db.prepare(`SELECT id, name FROM units WHERE kind = 'school' ORDER BY id`).all() as { id: string; name: string }[];
   // A site term (one that covers every school): the one containing today, else the one that started last.
   const term = db

@@ -144,6 +144,11 @@ export function readAccessTestFile(path: string, text: string, doctorChecks: rea
   return { path, site, whatIf, assertions };
 }
 
+/** "an allow", "a deny": the kind with its article, for messages. */
+function aKind(kind: AssertionKind): string {
+  return `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}`;
+}
+
 function describe(node: unknown): string {
   if (node === null || node === undefined || (isScalar(node) && (node.value === null || node.value === ''))) return 'empty';
   if (isSeq(node)) return 'a list';
@@ -180,13 +185,13 @@ function readAssertion(item: Node, doctorChecks: readonly string[], r: Reader): 
   for (const [k, p] of fields) {
     if (!allowedFields.includes(k)) {
       const near = nearestKey(k, allowedFields);
-      at(p.key, `"${safeText(k)}" is not a field of a ${kind} assertion${near ? ` (did you mean "${near}"?)` : ''}; it takes ${allowedFields.join(', ')}`);
+      at(p.key, `"${safeText(k)}" is not a field of ${aKind(kind)} assertion${near ? ` (did you mean "${near}"?)` : ''}; it takes ${allowedFields.join(', ')}`);
     }
   }
   const value = fields.get(kind)!.value;
   const opt = (k: string) => (fields.has(k) ? scalar(fields.get(k)!.value, k) : undefined);
   const names = (k: string) => (fields.has(k) ? list(fields.get(k)!.value, k) : undefined);
-  const need = (k: string) => (fields.has(k) ? opt(k) : (at(item, `a ${kind} assertion needs ${k}`), undefined));
+  const need = (k: string) => (fields.has(k) ? opt(k) : (at(item, `${aKind(kind)} assertion needs ${k}`), undefined));
 
   if (kind === 'doctor') {
     const checks = isScalar(value) && value.value === 'none' ? [] : isSeq(value) ? list(value, 'doctor') : (at(value, 'doctor must be none, or a list of check keys'), []);

@@ -48,7 +48,11 @@ export function register(program: Command): void {
       .description('every known misconfiguration, each with the command that fixes it; exit 1 when any is an error (--strict: any warning too), else 0')
       .addHelpText(
         'after',
-        '\nEach finding is an error (the set-up is broken: someone silently lacks access they were given)\nor a warning (worth a look, nothing is broken). Exit status: 0 no errors, 1 errors found (with\n--strict also warnings), 2 invalid input. --json lists every finding with its check key,\nseverity, message, users and fixes.\n',
+        '\nEach finding is an error (the set-up is broken: someone silently lacks access\n' +
+          'they were given) or a warning (worth a look, nothing is broken). Exit status:\n' +
+          '0 no errors, 1 errors found (with --strict also warnings), 2 invalid input.\n' +
+          '--json lists every finding with its check key, severity, message, users and\n' +
+          'fixes.\n',
       )
       .action(action(doctor)),
     ['schoolctl doctor', 'schoolctl doctor --strict', 'schoolctl doctor --user j.devries --json'],

@@ -154,7 +154,12 @@ export function register(program: Command): void {
       .description('access assertions for CI: exit 0 when all pass, 1 when any fails (each failure with its trace), 2 for a bad test file')
       .addHelpText(
         'after',
-        '\nA test file names its site ("site: FILE.yaml", applied to a temporary model, or "model: FILE.db";\nwithout either, the model of --db), optional "what-if:" commands run on top and rolled back, and\n"tests:", each with a name and one of allow/deny (user), who (users, or includes/excludes), only\n(users, profiles, units), fix (user, command) and doctor (none, or check keys); allow, deny, who,\nonly and fix take target, term and project as whocan does.\n',
+        '\nA test file names its site ("site: FILE.yaml", applied to a temporary model,\n' +
+          'or "model: FILE.db"; without either, the model of --db), optional "what-if:"\n' +
+          'commands run on top and rolled back, and "tests:", each with a name and one\n' +
+          'of: allow/deny (user), who (users, or includes/excludes), only (users,\n' +
+          'profiles, units), fix (user, command) and doctor (none, or check keys). All\n' +
+          'but doctor take target, term and project as whocan does.',
       )
       .action(action(test)),
     [

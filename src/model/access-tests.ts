@@ -210,14 +210,14 @@ function evaluateOnly(env: AccessTestEnv, a: Extract<Assertion, { kind: 'only' }
   for (const u of a.units) if (!facts.unit(u)) throw invalid('unknown-unit', `There is no unit "${u}"; "schoolctl units tree" shows them.`);
   const users = new Set(a.users);
   const profiles = new Set(a.profiles);
-  const inside = (username: string, profile: string): boolean => {
-    if (users.has(username) || profiles.has(profile)) return true;
+  const inside = (username: string): boolean => {
+    if (users.has(username)) return true;
     const u = facts.user(username);
-    return u !== undefined && a.units.some((unit) => facts.belongsToUnit(u.id, unit));
+    return u !== undefined && (profiles.has(u.profile.name) || a.units.some((unit) => facts.belongsToUnit(u.id, unit)));
   };
   const q = a.question;
-  const allowed = env.engine.whoCan(facts, q.action, q.target, options(q)).allowed;
-  const outside = allowed.filter((x) => !inside(x.user, x.profile)).map((x) => ({ user: x.user, difference: 'outside' as const }));
+  // Only the people outside the list are judged: whether insiders may does not matter.
+  const outside = env.engine.whoCan(facts, q.action, q.target, options(q), (u) => !inside(u)).allowed.map((x) => ({ user: x.user, difference: 'outside' as const }));
   const list = [
     a.users.length && `users ${a.users.join(', ')}`,
     a.profiles.length && `profiles ${a.profiles.join(', ')}`,
@@ -228,7 +228,7 @@ function evaluateOnly(env: AccessTestEnv, a: Extract<Assertion, { kind: 'only' }
     kind: a.kind,
     passed: outside.length === 0,
     expected: `nobody outside ${list.join(' or ')} may ${describeQuestion(q)}`,
-    got: outside.length ? `${names(outside.map((o) => o.user))} may as well` : `${allowed.length} user(s) may, all inside`,
+    got: outside.length ? `${names(outside.map((o) => o.user))} may as well` : 'nobody outside may',
     ...explain(env, q, outside),
   };
 }

@@ -3,6 +3,7 @@
 
 import { hostname } from 'node:os';
 import { basename, extname } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { stringify as stringifyYaml } from 'yaml';
 import type { AssertionResult, UserDifference } from '../model/access-tests.js';
 import { safeText } from '../model/text-safety.js';
@@ -37,7 +38,8 @@ const DIFFERENCE: Record<UserDifference['difference'], string> = {
 /** The lines that explain a failure: expected, got, and the trace, differences or findings. */
 export function failureLines(r: AssertionResult): string[] {
   const lines = [`expected: ${safeText(r.expected)}`, `got:      ${safeText(r.got)}`];
-  if (r.decision) lines.push(...safeText(renderDecision(r.decision), { newline: true }).split('\n'));
+  // The shared renderer may colour its marks; reports carry the text only, every name escaped.
+  if (r.decision) lines.push(...safeText(stripVTControlCharacters(renderDecision(r.decision)), { newline: true }).split('\n'));
   if (r.differences?.length) {
     lines.push('users that differ:');
     for (const d of r.differences) {

@@ -33,6 +33,7 @@ const GROUPS: readonly Group[] = [
   { name: 'workflow', summary: 'workflow phases: when learners, parents and external systems see attendance, behaviour and assessment', load: () => import('./commands/workflow.js') },
   { name: 'whocan', summary: 'explain an access decision, or list everyone who is allowed', load: () => import('./commands/whocan.js') },
   { name: 'doctor', summary: 'every known misconfiguration, each with its fix', load: () => import('./commands/doctor.js') },
+  { name: 'test', summary: 'access assertions for CI: who may and may not do what, with traces for failures', load: () => import('./commands/test.js') },
   { name: 'import', summary: 'import a CSV file of one kind (users, units, enrolments …), all or nothing', load: () => import('./commands/import.js') },
   { name: 'export', summary: 'export one kind as CSV or JSON, or the whole site as the file apply reads', load: () => import('./commands/export.js') },
   { name: 'apply', summary: 'make the model match a declarative site file (--plan shows the changes first)', load: () => import('./commands/apply.js') },

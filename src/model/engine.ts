@@ -152,8 +152,11 @@ export class DecisionEngine {
     return toDecision(def.key, subject, external, target, outcome);
   }
 
-  /** A reverse lookup: every user allowed, each with the rule that let them in. */
-  whoCan(facts: Facts, actionKey: string, rawTarget: string | undefined, opts: EvalOptions = {}): ReverseLookup {
+  /**
+   * A reverse lookup: every user allowed, each with the rule that let them in. With `among`, only
+   * the users it accepts are evaluated (an access test's `only` skips the people it lists).
+   */
+  whoCan(facts: Facts, actionKey: string, rawTarget: string | undefined, opts: EvalOptions = {}, among?: (username: string) => boolean): ReverseLookup {
     const def = this.action(actionKey);
     this.checkOptions(def, opts);
     const target = this.parseTarget(def, facts, rawTarget, opts);
@@ -164,12 +167,13 @@ export class DecisionEngine {
     for (const username of names) {
       if (seen.has(username)) continue;
       seen.add(username);
+      if (among && !among(username)) continue;
       const subject = facts.user(username);
       if (!subject) continue;
       const outcome = def.evaluate({ facts, subject, external: false, target, ...opts });
       if (outcome.allow) allowed.push({ user: username, profile: subject.profile.name, because: outcome.because ?? 'allowed' });
     }
-    if (def.allowsExternal) {
+    if (def.allowsExternal && (!among || among(EXTERNAL_USERNAME))) {
       const outcome = def.evaluate({ facts, subject: EXTERNAL_SUBJECT, external: true, target, ...opts });
       if (outcome.allow) allowed.push({ user: EXTERNAL_USERNAME, profile: EXTERNAL_SUBJECT.profile.name, because: outcome.because ?? 'allowed' });
     }

@@ -14,6 +14,7 @@ import type {
   UserFact,
 } from '../../model/facts.js';
 import type { Sqlite } from '../open.js';
+import { membershipFacts } from './membership-facts.js';
 import { schoolfunctionFacts } from './schoolfunction-facts.js';
 import { supervisorFacts } from './supervisor-facts.js';
 import { statementsFor } from './statements.js';
@@ -235,7 +236,7 @@ export class SqliteFacts implements CoreFacts {
 export type FactProvider = (db: Sqlite, core: SqliteFacts) => object;
 
 /** Every module's fact provider. Modules add one line here. */
-const PROVIDERS: FactProvider[] = [supervisorFacts, workflowFacts, schoolfunctionFacts];
+const PROVIDERS: FactProvider[] = [supervisorFacts, workflowFacts, schoolfunctionFacts, membershipFacts];
 
 export function createFacts(db: Sqlite): Facts {
   const core = new SqliteFacts(db);

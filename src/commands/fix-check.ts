@@ -57,8 +57,10 @@ export async function checkManyFixes(sqlite: Sqlite, denies: readonly { decision
   const before = denies.map((d, i) => (proposed[i].length ? d.judge.allowed(facts) : new Set<string>()));
   const found: VerifiedFix[][] = denies.map(() => []);
   const reasons: string[] = denies.map(() => '');
+  // Inside a caller's transaction (a what-if of `schoolctl test`) each try is a savepoint of it.
+  const nested = sqlite.inTransaction;
   for (const run of runs.values()) {
-    sqlite.exec('BEGIN');
+    sqlite.exec(nested ? 'SAVEPOINT fix_check' : 'BEGIN');
     try {
       let failed: string | undefined;
       for (const line of run.commands) {
@@ -89,7 +91,7 @@ export async function checkManyFixes(sqlite: Sqlite, denies: readonly { decision
         found[deny].push({ commands: run.commands, reach, gains: others(allowedNow, before[deny]), losses: others(before[deny], allowedNow) });
       }
     } finally {
-      sqlite.exec('ROLLBACK');
+      sqlite.exec(nested ? 'ROLLBACK TO fix_check; RELEASE fix_check' : 'ROLLBACK');
     }
   }
   return found.map((fixes, deny) => {

@@ -13,6 +13,7 @@ import { pinCurrentAnswers } from '../model/access-test-pins.js';
 import { evaluateAssertion, type AccessTestEnv } from '../model/access-tests.js';
 import { EXIT, SchoolctlError, invalid, shellWords } from '../model/errors.js';
 import { decisionEngine } from '../model/registry.js';
+import type { Decision } from '../model/trace.js';
 import { humanReport, junitReport, tapReport, type TestedAssertion, type TestedFile, type TestRun } from './test-reports.js';
 import { action, examples, requireInputFile, type Ctx } from './runtime.js';
 
@@ -62,7 +63,19 @@ async function runFile(ctx: Ctx, file: AccessTestFile, opened: Map<string, Sqlit
         throw invalid('bad-test-file', `${file.path}:${w.line}: what-if "schoolctl ${shellWords(w.words)}" failed: ${e.message}`);
       }
     }
-    const e = env(db);
+    // Fix assertions compare with what whocan prints: the narrowest verified fix.
+    const { verifiedDecision } = await import('./fix-check.js');
+    const fixDecisions = new Map<unknown, Decision>();
+    for (const { assertion } of file.assertions) {
+      if (assertion.kind !== 'fix') continue;
+      const q = assertion.question;
+      try {
+        fixDecisions.set(assertion, await verifiedDecision(db, decisionEngine(), q.action, assertion.user, q.target, { term: q.term, project: q.project }));
+      } catch (err) {
+        if (!(err instanceof SchoolctlError) || err.exitStatus !== EXIT.invalid) throw err;
+      }
+    }
+    const e: AccessTestEnv = { ...env(db), fixDecision: (a) => fixDecisions.get(a) };
     for (const { assertion, line } of file.assertions) {
       const started = performance.now();
       try {

@@ -85,14 +85,16 @@ export interface AccessTestEnv {
   readonly facts: Facts;
   /** The doctor's findings on the same model; the caller computes them once, on first use. */
   readonly doctorFindings: () => readonly DoctorFindingView[];
+  /** The decision of a `fix` assertion with its fixes verified and ranked, as whocan prints it. */
+  readonly fixDecision?: (a: Assertion) => Decision | undefined;
 }
 
 /** Differing users explained one by one with a trace; beyond this they are counted. */
 export const MAX_EXPLAINED = 20;
 
 /**
- * The fix a `fix` assertion compares with: the commands the engine prints first on a deny, run in
- * order. Today a deny carries one fix; when fixes are ranked, this stays the one place that picks it.
+ * The fix a `fix` assertion compares with: the commands whocan prints first on a deny, run in
+ * order (the narrowest verified fix, when the caller verified them through `fixDecision`).
  */
 export function narrowestFix(d: Decision): readonly string[] {
   return d.decision === 'deny' ? d.fixes : [];
@@ -153,7 +155,7 @@ export function evaluateAssertion(env: AccessTestEnv, a: Assertion): AssertionRe
       return { ...base, passed: d.decision === a.kind, expected: `${a.kind}: ${a.user} ${describeQuestion(a.question)}`, got: d.decision, decision: d };
     }
     case 'fix': {
-      const d = decide(env, a.question, a.user);
+      const d = env.fixDecision?.(a) ?? decide(env, a.question, a.user);
       const fix = narrowestFix(d);
       const got = d.decision === 'allow' ? 'allow: there is nothing to fix' : fix.length ? `deny, fixed by: ${fix.join(' && ')}` : 'deny, with no known fix';
       return { ...base, passed: fixMatches(d, a.commands), expected: `deny for ${a.user} ${describeQuestion(a.question)}, fixed by: ${a.commands.join(' && ')}`, got, decision: d };

@@ -12,11 +12,12 @@ import { BIN, demoDb } from './helpers';
 function examplesOf(text: string): string[] {
   const at = text.indexOf('\nExamples:\n');
   if (at < 0) return [];
-  return text
-    .slice(at + '\nExamples:\n'.length)
-    .split('\n')
-    .filter((l) => l.startsWith('  $ '))
-    .map((l) => l.slice(4));
+  const out: string[] = [];
+  for (const l of text.slice(at + '\nExamples:\n'.length).split('\n')) {
+    if (l.startsWith('  $ ')) out.push(l.slice(4));
+    else if (out.length && out[out.length - 1].endsWith('\\') && l.startsWith('      ')) out[out.length - 1] += `\n${l}`;
+  }
+  return out;
 }
 
 function runShell(line: string, cwd: string, db: string): Promise<{ status: number; out: string }> {

@@ -3,7 +3,8 @@
 // Apply creates and updates; it never removes what the file leaves out, and the plan lists those.
 
 import type { Command } from 'commander';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { seedDefaultProfiles } from '../db/stores/profiles-store.js';
 import { findKind } from '../db/bulk/registry.js';
 import { applySiteDocument, parseSiteText, planText, totals, type SiteOutcome } from '../db/site/site-file.js';
 import { isMap } from '../db/site/section.js';
@@ -31,12 +32,11 @@ function rightsFor(doc: unknown): Set<string> {
 async function apply(ctx: Ctx, file: string, opts: { plan?: boolean }) {
   requireInputFile(file, 'give a site file (YAML, or JSON ending in .json)');
   const doc = parseSiteText(readFileSync(file, 'utf8'), file);
-  const fresh = !existsSync(ctx.dbPath) && ctx.dbPath !== ':memory:';
-  if (fresh && opts.plan) ctx.opts.db = ':memory:';
-  if (fresh || ctx.opts.db === ':memory:') await createModel(ctx, false);
+  const fresh = !existsSync(ctx.dbPath);
+  if (fresh && opts.plan) seedDefaultProfiles(await ctx.openScratch());
+  else if (fresh) await createModel(ctx);
   let outcome: SiteOutcome | undefined;
-  let ok = false;
-  try {
+  {
     const db = await ctx.open();
     // Under --as, every kind the file touches needs its administration right at site level, judged
     // on the model before the file changes it.
@@ -54,7 +54,6 @@ async function apply(ctx: Ctx, file: string, opts: { plan?: boolean }) {
     }
     const o = outcome!;
     if (o.problems.length) throw invalid('bad-site-file', `${file} has ${o.problems.length} problem(s); nothing was changed:\n${o.problems.join('\n')}`);
-    ok = true;
     const t = totals(o);
     const plan = planText(o);
     const head = opts.plan
@@ -67,11 +66,6 @@ async function apply(ctx: Ctx, file: string, opts: { plan?: boolean }) {
       data: { file, plan: opts.plan === true, created: t.create, updated: t.update, unchanged: t.same, changes: o.changes, notInFile: o.notInFile },
       human: [head, shown].filter(Boolean).join('\n'),
     };
-  } finally {
-    if (!ok && fresh && !opts.plan) {
-      ctx.close();
-      for (const suffix of ['', '-wal', '-shm']) rmSync(`${ctx.dbPath}${suffix}`, { force: true });
-    }
   }
 }
 

@@ -5,9 +5,10 @@ import type { Command } from 'commander';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { statSync } from 'node:fs';
 import { userInfo } from 'node:os';
+import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../db/stores/audit-store.js';
-import { openModel, type Sqlite } from '../db/open.js';
+import { createModelFile, openModel, scratchModel, type NewModel, type Sqlite } from '../db/open.js';
 import { createFacts } from '../db/facts/sqlite-facts.js';
 import type { DB } from '../db/schema.js';
 import type { Facts } from '../model/facts.js';
@@ -78,8 +79,15 @@ export class Ctx {
     readonly argv: readonly string[],
   ) {}
 
+  /** Set by `action` for commands that only read the model: it is opened as it is. */
+  readOnly = false;
+  /** A new model being built beside its target (init, demo, apply, generate --db). */
+  private newModel?: NewModel;
+  /** The old model held under its write lock while a new one replaces it (init --force). */
+  replacing?: { moveAside(): string; release(): void; backup?: string };
+
   get dbPath(): string {
-    return this.opts.db ?? process.env.SCHOOLCTL_DB ?? './schoolctl.db';
+    return modelPath(this.opts.db ?? (process.env.SCHOOLCTL_DB || undefined) ?? './schoolctl.db');
   }
 
   get json(): boolean {
@@ -98,8 +106,21 @@ export class Ctx {
   /** The session this command runs in, when it runs in-process on a caller's connection. */
   private readonly session = sessions.getStore();
 
+  /** The model; with `create`, a new one built beside the target and renamed into place when the command succeeds. */
   async open(create = false): Promise<Sqlite> {
-    if (!this.sqliteDb) this.sqliteDb = this.session?.sqlite ?? (await openModel(this.dbPath, { create }));
+    if (!this.sqliteDb) {
+      if (this.session) this.sqliteDb = this.session.sqlite;
+      else if (create) {
+        this.newModel = await createModelFile(this.dbPath);
+        this.sqliteDb = this.newModel.db;
+      } else this.sqliteDb = await openModel(this.dbPath, { mode: this.readOnly ? 'read' : 'write' });
+    }
+    return this.sqliteDb;
+  }
+
+  /** A throw-away model in memory (a plan for a model that does not exist yet). */
+  async openScratch(): Promise<Sqlite> {
+    this.sqliteDb ??= await scratchModel();
     return this.sqliteDb;
   }
 
@@ -198,10 +219,57 @@ export class Ctx {
     else printResult(this, result);
   }
 
-  close(): void {
-    // A session's connection belongs to its caller.
-    if (!this.session) this.sqliteDb?.close();
+  /** Ends the command: a new model goes into place only when it succeeded; a failed one leaves no file. */
+  finish(ok: boolean): void {
+    if (this.session) return; // a session's connection belongs to its caller
+    try {
+      if (this.newModel) {
+        if (ok) {
+          if (this.replacing) this.replacing.backup = this.replacing.moveAside();
+          this.newModel.place(this.replacing !== undefined || this.replaceTarget);
+        } else this.newModel.discard();
+        this.newModel = undefined;
+      } else if (this.sqliteDb?.open) this.sqliteDb.close();
+    } finally {
+      this.replacing?.release();
+      this.replacing = undefined;
+    }
   }
+
+  /** Set when the new model may replace a file at its path without a backup (demo over a demo). */
+  replaceTarget = false;
+
+  close(): void {
+    this.finish(false);
+  }
+}
+
+/** Commands that only read the model: they open it as it is, read-only when it cannot be written. */
+const READ_COMMANDS = new Set([
+  'profiles list', 'profiles show', 'profiles matrix', 'profiles settings',
+  'policies list', 'policies show', 'units tree', 'users show', 'users list', 'courses list', 'projects list',
+  'parents list', 'terms list', 'supervisor list', 'ilp-templates list', 'portal users', 'portal projects',
+  'schoolfunction list', 'schoolfunction rights', 'workflow show', 'workflow status', 'whocan', 'doctor', 'audit', 'export',
+]);
+
+function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/** The model path as given, refused (exit 2) when it cannot name a model file. */
+export function modelPath(path: string): string {
+  if (path === '') throw invalid('bad-db', '--db is empty; give the model file, for example --db school.db.');
+  if (path === ':memory:' || path.startsWith('file:')) throw invalid('bad-db', `--db "${path}" keeps nothing; give a model file, for example --db school.db.`);
+  let directory = /[\\/]$/.test(path);
+  try {
+    directory ||= statSync(path).isDirectory();
+  } catch {
+    // a missing file is fine: init, demo, apply and generate create it
+  }
+  if (directory) throw invalid('bad-db', `--db "${path}" is a directory; give a model file, for example --db ${join(path, 'schoolctl.db')}.`);
+  return path;
 }
 
 function safeUsername(): string {
@@ -217,11 +285,15 @@ export function action<A extends unknown[]>(body: (ctx: Ctx, ...args: A) => Prom
   return async (...args: unknown[]) => {
     const cmd = args[args.length - 1] as Command;
     const ctx = new Ctx(cmd.optsWithGlobals() as GlobalOptions, sessions.getStore()?.argv ?? process.argv.slice(2));
+    ctx.readOnly = READ_COMMANDS.has(commandPath(cmd));
+    let ok = false;
     try {
       const result = await body(ctx, ...(args.slice(0, -1) as A));
+      ctx.finish(true);
+      ok = true;
       ctx.print(result);
     } finally {
-      ctx.close();
+      if (!ok) ctx.finish(false);
     }
   };
 }
@@ -233,8 +305,47 @@ export function printResult(ctx: Ctx, result: CommandResult): void {
 }
 
 
+const EXAMPLES = new WeakMap<Command, readonly string[]>();
+
+/** The examples a command's help page prints. */
+export function examplesOf(cmd: Command): readonly string[] {
+  return EXAMPLES.get(cmd) ?? [];
+}
+
+/** Runnable examples at the end of a command's help; a long one is continued with "\\" to stay within 80 columns. */
 export function examples(cmd: Command, lines: string[]): Command {
-  return cmd.addHelpText('after', `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`);
+  EXAMPLES.set(cmd, lines);
+  return cmd.addHelpText('after', `\nExamples:\n${lines.map((l) => `  $ ${continued(l, 76)}`).join('\n')}\n`);
+}
+
+/** A shell line broken at spaces outside quotes into lines of at most `width`, each but the last ending in " \\". */
+function continued(line: string, width: number): string {
+  if (line.length <= width) return line;
+  const words: string[] = [];
+  let word = '';
+  let quote = '';
+  for (const ch of line) {
+    if (quote) {
+      if (ch === quote) quote = '';
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === ' ') {
+      words.push(word);
+      word = '';
+      continue;
+    }
+    word += ch;
+  }
+  words.push(word);
+  const out: string[] = [];
+  let cur = '';
+  for (const w of words) {
+    if (cur && cur.length + 1 + w.length > width - 2) {
+      out.push(`${cur} \\`);
+      cur = `    ${w}`;
+    } else cur = cur ? `${cur} ${w}` : w;
+  }
+  out.push(cur);
+  return out.join('\n');
 }
 
 /** The result of a change: what changed, before → after, or that nothing did. */

@@ -28,11 +28,15 @@ async function whocan(ctx: Ctx, actionKey: string | undefined, target: string | 
     const { invalid } = await import('../model/errors.js');
     throw invalid('missing-action', 'Give an action (for example: whocan messages --user j.devries); "schoolctl whocan --actions" lists them.');
   }
+  if (opts.user !== undefined && opts.user.trim() === '') {
+    const { invalid } = await import('../model/errors.js');
+    throw invalid('empty-user', '--user is empty; give a username to check (or "external"), or leave --user out to list everyone allowed.');
+  }
   const db = await ctx.open();
   const facts = createFacts(db);
   const engine = decisionEngine();
   const evalOpts = { term: opts.term, project: opts.project };
-  if (opts.user) {
+  if (opts.user !== undefined) {
     const d = engine.decide(facts, actionKey, opts.user, target, evalOpts);
     return { data: d, human: renderDecision(d), exitStatus: d.decision === 'allow' ? 0 : 1 };
   }

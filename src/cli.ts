@@ -102,7 +102,7 @@ function topHelp(): string {
   return [
     'Usage: schoolctl [options] [command]',
     '',
-    DESCRIPTION,
+    ...wrapWords(DESCRIPTION, HELP_WIDTH),
     '',
     'Options:',
     ...GLOBAL_OPTIONS.map(([f, d]) => row(f, d)),

@@ -47,7 +47,8 @@ function parseOnOff(flag: string, raw: string): boolean {
 
 /** The term given, else the default one (DOMAIN.md §1), with a note saying which. */
 function termFor(ctx: Ctx, facts: Facts, raw: string | undefined): string {
-  const t = resolveTerm(facts, raw);
+  const t = resolveTerm(facts, raw, null);
+  if (!t.id) throw invalid('no-terms', 'There are no terms, and workflow runs per term; add one first, for example: schoolctl terms add 2025-T1 --from 2025-09-01 --to 2025-12-19.');
   if (!raw && !ctx.json) ctx.note(`Using ${t.step.detail}.`);
   return t.id;
 }

@@ -153,13 +153,16 @@ async function buildProgram(argv: readonly string[]): Promise<Command> {
   if (group) {
     (await group.load()).register(program);
     const { examplesOf, examples } = await import('./commands/runtime.js');
-    for (const cmd of program.commands) {
+    // A group page shows the first example of each of its commands; every page wraps at 80 columns.
+    const groupExamples = (cmd: Command): readonly string[] => {
+      for (const c of cmd.commands) groupExamples(c);
       cmd.configureHelp({ showGlobalOptions: true, helpWidth: HELP_WIDTH });
-      // A group page shows the first example of each of its commands.
       if (cmd.commands.length && !examplesOf(cmd).length) {
         examples(cmd, cmd.commands.map((c) => examplesOf(c)[0]).filter((e): e is string => e !== undefined).slice(0, 8));
       }
-    }
+      return examplesOf(cmd);
+    };
+    for (const cmd of program.commands) groupExamples(cmd);
   } else {
     for (const g of GROUPS) program.command(g.name).description(g.summary);
   }

@@ -77,6 +77,6 @@ export function register(program: Command): void {
       .option('--plan', 'print the changes applying would make (+ create, ~ update) and change nothing')
       .description('make the model match a declarative site file (creates the model when missing); apply never removes what the file leaves out')
       .action(action(apply)),
-    ['schoolctl apply site.yaml --plan', 'schoolctl --db new.db apply site.yaml', 'schoolctl export site > site.yaml && schoolctl apply site.yaml'],
+    ['schoolctl export site > site.yaml && schoolctl apply site.yaml --plan', 'schoolctl export site > site.yaml && schoolctl --db new.db apply site.yaml', 'schoolctl export site > site.yaml && schoolctl apply site.yaml'],
   );
 }

@@ -68,6 +68,6 @@ export function register(program: Command): void {
       .option('--out <dir>', 'write one CSV file per import kind into this directory')
       .description('a synthetic site of a given size, deterministic from the seed: CSV files (--out) or a new model (--db)')
       .action(action(generate)),
-    ['schoolctl generate --users 200000 --schools 50 --seed 1 --db big.db', 'schoolctl generate --users 5000 --schools 2 --seed 7 --out site-csv/'],
+    ['schoolctl generate --users 2000 --schools 2 --seed 1 --db big.db', 'schoolctl generate --users 5000 --schools 2 --seed 7 --out site-csv/'],
   );
 }

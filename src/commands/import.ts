@@ -125,9 +125,9 @@ export function register(program: Command): void {
       .addHelpText('after', `\nKinds and their columns ([optional]):\n${kinds}\n\nA row whose key exists updates it; importing the same file twice changes nothing the second time.\nA cell written as '=… (a defused formula) is read without the '.`)
       .action(action(importKind)),
     [
-      'schoolctl import units units.csv',
-      'schoolctl import users users.csv --dry-run',
-      'cat enrolments.csv | schoolctl import enrolments -',
+      'schoolctl export units > units.csv && schoolctl import units units.csv',
+      'schoolctl export users > users.csv && schoolctl import users users.csv --dry-run',
+      'schoolctl export enrolments | schoolctl import enrolments -',
     ],
   );
 }

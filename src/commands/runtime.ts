@@ -315,11 +315,12 @@ export function examplesOf(cmd: Command): readonly string[] {
 /** Runnable examples at the end of a command's help; a long one is continued with "\\" to stay within 80 columns. */
 export function examples(cmd: Command, lines: string[]): Command {
   EXAMPLES.set(cmd, lines);
-  return cmd.addHelpText('after', `\nExamples:\n${lines.map((l) => `  $ ${continued(l, 76)}`).join('\n')}\n`);
+  return cmd.addHelpText('after', `\nExamples:\n${lines.map((l) => `  $ ${continued(l)}`).join('\n')}\n`);
 }
 
-/** A shell line broken at spaces outside quotes into lines of at most `width`, each but the last ending in " \\". */
-function continued(line: string, width: number): string {
+/** A shell line broken at spaces outside quotes so each printed line fits 80 columns, each but the last ending in " \\". */
+function continued(line: string): string {
+  const width = 76; // after "  $ ", and continuation lines indented as far
   if (line.length <= width) return line;
   const words: string[] = [];
   let word = '';
@@ -341,24 +342,44 @@ function continued(line: string, width: number): string {
   for (const w of words) {
     if (cur && cur.length + 1 + w.length > width - 2) {
       out.push(`${cur} \\`);
-      cur = `    ${w}`;
+      cur = `      ${w}`;
     } else cur = cur ? `${cur} ${w}` : w;
   }
   out.push(cur);
   return out.join('\n');
 }
 
-/** The result of a change: what changed, before → after, or that nothing did. */
-export function changeResult(changes: readonly AuditChange[], what: string) {
-  const fmt = (v: unknown) => (v === null || v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v));
-  return {
-    data: { changed: changes.length, changes },
-    human: changes.length
-      ? changes.map((c) => `${c.entity} ${c.id}: ${fmt(c.before)} → ${fmt(c.after)}`).join('\n')
-      : `Nothing changed: ${what} already had these values.`,
-  };
+/** A value in a change line: plain words, lists joined, never a JSON blob. */
+function plainValue(v: unknown): string {
+  if (v === null || v === undefined || v === '') return '—';
+  if (Array.isArray(v)) return v.length ? v.map(plainValue).join(', ') : '—';
+  if (typeof v === 'object') return Object.entries(v as Record<string, unknown>).map(([k, x]) => `${k} ${plainValue(x)}`).join(', ');
+  if (typeof v === 'boolean') return v ? 'yes' : 'no';
+  return String(v);
 }
 
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** One change as lines of `field: before → after` (only the fields that differ). */
+export function changeLines(c: AuditChange): string[] {
+  const before = isRecord(c.before) ? c.before : undefined;
+  const after = isRecord(c.after) ? c.after : undefined;
+  if (!before && !after) return [`${c.entity} ${c.id}: ${plainValue(c.before)} → ${plainValue(c.after)}`];
+  const what = c.before === null ? ' (new)' : c.after === null ? ' (removed)' : '';
+  const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])];
+  const fields = keys
+    .filter((k) => plainValue(before?.[k]) !== plainValue(after?.[k]))
+    .map((k) => `  ${k}: ${plainValue(before?.[k])} → ${plainValue(after?.[k])}`);
+  return [`${c.entity} ${c.id}${what}:`, ...fields];
+}
+
+/** The result of a change: what changed, field: before → after, or that nothing did. */
+export function changeResult(changes: readonly AuditChange[], what: string) {
+  return {
+    data: { changed: changes.length, changes },
+    human: changes.length ? changes.flatMap(changeLines).join('\n') : `Nothing changed: ${what} already had these values.`,
+  };
+}
 
 /** Commander's collector for a repeatable option (`--unit A --unit B` → ['A', 'B']). */
 export function collect(value: string, previous: string[] = []): string[] {

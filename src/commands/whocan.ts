@@ -59,7 +59,7 @@ export function register(program: Command): void {
       .description('explain an access decision, or list everyone who is allowed')
       .action(action(whocan)),
     [
-      'schoolctl whocan messages --user p.jansen',
+      'schoolctl whocan messages --user p.bakker',
       'schoolctl whocan create-courses unit:north --user j.devries --json',
       'schoolctl whocan search-user user:s.bakker',
       'schoolctl whocan --actions',

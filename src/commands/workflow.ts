@@ -307,7 +307,7 @@ export function register(program: Command): void {
       .option('--term <term>', 'the term (default: the current term)')
       .description("move a batch on by one phase, as its responsible person (--as is required)")
       .action(action(advance)),
-    ['schoolctl workflow advance attendance --term 2025-T1 course:math-5a --as j.devries', 'schoolctl workflow advance behaviour --term 2025-T1 class:5A --as j.devries'],
+    ['schoolctl workflow advance attendance --term 2026-T2 course:math-3c --as j.devries', 'schoolctl workflow advance behaviour --term 2026-T2 class:5A --as j.devries'],
   );
   examples(
     wf

@@ -8,6 +8,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../db/stores/audit-store.js';
+import { mayHaveImpact } from '../db/doctor/impact.js';
 import { createModelFile, openModel, scratchModel, type NewModel, type Sqlite } from '../db/open.js';
 import { createFacts } from '../db/facts/sqlite-facts.js';
 import type { DB } from '../db/schema.js';
@@ -167,6 +168,8 @@ export class Ctx {
     sqlite.exec(nested ? 'SAVEPOINT schoolctl_change' : 'BEGIN IMMEDIATE');
     try {
       const result = await fn(tx);
+      // A new model has nothing to break; a session's caller answers for the whole change.
+      if (!nested && !this.newModel && tx.changes.some(mayHaveImpact)) await this.announceImpact();
       if (tx.changes.length > 0) {
         await recordAudit(tx.db, { at: new Date().toISOString(), actor: this.actor, command: this.commandLine(), summary, changes: JSON.stringify(tx.changes) });
       }
@@ -177,6 +180,26 @@ export class Ctx {
       else if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
       throw e;
     }
+  }
+
+  /**
+   * High-impact changes say what they do: the consequences (compared with the model as committed,
+   * inside the open transaction) go to stderr, and need --yes or a yes at a TTY; without either
+   * the change is refused (exit 2) and rolled back.
+   */
+  private async announceImpact(): Promise<void> {
+    const { committedImpactState, consequences, impactState } = await import('../db/doctor/impact.js');
+    const found = consequences(committedImpactState(this.dbPath), impactState(this.sqlite));
+    if (!found.length) return;
+    const list = found.map((c) => `  - ${c}`).join('\n');
+    if (this.opts.yes) {
+      if (!this.opts.quiet) process.stderr.write(`This change also:\n${list}\n`);
+      return;
+    }
+    if (!this.interactive) throw invalid('needs-confirmation', `This change also:\n${list}\nNothing changed: pass --yes to make it anyway.`);
+    process.stderr.write(`This change also:\n${list}\n`);
+    const { confirm } = await import('@inquirer/prompts');
+    if (!(await confirm({ message: 'Make the change anyway?', default: false }))) throw invalid('not-confirmed', 'Nothing changed: the change was not confirmed.');
   }
 
   /** The command as typed, without --db (audit records what was done, not where). */

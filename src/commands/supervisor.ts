@@ -251,7 +251,7 @@ export function register(program: Command): void {
     mentorOpts(sup.command('remove-mentor').argument('<user>').description('take learners or classes from a mentor; without --learner/--class, remove the whole role')).action(
       action(removeMentorCmd),
     ),
-    ['schoolctl supervisor remove-mentor j.devries --class 5A', 'schoolctl supervisor remove-mentor m.peters'],
+    ['schoolctl supervisor remove-mentor j.devries --class 5A', 'schoolctl supervisor remove-mentor m.peters --yes'],
   );
   examples(
     sup

@@ -38,12 +38,14 @@ export function command(...words: string[]): string {
 }
 
 /** A quoted value longer than this is cut in messages, so a multi-megabyte cell is not repeated. */
-export const QUOTE_LIMIT = 40;
+export const QUOTE_LIMIT = 200;
+/** How much of a cut value is kept. */
+export const QUOTE_KEPT = 40;
 
-/** A value as messages quote it: `"v"`, or `"the first 40 characters…" (N characters)` when longer. */
+/** A value as messages quote it: `"v"`, or `"the first 40 characters…" (N characters)` when longer than 200. */
 export function quoted(value: string): string {
   if (value.length <= QUOTE_LIMIT) return `"${value}"`;
-  return `"${value.slice(0, QUOTE_LIMIT)}…" (${value.length.toLocaleString('en-US')} characters)`;
+  return `"${value.slice(0, QUOTE_KEPT)}…" (${value.length.toLocaleString('en-US')} characters)`;
 }
 
 /** Every `"…"` in a message goes through `quoted`: one cut for every message that quotes a value. */

@@ -141,7 +141,7 @@ async function buildProgram(argv: readonly string[]): Promise<Command> {
     .description(DESCRIPTION)
     .version(VERSION, '--version')
     .showHelpAfterError(false)
-    .configureHelp({ showGlobalOptions: true, helpWidth: HELP_WIDTH })
+    .configureHelp({ showGlobalOptions: true, helpWidth: HELP_WIDTH, minWidthToWrap: 20 })
     .exitOverride()
     .configureOutput({
       outputError: (str, write) => write(str.replace(/^error: /, 'schoolctl: ')),
@@ -156,7 +156,7 @@ async function buildProgram(argv: readonly string[]): Promise<Command> {
     // A group page shows the first example of each of its commands; every page wraps at 80 columns.
     const groupExamples = (cmd: Command): readonly string[] => {
       for (const c of cmd.commands) groupExamples(c);
-      cmd.configureHelp({ showGlobalOptions: true, helpWidth: HELP_WIDTH });
+      cmd.configureHelp({ showGlobalOptions: true, helpWidth: HELP_WIDTH, minWidthToWrap: 20 });
       if (cmd.commands.length && !examplesOf(cmd).length) {
         examples(cmd, cmd.commands.map((c) => examplesOf(c)[0]).filter((e): e is string => e !== undefined).slice(0, 8));
       }

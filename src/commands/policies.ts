@@ -183,5 +183,5 @@ export function register(program: Command): void {
   examples(policies.command('show').argument('<name>').description('one policy: settings and assignments').action(action(show)), [
     'schoolctl policies show "North messaging" --json',
   ]);
-  examples(policies.command('delete').argument('<name>').description('delete a policy and its assignments').action(action(remove)), ['schoolctl policies delete "No mass messages"']);
+  examples(policies.command('delete').argument('<name>').description('delete a policy and its assignments').action(action(remove)), ['schoolctl policies delete "No mass messages" --yes']);
 }

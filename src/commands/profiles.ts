@@ -237,6 +237,6 @@ export function register(program: Command): void {
   );
   examples(
     profiles.command('delete').argument('<profile>').description('delete a profile no user holds').action(action(remove)),
-    ['schoolctl profiles create Visitor --level 11 && schoolctl profiles delete Visitor'],
+    ['schoolctl profiles create Visitor --level 11 && schoolctl profiles delete Visitor --yes'],
   );
 }

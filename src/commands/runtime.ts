@@ -271,8 +271,9 @@ export class Ctx {
 const READ_COMMANDS = new Set([
   'profiles list', 'profiles show', 'profiles matrix', 'profiles settings',
   'policies list', 'policies show', 'units tree', 'users show', 'users list', 'courses list', 'projects list',
-  'parents list', 'terms list', 'supervisor list', 'ilp-templates list', 'portal users', 'portal projects',
-  'schoolfunction list', 'schoolfunction rights', 'workflow show', 'workflow status', 'whocan', 'doctor', 'audit', 'export',
+  'parents list', 'terms list', 'supervisor list', 'ilp-templates list', 'portal users', 'portal project list',
+  'portal afdeling list', 'portal klas list', 'portal team list', 'portal sectie list', 'schoolfunction list',
+  'schoolfunction rights', 'workflow show', 'workflow status', 'workflow external', 'whocan', 'doctor', 'audit', 'export',
 ]);
 
 function commandPath(cmd: Command): string {

@@ -138,5 +138,5 @@ export function register(program: Command): void {
     units.command('move').argument('<id>').requiredOption('--parent <id>', 'the new unit above ("site" for the root)').description('move a unit and everything below it').action(action(move)),
     ['schoolctl units move 5A --parent south'],
   );
-  examples(units.command('remove').argument('<id>').description('remove an empty unit').action(action(remove)), ['schoolctl units add 5C --kind class --parent north-lower && schoolctl units remove 5C']);
+  examples(units.command('remove').argument('<id>').description('remove an empty unit').action(action(remove)), ['schoolctl units add 5C --kind class --parent north-lower && schoolctl units remove 5C --yes']);
 }

@@ -37,7 +37,7 @@ export function resolveTerm(facts: Facts, term: string | undefined, schools: rea
   const among = schools === null ? 'every term' : schools.length ? `site terms and those of ${schools.join(', ')}` : 'site terms';
   const d = facts.defaultTerm(schools);
   if (!d) return { id: undefined, step: fail('term', `no term applies (none among ${among}), and workflow runs per term`, { kind: 'fact', fact: 'term' }) };
-  return { id: d.id, step: info('term', `term ${d.id} (no --term given: among ${among}, ${TERM_WHY[d.why]})`, { kind: 'fact', fact: 'term', term: d.id }) };
+  return { id: d.id, step: info('term', `term ${d.id} (no --term given: ${TERM_WHY[d.why]}; chosen among ${among})`, { kind: 'fact', fact: 'term', term: d.id }) };
 }
 
 /** The fix when no term applies: a site term from today, about a school term long. */

@@ -40,8 +40,8 @@ function site(users: number): string {
     execFileSync(process.execPath, [BIN, '--db', db, '--quiet', 'generate', '--users', String(users), '--schools', String(Math.max(2, Math.round(users / 4000))), '--seed', '1']);
     log(`  with supervisors, workflow switches and a portal project: ${JSON.stringify(enrichSite(db))}`);
   }
-  // Any schoolctl command migrates an older bench site to the current schema.
-  execFileSync(process.execPath, [BIN, '--db', db, 'profiles', 'list', '--json']);
+  // Reads never migrate: bring an older bench site to the current schema first.
+  execFileSync(process.execPath, [BIN, '--db', db, '--quiet', 'upgrade']);
   return db;
 }
 

@@ -38,6 +38,7 @@ const GROUPS: readonly Group[] = [
   { name: 'export', summary: 'export one kind as CSV or JSON, or the whole site as the file apply reads', load: () => import('./commands/export.js') },
   { name: 'apply', summary: 'make the model match a declarative site file (--plan shows the changes first)', load: () => import('./commands/apply.js') },
   { name: 'generate', summary: 'a synthetic site of any size, deterministic from a seed, as CSV files or a model', load: () => import('./commands/generate.js') },
+  { name: 'upgrade', summary: "bring a model written by an older schoolctl to this version's schema", load: () => import('./commands/upgrade.js') },
   { name: 'audit', summary: 'who changed what, when, with which command', load: () => import('./commands/audit.js') },
 ];
 
@@ -65,14 +66,45 @@ function globalOptions(program: Command): Command {
   return program;
 }
 
+/** Help pages wrap at this width, so they read on an 80-column terminal. */
+export const HELP_WIDTH = 80;
+
+const EXIT_STATUS = [
+  '0  done, or allowed',
+  '1  denied: a whocan deny or an --as refusal',
+  '2  invalid input (nothing changed)',
+  '3  anything else: no model, an unreadable, read-only, newer or locked model',
+  'A closed stdout (a pipe into head) ends the command quietly with exit 0.',
+];
+
+/** Words of `text` in lines of at most `width` columns. */
+export function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
 /** The top-level help, written without loading commander: `schoolctl --help` stays instant. */
 function topHelp(): string {
-  const width = Math.max(...GLOBAL_OPTIONS.map(([f]) => f.length), ...GROUPS.map((g) => g.name.length)) + 2;
-  const row = (left: string, right: string) => `  ${left.padEnd(width)}${right}`;
+  let width = 0;
+  for (const [f] of GLOBAL_OPTIONS) width = Math.max(width, f.length);
+  for (const g of GROUPS) width = Math.max(width, g.name.length);
+  width += 2;
+  const row = (left: string, right: string) =>
+    wrapWords(right, HELP_WIDTH - width - 2)
+      .map((l, i) => `  ${(i === 0 ? left : '').padEnd(width)}${l}`)
+      .join('\n');
   return [
     'Usage: schoolctl [options] [command]',
     '',
-    DESCRIPTION,
+    ...wrapWords(DESCRIPTION, HELP_WIDTH),
     '',
     'Options:',
     ...GLOBAL_OPTIONS.map(([f, d]) => row(f, d)),
@@ -83,6 +115,9 @@ function topHelp(): string {
     ...GROUPS.map((g) => row(g.name, g.summary)),
     '',
     'Run "schoolctl COMMAND --help" for a command\'s options and examples.',
+    '',
+    'Exit status:',
+    ...EXIT_STATUS.map((l) => `  ${l}`),
     '',
     'Examples:',
     ...EXAMPLES.map((e) => `  $ ${e}`),
@@ -108,7 +143,7 @@ async function buildProgram(argv: readonly string[]): Promise<Command> {
     .description(DESCRIPTION)
     .version(VERSION, '--version')
     .showHelpAfterError(false)
-    .configureHelp({ showGlobalOptions: true })
+    .configureHelp({ showGlobalOptions: true, helpWidth: HELP_WIDTH, minWidthToWrap: 20 })
     .exitOverride()
     .configureOutput({
       outputError: (str, write) => write(str.replace(/^error: /, 'schoolctl: ')),
@@ -119,13 +154,35 @@ async function buildProgram(argv: readonly string[]): Promise<Command> {
   const group = GROUPS.find((g) => g.name === word);
   if (group) {
     (await group.load()).register(program);
+    const { examplesOf, examples } = await import('./commands/runtime.js');
+    // A group page shows the first example of each of its commands; every page wraps at 80 columns.
+    const groupExamples = (cmd: Command): readonly string[] => {
+      for (const c of cmd.commands) groupExamples(c);
+      cmd.configureHelp({ showGlobalOptions: true, helpWidth: HELP_WIDTH, minWidthToWrap: 20 });
+      if (cmd.commands.length && !examplesOf(cmd).length) {
+        examples(cmd, cmd.commands.map((c) => examplesOf(c)[0]).filter((e): e is string => e !== undefined).slice(0, 8));
+      }
+      return examplesOf(cmd);
+    };
+    for (const cmd of program.commands) groupExamples(cmd);
   } else {
     for (const g of GROUPS) program.command(g.name).description(g.summary);
   }
   return program;
 }
 
+/** A closed stdout or stderr (a pipe into head) ends the command quietly: exit 0, nothing more written. */
+function endQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') process.exit(EXIT.ok);
+      throw e;
+    });
+  }
+}
+
 export async function main(argv: string[]): Promise<void> {
+  endQuietlyOnClosedPipe();
   if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) return void process.stdout.write(topHelp());
   if (argv.length === 1 && argv[0] === '--version') return void process.stdout.write(`${VERSION}\n`);
   if (argv.length === 0) {
@@ -191,6 +248,12 @@ function exitFor(e: unknown, json: boolean, CommanderError: typeof import('comma
     return e.exitStatus;
   }
   const err = e as { code?: string; message?: string; stack?: string };
+  if (err?.code === 'SQLITE_READONLY') {
+    const msg = 'The model is read-only and this command changes it; nothing was changed.';
+    process.stderr.write(`schoolctl: ${msg}\n`);
+    if (json) writeJsonError('read-only-model', msg);
+    return EXIT.other;
+  }
   if (err?.code === 'SQLITE_BUSY' || err?.code === 'SQLITE_LOCKED') {
     const msg = 'The model is locked by another writer and stayed locked for 10 s; try again when it is done.';
     process.stderr.write(`schoolctl: ${msg}\n`);
@@ -206,4 +269,22 @@ function exitFor(e: unknown, json: boolean, CommanderError: typeof import('comma
 
 function writeJsonError(code: string, message: string): void {
   process.stdout.write(`${JSON.stringify({ error: { code, message } }, null, 2)}\n`);
+}
+
+/** Every help page as printed (the top level, each group, each command), for tests of their examples. */
+export async function helpPages(): Promise<{ command: string; text: string }[]> {
+  const pages = [{ command: 'schoolctl', text: topHelp() }];
+  for (const g of GROUPS) {
+    const program = await buildProgram([g.name]);
+    const walk = (cmd: Command, path: string) => {
+      let text = '';
+      cmd.configureOutput({ writeOut: (s) => void (text += s), writeErr: (s) => void (text += s) });
+      cmd.outputHelp();
+      pages.push({ command: path, text });
+      for (const sub of cmd.commands) walk(sub, `${path} ${sub.name()}`);
+    };
+    const top = program.commands.find((c) => c.name() === g.name);
+    if (top) walk(top, `schoolctl ${g.name}`);
+  }
+  return pages;
 }

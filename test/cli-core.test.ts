@@ -205,7 +205,7 @@ describe('the model file', () => {
     expect(r.stderr).toMatch(/newer schoolctl/);
   });
 
-  it('is migrated when an older schoolctl wrote it', () => {
+  it('is migrated by upgrade (a read names it and leaves the file alone) when an older schoolctl wrote it', () => {
     const db = tempDb();
     run(db, 'init');
     const s = new Database(db);
@@ -218,6 +218,10 @@ describe('the model file', () => {
     s.prepare("DELETE FROM kysely_migration WHERE name <> '001-core'").run();
     s.pragma('user_version = 1');
     s.close();
+    const read = run(db, 'profiles', 'list');
+    expect(read.status).toBe(3);
+    expect(read.stderr).toMatch(/schoolctl --db .* upgrade/);
+    expect(run(db, 'upgrade').status).toBe(0);
     expect(run(db, 'profiles', 'list').status).toBe(0);
     const after = new Database(db);
     expect(after.pragma('user_version', { simple: true })).toBeGreaterThan(1);

@@ -182,7 +182,8 @@ describe('assignments', () => {
 
   it('an assignment made while the role was on and then switched off shows as broken in whocan and doctor', () => {
     const db = site();
-    expect(run(db, 'profiles', 'set', 'Staff', 'mentor-role=off').status).toBe(0);
+    // It breaks two assignments, so it needs --yes.
+    expect(run(db, 'profiles', 'set', 'Staff', 'mentor-role=off', '--yes').status).toBe(0);
     const d = whocan(db, 'manage-ilp', 'learner:l.bakker', '--user', 'm.peters');
     expect(d.status).toBe(1);
     expect(step(d.json.trace, 'mentor-of-learner').result).toBe('pass');
@@ -209,7 +210,7 @@ describe('assignments', () => {
     const learners3C = run(db, 'users', 'list', '--unit', '3C', '--profile', 'Student', '--json').json.length;
     expect(list.json[0]).toMatchObject({ direct: [], classes: [{ id: '3C', learners: learners3C }], learners: learners3C });
     expect(run(db, 'supervisor', 'remove-mentor', 'm.peters', '--class', '5A').status).toBe(2);
-    expect(run(db, 'supervisor', 'remove-mentor', 'm.peters').status).toBe(0);
+    expect(run(db, 'supervisor', 'remove-mentor', 'm.peters', '--yes').status).toBe(0);
     expect(run(db, 'supervisor', 'list', '--user', 'm.peters', '--json').json).toEqual([]);
     const audit = run(db, 'audit', '--json');
     expect(JSON.stringify(audit.json)).toContain('supervisor remove-mentor m.peters');
@@ -219,7 +220,7 @@ describe('assignments', () => {
 describe('ILPs, names and rights to manage', () => {
   it('manage-ilp needs an ILP template; the printed fix adds one', () => {
     const db = site();
-    expect(run(db, 'ilp-templates', 'remove', 'Individual learning plan').status).toBe(0);
+    expect(run(db, 'ilp-templates', 'remove', 'Individual learning plan', '--yes').status).toBe(0);
     const d = whocan(db, 'manage-ilp', 'learner:l.bakker', '--user', 'm.peters');
     expect(d.status).toBe(1);
     expect(step(d.json.trace, 'ilp-template').result).toBe('fail');
@@ -280,7 +281,8 @@ describe('ILPs, names and rights to manage', () => {
     expect(lonely.users).toEqual(['w.teacher']);
     const outside = doc.json.findings.find((f: { check: string }) => f.check === 'headteacher-outside-membership');
     expect(outside.users).toEqual(['j.devries']);
-    expect(outside.fixes).toEqual(['schoolctl supervisor remove-headteacher j.devries']);
+    // Taking learners from a headteacher is a high-impact change: the fix carries its --yes.
+    expect(outside.fixes).toEqual(['schoolctl supervisor remove-headteacher j.devries --yes']);
     runFixes(db, [...lonely.fixes, ...outside.fixes]);
     const checks = run(db, 'doctor', '--json').json.findings.map((f: { check: string }) => f.check);
     expect(checks).not.toContain('supervisor-without-learners');

@@ -221,7 +221,8 @@ describe('workflow: walking every area through its phases', () => {
 
   it('a mentor whose role was switched off holds a broken assignment: denied, with the fix', () => {
     const fresh = freshSite();
-    must(fresh, 'profiles', 'set', 'Staff', 'mentor-role=off');
+    // It breaks the assignment, so it needs --yes (the consequences are listed on stderr).
+    must(fresh, 'profiles', 'set', 'Staff', 'mentor-role=off', '--yes');
     const r = run(fresh, 'whocan', 'view-behaviour', 'learner:s.learn', '--user', 'm.ment', '--term', TERM, '--json');
     expect(r.status).toBe(1);
     expect(r.json.trace).toEqual(expect.arrayContaining([expect.objectContaining({ rule: 'broken-assignment', result: 'fail' })]));
@@ -288,7 +289,7 @@ describe('workflow: walking every area through its phases', () => {
     const fresh = freshSite();
     const r = run(fresh, 'whocan', 'view-attendance', 'learner:s.learn', '--user', 't.teach', '--json');
     expect(r.status).toBe(0);
-    expect(r.json.trace[0].detail).toContain('term T1 (no --term given: its dates contain today)');
+    expect(r.json.trace[0].detail).toContain('term T1 (no --term given: its dates contain today; chosen among site terms');
     const empty = tempDb();
     must(empty, 'init');
     must(empty, 'users', 'add', 's.x', '--profile', 'Student');

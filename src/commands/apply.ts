@@ -3,7 +3,8 @@
 // Apply creates and updates; it never removes what the file leaves out, and the plan lists those.
 
 import type { Command } from 'commander';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { seedDefaultProfiles } from '../db/stores/profiles-store.js';
 import { findKind } from '../db/bulk/registry.js';
 import { applySiteDocument, parseSiteText, planText, totals, type SiteOutcome } from '../db/site/site-file.js';
 import { isMap } from '../db/site/section.js';
@@ -32,12 +33,11 @@ async function apply(ctx: Ctx, file: string, opts: { plan?: boolean }) {
   requireInputFile(file, 'give a site file (YAML, or JSON ending in .json)');
   const doc = parseSiteText(readFileSync(file, 'utf8'), file);
   // A session's model is already open, wherever --db would point.
-  const fresh = !ctx.inSessionRun && !existsSync(ctx.dbPath) && ctx.dbPath !== ':memory:';
-  if (fresh && opts.plan) ctx.opts.db = ':memory:';
-  if (fresh || ctx.opts.db === ':memory:') await createModel(ctx, false);
+  const fresh = !ctx.inSessionRun && !existsSync(ctx.dbPath);
+  if (fresh && opts.plan) seedDefaultProfiles(await ctx.openScratch());
+  else if (fresh) await createModel(ctx);
   let outcome: SiteOutcome | undefined;
-  let ok = false;
-  try {
+  {
     const db = await ctx.open();
     // Under --as, every kind the file touches needs its administration right at site level, judged
     // on the model before the file changes it.
@@ -55,7 +55,6 @@ async function apply(ctx: Ctx, file: string, opts: { plan?: boolean }) {
     }
     const o = outcome!;
     if (o.problems.length) throw invalid('bad-site-file', `${file} has ${o.problems.length} problem(s); nothing was changed:\n${o.problems.join('\n')}`);
-    ok = true;
     const t = totals(o);
     const plan = planText(o);
     const head = opts.plan
@@ -68,11 +67,6 @@ async function apply(ctx: Ctx, file: string, opts: { plan?: boolean }) {
       data: { file, plan: opts.plan === true, created: t.create, updated: t.update, unchanged: t.same, changes: o.changes, notInFile: o.notInFile },
       human: [head, shown].filter(Boolean).join('\n'),
     };
-  } finally {
-    if (!ok && fresh && !opts.plan) {
-      ctx.close();
-      for (const suffix of ['', '-wal', '-shm']) rmSync(`${ctx.dbPath}${suffix}`, { force: true });
-    }
   }
 }
 
@@ -84,6 +78,6 @@ export function register(program: Command): void {
       .option('--plan', 'print the changes applying would make (+ create, ~ update) and change nothing')
       .description('make the model match a declarative site file (creates the model when missing); apply never removes what the file leaves out')
       .action(action(apply)),
-    ['schoolctl apply site.yaml --plan', 'schoolctl --db new.db apply site.yaml', 'schoolctl export site > site.yaml && schoolctl apply site.yaml'],
+    ['schoolctl export site > site.yaml && schoolctl apply site.yaml --plan', 'schoolctl export site > site.yaml && schoolctl --db new.db apply site.yaml', 'schoolctl export site > site.yaml && schoolctl apply site.yaml'],
   );
 }

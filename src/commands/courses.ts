@@ -60,7 +60,7 @@ export function register(program: Command): void {
   const courses = program.command('courses').description('courses and their teachers and learners');
   examples(
     courses.command('add').argument('<id>').requiredOption('--unit <id>', 'the unit the course belongs to').option('--name <name>', 'display name').description('add a course').action(action(add)),
-    ['schoolctl courses add math-5a --unit 5A --name "Mathematics 5A"'],
+    ['schoolctl courses add biology-5a --unit 5A --name "Biology 5A"'],
   );
   examples(
     courses.command('enrol').argument('<course>').argument('<username>').requiredOption('--role <role>', 'teacher or learner').description('enrol a user in a course').action(action(enrol)),

@@ -74,7 +74,7 @@ export function commandLines(text: string): string[][] {
 
 async function isDemoModel(path: string): Promise<boolean> {
   try {
-    const db = await openModel(path);
+    const db = await openModel(path, { mode: 'read' });
     const { Kysely, SqliteDialect } = await import('kysely');
     const k = new Kysely<DB>({ dialect: new SqliteDialect({ database: db }) });
     try {
@@ -93,7 +93,7 @@ async function demo(ctx: Ctx) {
   if (existsSync(path) && !(await isDemoModel(path))) {
     throw invalid('not-a-demo', `${path} holds a model that is not the demo site; schoolctl demo never overwrites it. Pass --db with another file.`);
   }
-  await createModel(ctx, true);
+  await createModel(ctx, { overwrite: true });
   const { parse } = await import('yaml');
   const doc = parse(readFileSync(DEMO_FILE, 'utf8')) as SiteDocument;
   const db = ctx.sqlite;

@@ -121,6 +121,8 @@ export async function verifiedDecision(
 ): Promise<Decision> {
   const d = engine.decide(createFacts(sqlite), action, user, target, opts);
   if (d.decision === 'allow' || d.fixes.length === 0) return d;
+  // A model that cannot be written cannot try a fix: the rule's fix is shown as it is, and says so.
+  if (sqlite.readonly) return { ...d, fixesNote: 'not verified: the model file is read-only, so the fix could not be tried' };
   const checked = await checkFixes(sqlite, d, {
     decide: (f) => engine.decide(f, action, user, target, opts),
     allowed: (f) => new Set(engine.whoCan(f, action, target, opts).allowed.map((a) => a.user)),

@@ -2,7 +2,7 @@
 // import kind) or straight into a new model.
 
 import type { Command } from 'commander';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { CsvSink, DbSink } from '../db/bulk/generate-sinks.js';
 import { invalid } from '../model/errors.js';
 import { GENERATED_KINDS, generateSite } from '../model/site-generator.js';
@@ -27,7 +27,7 @@ async function generate(ctx: Ctx, opts: { users?: string; schools?: string; seed
   let where: string;
   if (toDb) {
     if (existsSync(ctx.dbPath)) throw invalid('exists', `${ctx.dbPath} already exists; generate writes a new model only. Choose another --db.`);
-    await createModel(ctx, false);
+    await createModel(ctx);
     const db = ctx.sqlite;
     const sink = new DbSink(db);
     db.pragma('foreign_keys = OFF');
@@ -40,6 +40,7 @@ async function generate(ctx: Ctx, opts: { users?: string; schools?: string; seed
     counts = sink.counts;
     where = ctx.dbPath;
   } else {
+    if (existsSync(opts.out!) && !statSync(opts.out!).isDirectory()) throw invalid('not-a-directory', `--out "${opts.out}" is a file; give a directory for the CSV files, for example --out site-csv/.`);
     mkdirSync(opts.out!, { recursive: true });
     const sink = new CsvSink(opts.out!);
     for (const row of generateSite({ users, schools, seed })) await sink.write(row);
@@ -67,6 +68,6 @@ export function register(program: Command): void {
       .option('--out <dir>', 'write one CSV file per import kind into this directory')
       .description('a synthetic site of a given size, deterministic from the seed: CSV files (--out) or a new model (--db)')
       .action(action(generate)),
-    ['schoolctl generate --users 200000 --schools 50 --seed 1 --db big.db', 'schoolctl generate --users 5000 --schools 2 --seed 7 --out site-csv/'],
+    ['schoolctl generate --users 2000 --schools 2 --seed 1 --db big.db', 'schoolctl generate --users 5000 --schools 2 --seed 7 --out site-csv/'],
   );
 }

@@ -59,7 +59,7 @@ async function remove(ctx: Ctx, name: string) {
 
 export function register(program: Command): void {
   const t = program.command('ilp-templates').description('Individual Learning Plan templates (ILPs need at least one)');
-  examples(t.command('add').argument('<name>').description('add an ILP template').action(action(add)), ['schoolctl ilp-templates add "Individual learning plan"']);
+  examples(t.command('add').argument('<name>').description('add an ILP template').action(action(add)), ['schoolctl ilp-templates add "Learning support plan"']);
   examples(t.command('list').description('every ILP template').action(action(list)), ['schoolctl ilp-templates list --json']);
-  examples(t.command('remove').argument('<name>').description('remove an ILP template').action(action(remove)), ['schoolctl ilp-templates remove "Individual learning plan"']);
+  examples(t.command('remove').argument('<name>').description('remove an ILP template').action(action(remove)), ['schoolctl ilp-templates remove "Individual learning plan" --yes']);
 }

@@ -122,12 +122,12 @@ export function register(program: Command): void {
       .argument('<file>', 'a UTF-8 CSV file with a header row, or - for standard input')
       .option('--dry-run', 'check every row and print what would change, without changing anything')
       .description('import a CSV file of one kind: every row is checked first, and nothing changes unless all are good')
-      .addHelpText('after', `\nKinds and their columns ([optional]):\n${kinds}\n\nA row whose key exists updates it; importing the same file twice changes nothing the second time.\nA cell written as '=… (a defused formula) is read without the '.`)
+      .addHelpText('after', `\nKinds and their columns ([optional]):\n${kinds}\n\nA row whose key exists updates it; importing the same file twice changes nothing\nthe second time.\nA cell written as '=… (a defused formula) is read without the '.`)
       .action(action(importKind)),
     [
-      'schoolctl import units units.csv',
-      'schoolctl import users users.csv --dry-run',
-      'cat enrolments.csv | schoolctl import enrolments -',
+      'schoolctl export units > units.csv && schoolctl import units units.csv',
+      'schoolctl export users > users.csv && schoolctl import users users.csv --dry-run',
+      'schoolctl export enrolments | schoolctl import enrolments -',
     ],
   );
 }

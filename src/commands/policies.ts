@@ -157,14 +157,14 @@ export function register(program: Command): void {
   const policies = program.command('policies').description('policies owned by the site or a school, and where they apply');
   examples(
     policies.command('create').argument('<name>').option('--org <school>', 'the owning school (default: the site)').description('create an empty policy').action(action(create)),
-    ['schoolctl policies create "North messaging" --org north', 'schoolctl policies create "No AI"'],
+    ['schoolctl policies create "North quiet hours" --org north', 'schoolctl policies create "No AI"'],
   );
   examples(
     policies.command('set').argument('<name>').argument('<assignments...>', 'KEY=VALUE, one or more').description('set values in a policy').action(action(set)),
     ['schoolctl policies set "North messaging" messages=on initiate-communication-to-students=school'],
   );
   examples(policies.command('unset').argument('<name>').argument('<keys...>').description('remove settings from a policy').action(action(unset)), [
-    'schoolctl policies unset "No AI" create-content-with-ai',
+    'schoolctl policies unset "No mass messages" send-mass-messages',
   ]);
   for (const remove of [false, true]) {
     const verb = remove ? 'unapply' : 'apply';
@@ -177,12 +177,12 @@ export function register(program: Command): void {
         .option('--user <username>', 'one user')
         .description(remove ? 'remove a policy from a profile, a user or the current members of a unit' : 'assign a policy to a profile, a user, or the current members of a unit')
         .action(action((ctx, name: string, opts: TargetOpts) => apply(ctx, name, opts, remove))),
-      [`schoolctl policies ${verb} "North messaging" --unit 5A`, `schoolctl policies ${verb} "No AI" --profile Student`],
+      [`schoolctl policies ${verb} "North messaging" --unit 5A`, `schoolctl policies ${verb} "No mass messages" --profile Student`],
     );
   }
   examples(policies.command('list').description('policies with their owner and assignments').action(action(list)), ['schoolctl policies list']);
   examples(policies.command('show').argument('<name>').description('one policy: settings and assignments').action(action(show)), [
     'schoolctl policies show "North messaging" --json',
   ]);
-  examples(policies.command('delete').argument('<name>').description('delete a policy and its assignments').action(action(remove)), ['schoolctl policies delete "No AI"']);
+  examples(policies.command('delete').argument('<name>').description('delete a policy and its assignments').action(action(remove)), ['schoolctl policies delete "No mass messages" --yes']);
 }

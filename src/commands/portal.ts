@@ -239,7 +239,7 @@ export function register(program: Command): void {
 
   const project = portal.command('project').description('portal projects: one per school year');
   examples(project.command('add').argument('<project>', 'a school year such as 2025-2026').description('add a portal project').action(action(projectAdd)), [
-    'schoolctl portal project add 2025-2026',
+    'schoolctl portal project add 2026-2027',
   ]);
   examples(project.command('list').description('portal projects with their structures and functions').action(action(projectList)), ['schoolctl portal project list --json']);
 
@@ -260,7 +260,7 @@ export function register(program: Command): void {
 
   const afdeling = portal.command('afdeling').description('afdelingen of a project');
   examples(afdeling.command('add').argument('<afdeling>').requiredOption('--project <project>', 'the school year').description('add an afdeling').action(action(afdelingAdd)), [
-    'schoolctl portal afdeling add onderbouw --project 2025-2026',
+    'schoolctl portal afdeling add havo --project 2025-2026',
   ]);
   examples(afdeling.command('list').requiredOption('--project <project>', 'the school year').description('afdelingen with their klassen').action(action(afdelingList)), [
     'schoolctl portal afdeling list --project 2025-2026',
@@ -275,7 +275,7 @@ export function register(program: Command): void {
       .requiredOption('--project <project>', 'the school year')
       .description('add a klas')
       .action(action(klasAdd)),
-    ['schoolctl portal klas add 3A --afdeling onderbouw --project 2025-2026'],
+    ['schoolctl portal klas add 3C --afdeling onderbouw --project 2025-2026'],
   );
   examples(
     klas.command('add-student').argument('<klas>').argument('<username>', 'a leerling').requiredOption('--project <project>', 'the school year').description('add a student to a klas').action(action(klasAddStudent)),

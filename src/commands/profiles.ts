@@ -219,7 +219,7 @@ export function register(program: Command): void {
       .option('--role <role>', 'role in hierarchy: administrator, teacher, student or guest (default: that of --like)')
       .description('a new profile')
       .action(action(create)),
-    ['schoolctl profiles create "Teaching Assistant" --level 28 --like Staff'],
+    ['schoolctl profiles create "Lab Assistant" --level 25 --like Staff'],
   );
   examples(
     profiles.command('rename').argument('<profile>').argument('<new-name>').description('rename a profile').action(action(rename)),
@@ -237,6 +237,6 @@ export function register(program: Command): void {
   );
   examples(
     profiles.command('delete').argument('<profile>').description('delete a profile no user holds').action(action(remove)),
-    ['schoolctl profiles delete "Teaching Assistant"'],
+    ['schoolctl profiles create Visitor --level 11 && schoolctl profiles delete Visitor --yes'],
   );
 }

@@ -59,7 +59,7 @@ export function register(program: Command): void {
   const projects = program.command('projects').description('projects (collaborative workspaces) and their members');
   examples(
     projects.command('add').argument('<id>').requiredOption('--unit <id>', 'the unit it belongs to').option('--name <name>', 'display name').description('add a project').action(action(add)),
-    ['schoolctl projects add science-fair --unit north'],
+    ['schoolctl projects add art-show --unit north'],
   );
   examples(projects.command('add-member').argument('<project>').argument('<username>').description('add a member').action(action(addMember)), [
     'schoolctl projects add-member science-fair s.bakker',

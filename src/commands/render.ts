@@ -81,6 +81,7 @@ export function renderDecision(d: Decision, opts: { allFixes?: boolean } = {}): 
       lines.push(`Fix (run in order${alts[0] ? `; ${safeText(radius(alts[0], d.action))}` : ''}):`);
       for (const f of d.fixes) lines.push(`  ${safeText(f)}`);
       if (alts.length > 1) lines.push(paint.dim(`${alts.length - 1} other way(s) to allow this: add --fixes all to see them, each with its reach.`));
+      if (d.fixesNote) lines.push(paint.dim(`(${d.fixesNote})`));
     } else if (d.noFix) {
       lines.push(`No fix: ${safeText(d.noFix)}.`);
     }
@@ -110,9 +111,12 @@ export function mark(value: string): string {
   return value === '' ? paint.dim('—') : value;
 }
 
-/** Plain aligned columns, for long listings. */
+/** Plain aligned columns, for long listings: widths in one pass, no argument list as long as the rows. */
 function columns(head: string[], rows: (string | number)[][]): string {
-  const cells = [head, ...rows.map((r) => r.map(String))];
-  const widths = head.map((_, c) => Math.max(...cells.map((r) => (r[c] ?? '').length)));
-  return cells.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ')).join('\n');
+  const widths = head.map((h) => h.length);
+  for (const r of rows) for (let c = 0; c < r.length; c++) widths[c] = Math.max(widths[c] ?? 0, String(r[c]).length);
+  const line = (r: readonly (string | number)[]) => r.map((cell, c) => (c === r.length - 1 ? String(cell) : String(cell).padEnd(widths[c]))).join('  ');
+  const out: string[] = [line(head)];
+  for (const r of rows) out.push(line(r));
+  return out.join('\n');
 }

@@ -5,9 +5,11 @@ import type { Command } from 'commander';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { statSync } from 'node:fs';
 import { userInfo } from 'node:os';
+import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../db/stores/audit-store.js';
-import { openModel, type Sqlite } from '../db/open.js';
+import { mayHaveImpact } from '../db/doctor/impact.js';
+import { createModelFile, openModel, scratchModel, type NewModel, type Sqlite } from '../db/open.js';
 import { createFacts } from '../db/facts/sqlite-facts.js';
 import { ChangeLog, snapshot, touchedBy } from '../db/change-log.js';
 import { confirmNoEscalation } from '../model/escalation.js';
@@ -82,8 +84,15 @@ export class Ctx {
     readonly argv: readonly string[],
   ) {}
 
+  /** Set by `action` for commands that only read the model: it is opened as it is. */
+  readOnly = false;
+  /** A new model being built beside its target (init, demo, apply, generate --db). */
+  private newModel?: NewModel;
+  /** The old model held under its write lock while a new one replaces it (init --force). */
+  replacing?: { moveAside(): string; release(): void; backup?: string };
+
   get dbPath(): string {
-    return this.opts.db ?? process.env.SCHOOLCTL_DB ?? './schoolctl.db';
+    return modelPath(this.opts.db ?? (process.env.SCHOOLCTL_DB || undefined) ?? './schoolctl.db');
   }
 
   get json(): boolean {
@@ -110,11 +119,22 @@ export class Ctx {
   /** Whether the command judged or made a change: `--as` on anything else means nothing. */
   actedAs = false;
 
+  /** The model; with `create`, a new one built beside the target and renamed into place when the command succeeds. */
   async open(create = false): Promise<Sqlite> {
     if (!this.sqliteDb) {
-      this.sqliteDb = this.session?.sqlite ?? (await openModel(this.dbPath, { create }));
+      if (this.session) this.sqliteDb = this.session.sqlite;
+      else if (create) {
+        this.newModel = await createModelFile(this.dbPath);
+        this.sqliteDb = this.newModel.db;
+      } else this.sqliteDb = await openModel(this.dbPath, { mode: this.readOnly ? 'read' : 'write' });
       this.checkActor();
     }
+    return this.sqliteDb;
+  }
+
+  /** A throw-away model in memory (a plan for a model that does not exist yet). */
+  async openScratch(): Promise<Sqlite> {
+    this.sqliteDb ??= await scratchModel();
     return this.sqliteDb;
   }
 
@@ -178,6 +198,8 @@ export class Ctx {
     try {
       const result = await fn(tx);
       if (before && log) this.confirmNoEscalation(as!, before, log);
+      // A new model has nothing to break; a session's caller answers for the whole change.
+      if (!nested && !this.newModel && tx.changes.some(mayHaveImpact)) await this.announceImpact();
       if (tx.changes.length > 0) {
         await recordAudit(tx.db, { at: new Date().toISOString(), actor: this.actor, command: this.commandLine(), summary, changes: JSON.stringify(tx.changes) });
       }
@@ -215,6 +237,26 @@ export class Ctx {
       lines.length === 1 ? `${actor} may not make this change: ${lines[0]}; nothing was changed.` : `${actor} may not make this change; nothing was changed:\n${lines.join('\n')}`,
       decision,
     );
+  }
+
+  /**
+   * High-impact changes say what they do: the consequences (compared with the model as committed,
+   * inside the open transaction) go to stderr, and need --yes or a yes at a TTY; without either
+   * the change is refused (exit 2) and rolled back.
+   */
+  private async announceImpact(): Promise<void> {
+    const { committedImpactState, consequences, impactState } = await import('../db/doctor/impact.js');
+    const found = consequences(committedImpactState(this.dbPath), impactState(this.sqlite));
+    if (!found.length) return;
+    const list = found.map((c) => `  - ${safeText(c)}`).join("\n");
+    if (this.opts.yes) {
+      if (!this.opts.quiet) process.stderr.write(`This change also:\n${list}\n`);
+      return;
+    }
+    if (!this.interactive) throw invalid('needs-confirmation', `This change also:\n${list}\nNothing changed: pass --yes to make it anyway.`);
+    process.stderr.write(`This change also:\n${list}\n`);
+    const { confirm } = await import('@inquirer/prompts');
+    if (!(await confirm({ message: 'Make the change anyway?', default: false }))) throw invalid('not-confirmed', 'Nothing changed: the change was not confirmed.');
   }
 
   /** The command as typed, without --db (audit records what was done, not where). */
@@ -257,10 +299,58 @@ export class Ctx {
     else printResult(this, result);
   }
 
-  close(): void {
-    // A session's connection belongs to its caller.
-    if (!this.session) this.sqliteDb?.close();
+  /** Ends the command: a new model goes into place only when it succeeded; a failed one leaves no file. */
+  finish(ok: boolean): void {
+    if (this.session) return; // a session's connection belongs to its caller
+    try {
+      if (this.newModel) {
+        if (ok) {
+          if (this.replacing) this.replacing.backup = this.replacing.moveAside();
+          this.newModel.place(this.replacing !== undefined || this.replaceTarget);
+        } else this.newModel.discard();
+        this.newModel = undefined;
+      } else if (this.sqliteDb?.open) this.sqliteDb.close();
+    } finally {
+      this.replacing?.release();
+      this.replacing = undefined;
+    }
   }
+
+  /** Set when the new model may replace a file at its path without a backup (demo over a demo). */
+  replaceTarget = false;
+
+  close(): void {
+    this.finish(false);
+  }
+}
+
+/** Commands that only read the model: they open it as it is, read-only when it cannot be written. */
+const READ_COMMANDS = new Set([
+  'profiles list', 'profiles show', 'profiles matrix', 'profiles settings',
+  'policies list', 'policies show', 'units tree', 'users show', 'users list', 'courses list', 'projects list',
+  'parents list', 'terms list', 'supervisor list', 'ilp-templates list', 'portal users', 'portal project list',
+  'portal afdeling list', 'portal klas list', 'portal team list', 'portal sectie list', 'schoolfunction list',
+  'schoolfunction rights', 'workflow show', 'workflow status', 'workflow external', 'whocan', 'doctor', 'audit', 'export',
+]);
+
+function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/** The model path as given, refused (exit 2) when it cannot name a model file. */
+export function modelPath(path: string): string {
+  if (path === '') throw invalid('bad-db', '--db is empty; give the model file, for example --db school.db.');
+  if (path === ':memory:' || path.startsWith('file:')) throw invalid('bad-db', `--db "${path}" keeps nothing; give a model file, for example --db school.db.`);
+  let directory = /[\\/]$/.test(path);
+  try {
+    directory ||= statSync(path).isDirectory();
+  } catch {
+    // a missing file is fine: init, demo, apply and generate create it
+  }
+  if (directory) throw invalid('bad-db', `--db "${path}" is a directory; give a model file, for example --db ${join(path, 'schoolctl.db')}.`);
+  return path;
 }
 
 function safeUsername(): string {
@@ -277,6 +367,8 @@ export function action<A extends unknown[]>(body: (ctx: Ctx, ...args: A) => Prom
     const cmd = args[args.length - 1] as Command;
     refuseUnsafeInput(cmd, args.slice(0, -1));
     const ctx = new Ctx(cmd.optsWithGlobals() as GlobalOptions, sessions.getStore()?.argv ?? process.argv.slice(2));
+    ctx.readOnly = READ_COMMANDS.has(commandPath(cmd));
+    let ok = false;
     try {
       const result = await body(ctx, ...(args.slice(0, -1) as A));
       if (ctx.opts.as !== undefined && !ctx.actedAs) {
@@ -286,9 +378,11 @@ export function action<A extends unknown[]>(body: (ctx: Ctx, ...args: A) => Prom
           `--as ${safeText(ctx.opts.as)} means nothing for "${cmd.parent && cmd.parent.parent ? `${cmd.parent.name()} ` : ''}${cmd.name()}": it reads the whole model and is not filtered by user; leave --as out (whocan ACTION --user USER shows what one user may do).`,
         );
       }
+      ctx.finish(true);
+      ok = true;
       ctx.print(result);
     } finally {
-      ctx.close();
+      if (!ok) ctx.finish(false);
     }
   };
 }
@@ -321,21 +415,81 @@ export function printResult(ctx: Ctx, result: CommandResult): void {
 }
 
 
-export function examples(cmd: Command, lines: string[]): Command {
-  return cmd.addHelpText('after', `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`);
+const EXAMPLES = new WeakMap<Command, readonly string[]>();
+
+/** The examples a command's help page prints. */
+export function examplesOf(cmd: Command): readonly string[] {
+  return EXAMPLES.get(cmd) ?? [];
 }
 
-/** The result of a change: what changed, before → after, or that nothing did. */
+/** Runnable examples at the end of a command's help; a long one is continued with "\\" to stay within 80 columns. */
+export function examples(cmd: Command, lines: string[]): Command {
+  EXAMPLES.set(cmd, lines);
+  return cmd.addHelpText('after', `\nExamples:\n${lines.map((l) => `  $ ${continued(l)}`).join('\n')}\n`);
+}
+
+/** A shell line broken at spaces outside quotes so each printed line fits 80 columns, each but the last ending in " \\". */
+function continued(line: string): string {
+  const width = 76; // after "  $ ", and continuation lines indented as far
+  if (line.length <= width) return line;
+  const words: string[] = [];
+  let word = '';
+  let quote = '';
+  for (const ch of line) {
+    if (quote) {
+      if (ch === quote) quote = '';
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === ' ') {
+      words.push(word);
+      word = '';
+      continue;
+    }
+    word += ch;
+  }
+  words.push(word);
+  const out: string[] = [];
+  let cur = '';
+  for (const w of words) {
+    if (cur && cur.length + 1 + w.length > width - 2) {
+      out.push(`${cur} \\`);
+      cur = `      ${w}`;
+    } else cur = cur ? `${cur} ${w}` : w;
+  }
+  out.push(cur);
+  return out.join('\n');
+}
+
+/** A value in a change line: plain words, lists joined, never a JSON blob. */
+function plainValue(v: unknown): string {
+  if (v === null || v === undefined || v === '') return '—';
+  if (Array.isArray(v)) return v.length ? v.map(plainValue).join(', ') : '—';
+  if (typeof v === 'object') return Object.entries(v as Record<string, unknown>).map(([k, x]) => `${k} ${plainValue(x)}`).join(', ');
+  if (typeof v === 'boolean') return v ? 'yes' : 'no';
+  return String(v);
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** One change as lines of `field: before → after` (only the fields that differ). */
+export function changeLines(c: AuditChange): string[] {
+  const before = isRecord(c.before) ? c.before : undefined;
+  const after = isRecord(c.after) ? c.after : undefined;
+  if (!before && !after) return [`${c.entity} ${c.id}: ${plainValue(c.before)} → ${plainValue(c.after)}`];
+  const what = c.before === null ? ' (new)' : c.after === null ? ' (removed)' : '';
+  const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])];
+  const fields = keys
+    .filter((k) => plainValue(before?.[k]) !== plainValue(after?.[k]))
+    .map((k) => `  ${k}: ${plainValue(before?.[k])} → ${plainValue(after?.[k])}`);
+  return [`${c.entity} ${c.id}${what}:`, ...fields];
+}
+
+/** The result of a change: what changed, field: before → after, or that nothing did. */
 export function changeResult(changes: readonly AuditChange[], what: string) {
-  const fmt = (v: unknown) => safeText(v === null || v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v));
   return {
     data: { changed: changes.length, changes },
-    human: changes.length
-      ? changes.map((c) => `${safeText(c.entity)} ${safeText(c.id)}: ${fmt(c.before)} → ${fmt(c.after)}`).join('\n')
-      : `Nothing changed: ${safeText(what)} already had these values.`,
+    human: changes.length ? changes.flatMap(changeLines).map((l) => safeText(l)).join('\n') : `Nothing changed: ${safeText(what)} already had these values.`,
   };
 }
-
 
 /** Commander's collector for a repeatable option (`--unit A --unit B` → ['A', 'B']). */
 export function collect(value: string, previous: string[] = []): string[] {

@@ -241,7 +241,7 @@ export function register(program: Command): void {
     scopeOptions(sf.command('remove').argument('<function>').argument('<username>'))
       .description('take a school function away (with scope options: only those klassen, afdelingen, team or sectie)')
       .action(action(remove)),
-    ['schoolctl schoolfunction remove mentor j.devries --project 2025-2026', 'schoolctl schoolfunction remove mentor j.devries --project 2025-2026 --klas 3B'],
+    ['schoolctl schoolfunction remove mentor j.devries --project 2025-2026', 'schoolctl schoolfunction remove mentor j.devries --project 2025-2026 --klas 3A'],
   );
   examples(
     sf
@@ -257,7 +257,7 @@ export function register(program: Command): void {
     sf
       .command('rights')
       .argument('[function]', `a function, a user type (${USER_TYPES.join(', ')}) or ${ADMIN_HOLDER}`)
-      .description('the rights catalogue of seed 004: one row per right and holder')
+      .description('the rights catalogue of the schedule portal: one row per right and holder')
       .action(action(rights)),
     ['schoolctl schoolfunction rights mentor', 'schoolctl schoolfunction rights --json'],
   );

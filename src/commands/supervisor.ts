@@ -255,7 +255,7 @@ export function register(program: Command): void {
     mentorOpts(sup.command('remove-mentor').argument('<user>').description('take learners or classes from a mentor; without --learner/--class, remove the whole role')).action(
       action(removeMentorCmd),
     ),
-    ['schoolctl supervisor remove-mentor j.devries --class 5A', 'schoolctl supervisor remove-mentor m.peters'],
+    ['schoolctl supervisor remove-mentor j.devries --class 5A --yes', 'schoolctl supervisor remove-mentor m.peters --yes'],
   );
   examples(
     sup
@@ -273,7 +273,7 @@ export function register(program: Command): void {
       .option('--org <id>', 'an organisation to take away (repeatable); without it, the whole role', collect)
       .description('take organisations from a headteacher, or remove the whole role')
       .action(action(removeHeadCmd)),
-    ['schoolctl supervisor remove-headteacher j.devries --org north-lower', 'schoolctl supervisor remove-headteacher j.devries'],
+    ['schoolctl supervisor remove-headteacher j.devries --org north-lower --yes', 'schoolctl supervisor remove-headteacher j.devries --yes'],
   );
   examples(
     sup

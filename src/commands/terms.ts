@@ -63,8 +63,8 @@ export function register(program: Command): void {
       .option('--name <name>', 'display name')
       .description('add a term')
       .action(action(add)),
-    ['schoolctl terms add 2025-T1 --from 2025-09-01 --to 2025-12-19'],
+    ['schoolctl terms add 2026-T3 --from 2026-08-31 --to 2026-12-18'],
   );
   examples(terms.command('list').description('terms').action(action(list)), ['schoolctl terms list --json']);
-  examples(terms.command('remove').argument('<id>').description('remove a term').action(action(remove)), ['schoolctl terms remove 2025-T1']);
+  examples(terms.command('remove').argument('<id>').description('remove a term').action(action(remove)), ['schoolctl terms remove south-exams-2026 --yes']);
 }

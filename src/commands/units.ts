@@ -128,7 +128,7 @@ export function register(program: Command): void {
       .option('--name <name>', 'display name (default: the id)')
       .description('add a unit; a school never sits inside another school')
       .action(action(add)),
-    ['schoolctl units add north --kind school --name "North College"', 'schoolctl units add 5A --kind class --parent north'],
+    ['schoolctl units add west --kind school --name "West College"', 'schoolctl units add 5C --kind class --parent north-lower'],
   );
   examples(units.command('tree').option('--root <id>', 'only the subtree of this unit').description('the hierarchy as a tree').action(action(tree)), [
     'schoolctl units tree',
@@ -138,5 +138,5 @@ export function register(program: Command): void {
     units.command('move').argument('<id>').requiredOption('--parent <id>', 'the new unit above ("site" for the root)').description('move a unit and everything below it').action(action(move)),
     ['schoolctl units move 5A --parent south'],
   );
-  examples(units.command('remove').argument('<id>').description('remove an empty unit').action(action(remove)), ['schoolctl units remove 5A']);
+  examples(units.command('remove').argument('<id>').description('remove an empty unit').action(action(remove)), ['schoolctl units add 5C --kind class --parent north-lower && schoolctl units remove 5C --yes']);
 }

@@ -177,7 +177,7 @@ export function register(program: Command): void {
       .option('--external-id <id>', 'id in the source system, for sync')
       .description('add a user with one profile and any unit memberships')
       .action(action(add)),
-    ['schoolctl users add j.devries --profile Staff --unit north --unit 5A --name "Jan de Vries"'],
+    ['schoolctl users add k.jansen --profile Staff --unit north --unit 5A --name "Kees Jansen"'],
   );
   examples(users.command('show').argument('<username>').description('one user: profile, units, schools, courses, links, policies').action(action(show)), [
     'schoolctl users show j.devries',
@@ -212,7 +212,7 @@ export function register(program: Command): void {
     ['schoolctl users set s.bakker --share-details off'],
   );
   examples(users.command('set-profile').argument('<username>').argument('<profile>').description("change a user's profile").action(action(setProfile)), [
-    'schoolctl users set-profile a.smit "Teaching Assistant"',
+    'schoolctl users set-profile b.smit "Teaching Assistant"',
   ]);
-  examples(users.command('remove').argument('<username>').description('remove a user and their memberships').action(action(remove)), ['schoolctl users remove old.account']);
+  examples(users.command('remove').argument('<username>').description('remove a user and their memberships').action(action(remove)), ['schoolctl users remove g.visitor --yes']);
 }

@@ -29,11 +29,15 @@ async function whocan(ctx: Ctx, actionKey: string | undefined, target: string | 
     const { invalid } = await import('../model/errors.js');
     throw invalid('missing-action', 'Give an action (for example: whocan messages --user j.devries); "schoolctl whocan --actions" lists them.');
   }
+  if (opts.user !== undefined && opts.user.trim() === '') {
+    const { invalid } = await import('../model/errors.js');
+    throw invalid('empty-user', '--user is empty; give a username to check (or "external"), or leave --user out to list everyone allowed.');
+  }
   const db = await ctx.open();
   const facts = createFacts(db);
   const engine = decisionEngine();
   const evalOpts = { term: opts.term, project: opts.project };
-  if (opts.user) {
+  if (opts.user !== undefined) {
     const { verifiedDecision } = await import('./fix-check.js');
     const d = await verifiedDecision(db, engine, actionKey, opts.user, target, evalOpts);
     return { data: d, human: renderDecision(d, { allFixes: opts.fixes === 'all' }), exitStatus: d.decision === 'allow' ? 0 : 1 };
@@ -58,7 +62,7 @@ export function register(program: Command): void {
       .description('explain an access decision, or list everyone who is allowed')
       .action(action(whocan)),
     [
-      'schoolctl whocan messages --user p.jansen',
+      'schoolctl whocan messages --user p.bakker',
       'schoolctl whocan create-courses unit:north --user j.devries --json',
       'schoolctl whocan search-user user:s.bakker',
       'schoolctl whocan --actions',

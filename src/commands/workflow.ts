@@ -47,7 +47,8 @@ function parseOnOff(flag: string, raw: string): boolean {
 
 /** The term given, else the default one (DOMAIN.md §1), with a note saying which. */
 function termFor(ctx: Ctx, facts: Facts, raw: string | undefined): string {
-  const t = resolveTerm(facts, raw);
+  const t = resolveTerm(facts, raw, null);
+  if (!t.id) throw invalid('no-terms', 'There are no terms, and workflow runs per term; add one first, for example: schoolctl terms add 2025-T1 --from 2025-09-01 --to 2025-12-19.');
   if (!raw && !ctx.json) ctx.note(`Using ${t.step.detail}.`);
   return t.id;
 }
@@ -306,7 +307,7 @@ export function register(program: Command): void {
       .option('--term <term>', 'the term (default: the current term)')
       .description("move a batch on by one phase, as its responsible person (--as is required)")
       .action(action(advance)),
-    ['schoolctl workflow advance attendance --term 2025-T1 course:math-5a --as j.devries', 'schoolctl workflow advance behaviour --term 2025-T1 class:5A --as j.devries'],
+    ['schoolctl workflow advance attendance --term 2026-T2 course:math-3c --as j.devries', 'schoolctl workflow advance behaviour --term 2026-T2 class:5A --as j.devries'],
   );
   examples(
     wf

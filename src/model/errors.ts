@@ -12,7 +12,7 @@ export class SchoolctlError extends Error {
     /** extra data for `--json` (e.g. the decision of an `--as` refusal) */
     readonly payload?: unknown,
   ) {
-    super(message);
+    super(cutQuotedValues(message));
     this.name = 'SchoolctlError';
   }
 }
@@ -96,4 +96,38 @@ export function parseShellWords(line: string): string[] {
   }
   if (word !== undefined) words.push(word);
   return words;
+}
+
+/** A quoted value longer than this is cut in messages, so a multi-megabyte cell is not repeated. */
+export const QUOTE_LIMIT = 200;
+/** How much of a cut value is kept. */
+export const QUOTE_KEPT = 40;
+
+/** A value as messages quote it: `"v"`, or `"the first 40 characters…" (N characters)` when longer than 200. */
+export function quoted(value: string): string {
+  if (value.length <= QUOTE_LIMIT) return `"${value}"`;
+  return `"${value.slice(0, QUOTE_KEPT)}…" (${value.length.toLocaleString('en-US')} characters)`;
+}
+
+/** Every `"…"` in a message goes through `quoted`: one cut for every message that quotes a value. */
+export function cutQuotedValues(message: string): string {
+  if (message.length <= QUOTE_LIMIT) return message;
+  // A scan, not a regular expression: a match of megabytes would overflow the regex engine's stack.
+  let out = '';
+  let at = 0;
+  for (;;) {
+    const open = message.indexOf('"', at);
+    if (open < 0) break;
+    const close = message.indexOf('"', open + 1);
+    if (close < 0) break;
+    const value = message.slice(open + 1, close);
+    if (value.length > QUOTE_LIMIT && !value.includes('\n')) {
+      out += message.slice(at, open) + quoted(value);
+      at = close + 1;
+    } else {
+      out += message.slice(at, close + 1);
+      at = close + 1;
+    }
+  }
+  return out + message.slice(at);
 }

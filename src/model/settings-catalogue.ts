@@ -34,7 +34,7 @@ export const SECTION_TITLES: Record<Section, string> = {
   privacy: '6.7 Privacy',
   'person-profile': '6.8 Person profile',
   synchronisation: '6.9 Synchronisation',
-  supervisors: 'Supervisor roles (seed 002 §3)',
+  supervisors: 'Supervisor roles',
 };
 
 /** The six default profiles, in the order of every `defaults` tuple below. */

@@ -42,6 +42,8 @@ export interface Decision {
   readonly alternatives?: readonly FixOption[];
   /** On a deny with no verified fix: why, in one sentence. */
   readonly noFix?: string;
+  /** On a deny whose fixes could not be verified: why. */
+  readonly fixesNote?: string;
 }
 
 /** One verified way to allow, with who else gains or loses the same action. */

@@ -26,8 +26,8 @@ export interface BatchFact {
 declare module './facts.js' {
   interface Facts {
     phaseSwitches(area: WorkflowArea, phase: PhaseKey): PhaseSwitches;
-    /** The term a command uses when none is given (DOMAIN.md §1); undefined when there are none. */
-    defaultTerm(): TermChoice | undefined;
+    /** The term a command uses when none is given (DOMAIN.md §1), among site terms and terms of these schools (null: every term); undefined when none applies. */
+    defaultTerm(schools: readonly string[] | null): TermChoice | undefined;
     /** The learner's batches in an area for a term (their courses, or their classes and groups). */
     learnerBatches(area: WorkflowArea, term: string, learnerId: number): readonly BatchFact[];
     /** A batch, when its course or class has learners (and lies within the term's school). */

@@ -28,17 +28,28 @@ const TERM_WHY = {
   'starts-next': 'no term has started yet, and it starts first',
 } as const;
 
-/** The term a decision is about: --term, else the default term (DOMAIN.md §1). */
-export function resolveTerm(facts: Facts, term: string | undefined): { id: string; step: TraceStep } {
+/** The term a decision is about: --term, else the default term among those that apply to the target (DOMAIN.md §1). */
+export function resolveTerm(facts: Facts, term: string | undefined, schools: readonly string[] | null): { id: string | undefined; step: TraceStep } {
   if (term) {
     if (!facts.term(term)) throw invalid('unknown-term', `There is no term "${term}"; "schoolctl terms list" shows them.`);
     return { id: term, step: info('term', `term ${term} (given with --term)`, { kind: 'fact', fact: 'term', term }) };
   }
-  const d = facts.defaultTerm();
-  if (!d) {
-    throw invalid('no-terms', 'There are no terms, and workflow runs per term; add one first, for example: schoolctl terms add 2025-T1 --from 2025-09-01 --to 2025-12-19.');
-  }
-  return { id: d.id, step: info('term', `term ${d.id} (no --term given: ${TERM_WHY[d.why]})`, { kind: 'fact', fact: 'term', term: d.id }) };
+  const among = schools === null ? 'every term' : schools.length ? `site terms and those of ${schools.join(', ')}` : 'site terms';
+  const d = facts.defaultTerm(schools);
+  if (!d) return { id: undefined, step: fail('term', `no term applies (none among ${among}), and workflow runs per term`, { kind: 'fact', fact: 'term' }) };
+  return { id: d.id, step: info('term', `term ${d.id} (no --term given: ${TERM_WHY[d.why]}; chosen among ${among})`, { kind: 'fact', fact: 'term', term: d.id }) };
+}
+
+/** The fix when no term applies: a site term from today, about a school term long. */
+function addTermFix(): string {
+  const from = new Date();
+  const to = new Date(from.getTime() + 91 * 24 * 3600 * 1000);
+  const day = (d: Date) => d.toISOString().slice(0, 10);
+  return command('terms', 'add', `term-${day(from)}`, '--from', day(from), '--to', day(to));
+}
+
+function learnerSchools(facts: Facts, learner: UserFact): readonly string[] {
+  return facts.userSchools(learner.id);
 }
 
 export function batchName(b: { kind: BatchKind; id: string }): string {
@@ -149,9 +160,10 @@ function learnerOf(ctx: EvalContext | LookupContext): UserFact {
 
 function viewRule(area: WorkflowArea, ctx: EvalContext): Outcome {
   const { facts, subject, external } = ctx;
-  const term = resolveTerm(facts, ctx.term);
   const learner = learnerOf(ctx);
-  const trace: TraceStep[] = [term.step];
+  const term = resolveTerm(facts, ctx.term, learnerSchools(facts, learner));
+  // Staff see every phase, so their answer needs no term.
+  const trace: TraceStep[] = term.id ? [term.step] : [];
   const brokenFixes: string[] = [];
   if (!external && subject.id !== learner.id) {
     const holdings: RoleHolding[] = [];
@@ -187,6 +199,10 @@ function viewRule(area: WorkflowArea, ctx: EvalContext): Outcome {
   if (audience === 'learner') trace.push(pass('learner-self', `${subject.username} is the learner`, { kind: 'fact', fact: 'learner' }));
   else if (audience === 'parent') trace.push(pass('parent-of-learner', `${subject.username} is linked to ${learner.username}`, { kind: 'fact', fact: 'parent-link' }));
   else trace.push(pass('external-system', `external systems receive ${area} when the phase allows`, { kind: 'fact', fact: 'external' }));
+  if (!term.id) {
+    trace.push(term.step);
+    return deny(trace, [addTermFix()]);
+  }
   const batches = facts.learnerBatches(area, term.id, learner.id);
   if (!batches.length) {
     const where = WORKFLOW[area].batchKind === 'course' ? 'course they learn in' : 'class or group they are a learner of';
@@ -213,9 +229,10 @@ function viewRule(area: WorkflowArea, ctx: EvalContext): Outcome {
 
 function editRule(area: WorkflowArea, ctx: EvalContext): Outcome {
   const { facts, subject } = ctx;
-  const term = resolveTerm(facts, ctx.term);
   const learner = learnerOf(ctx);
+  const term = resolveTerm(facts, ctx.term, learnerSchools(facts, learner));
   const trace: TraceStep[] = [term.step];
+  if (!term.id) return deny(trace, [addTermFix()]);
   const names = facts.supervisorNames();
   const batches = facts.learnerBatches(area, term.id, learner.id);
   if (!batches.length) {
@@ -265,6 +282,11 @@ function editRule(area: WorkflowArea, ctx: EvalContext): Outcome {
 
 // ---- advance ----
 
+function unitSchools(facts: Facts, unit: string | undefined): readonly string[] {
+  const school = unit === undefined ? undefined : facts.unitSchool(unit);
+  return school ? [school] : [];
+}
+
 function batchUnit(facts: Facts, kind: BatchKind, id: string): string | undefined {
   return kind === 'course' ? facts.course(id)?.unitId : id;
 }
@@ -282,10 +304,11 @@ function checkBatchKind(area: WorkflowArea, kind: string, id: string): BatchKind
 
 function advanceRule(area: WorkflowArea, ctx: EvalContext): Outcome {
   const { facts, subject } = ctx;
-  const term = resolveTerm(facts, ctx.term);
   const kind = checkBatchKind(area, ctx.target!.kind, ctx.target!.id);
   const id = ctx.target!.id;
+  const term = resolveTerm(facts, ctx.term, unitSchools(facts, batchUnit(facts, kind, id)));
   const trace: TraceStep[] = [term.step];
+  if (!term.id) return deny(trace, [addTermFix()]);
   const names = facts.supervisorNames();
   const b = facts.batch(area, term.id, kind, id);
   if (!b) {
@@ -332,8 +355,8 @@ function advanceRule(area: WorkflowArea, ctx: EvalContext): Outcome {
 
 function viewCandidates(area: WorkflowArea, ctx: LookupContext): string[] {
   const { facts } = ctx;
-  resolveTerm(facts, ctx.term);
   const learner = learnerOf(ctx);
+  resolveTerm(facts, ctx.term, []);
   return [
     learner.username,
     ...facts.parentsOf(learner.id),
@@ -345,10 +368,10 @@ function viewCandidates(area: WorkflowArea, ctx: LookupContext): string[] {
 
 function editCandidates(area: WorkflowArea, ctx: LookupContext): string[] {
   const { facts } = ctx;
-  const term = resolveTerm(facts, ctx.term);
   const learner = learnerOf(ctx);
+  const term = resolveTerm(facts, ctx.term, learnerSchools(facts, learner));
   const names = facts.mentorsOf(learner.id).map((m) => m.username);
-  for (const b of facts.learnerBatches(area, term.id, learner.id)) {
+  for (const b of term.id ? facts.learnerBatches(area, term.id, learner.id) : []) {
     names.push(...facts.headteachersAbove(b.unitId).map((h) => h.username));
     if (b.kind === 'course') names.push(...facts.courseTeachers(b.id));
   }
@@ -357,7 +380,7 @@ function editCandidates(area: WorkflowArea, ctx: LookupContext): string[] {
 
 function advanceCandidates(area: WorkflowArea, ctx: LookupContext): string[] {
   const { facts } = ctx;
-  resolveTerm(facts, ctx.term);
+  resolveTerm(facts, ctx.term, []);
   const kind = checkBatchKind(area, ctx.target!.kind, ctx.target!.id);
   const id = ctx.target!.id;
   const unit = batchUnit(facts, kind, id);

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { SiteQuestions } from '../../model/access-test-pins.js';
 import type { Facts } from '../../model/facts.js';
 import { LEARNER_MEMBERSHIP } from '../facts/supervisor-facts.js';
-import { openModel, type Sqlite } from '../open.js';
+import { scratchModel, type Sqlite } from '../open.js';
 import { loadSite } from '../site/site-loader.js';
 import { parseSiteText } from '../site/site-file.js';
 import { seedDefaultProfiles } from '../stores/profiles-store.js';
@@ -13,7 +13,7 @@ import { seedDefaultProfiles } from '../stores/profiles-store.js';
 /** A temporary model holding the site file, through apply's own path (a new model, then the file). */
 export async function siteFileModel(path: string): Promise<Sqlite> {
   const doc = parseSiteText(readFileSync(path, 'utf8'), path);
-  const db = await openModel(':memory:', { create: true });
+  const db = await scratchModel();
   db.exec('BEGIN');
   try {
     seedDefaultProfiles(db);

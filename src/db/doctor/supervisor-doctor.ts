@@ -85,8 +85,8 @@ const outsideMembership: DoctorCheck = {
       // Taking away every organisation would leave a headteacher without learners: remove the role then.
       const fix =
         outside.length === given.length
-          ? command('supervisor', 'remove-headteacher', s.username)
-          : command('supervisor', 'remove-headteacher', s.username, ...outside.flatMap((o) => ['--org', o]));
+          ? command('supervisor', 'remove-headteacher', s.username, '--yes')
+          : command('supervisor', 'remove-headteacher', s.username, ...outside.flatMap((o) => ['--org', o]), '--yes');
       out.push({
         severity: 'error',
         message: `${names.headteacherTerm} ${s.username} is assigned to ${outside.join(', ')} but no longer belongs to ${outside.length > 1 ? 'them' : 'it'} or a unit below; remove the assignment, or make them a member again with "${command('users', 'join', s.username, '--unit', outside[0])}"`,

@@ -83,9 +83,10 @@ export function workflowFacts(db: Sqlite): WorkflowFacts {
     username: db.prepare('SELECT username FROM users WHERE id = ?').pluck(),
     switches: db.prepare('SELECT learner, parent, external FROM workflow_switches WHERE area = ? AND phase = ?'),
     termOrg: db.prepare('SELECT org_id FROM terms WHERE id = ?').pluck(),
-    containsToday: db.prepare('SELECT id FROM terms WHERE starts <= @d AND ends >= @d ORDER BY starts DESC, id LIMIT 1').pluck(),
-    startedLast: db.prepare('SELECT id FROM terms WHERE starts <= @d ORDER BY starts DESC, id LIMIT 1').pluck(),
-    startsNext: db.prepare('SELECT id FROM terms ORDER BY starts, id LIMIT 1').pluck(),
+    // Only terms that apply to the target: site terms and those of the target's schools.
+    containsToday: db.prepare('SELECT id FROM terms WHERE starts <= @d AND ends >= @d AND (@orgs IS NULL OR org_id IS NULL OR org_id IN (SELECT value FROM json_each(@orgs))) ORDER BY starts DESC, id LIMIT 1').pluck(),
+    startedLast: db.prepare('SELECT id FROM terms WHERE starts <= @d AND (@orgs IS NULL OR org_id IS NULL OR org_id IN (SELECT value FROM json_each(@orgs))) ORDER BY starts DESC, id LIMIT 1').pluck(),
+    startsNext: db.prepare('SELECT id FROM terms WHERE (@orgs IS NULL OR org_id IS NULL OR org_id IN (SELECT value FROM json_each(@orgs))) ORDER BY starts, id LIMIT 1').pluck(),
     // The learner's own courses or classes: having them as a learner, each has learners.
     learnerBatches: byKind((kind) =>
       db.prepare(
@@ -139,13 +140,14 @@ export function workflowFacts(db: Sqlite): WorkflowFacts {
       const r = q.switches.get(area, phase) as { learner: number; parent: number; external: number } | undefined;
       return r ? { learner: r.learner === 1, parent: r.parent === 1, external: r.external === 1 } : SWITCHES_OFF;
     },
-    defaultTerm(): TermChoice | undefined {
+    defaultTerm(schools): TermChoice | undefined {
       const d = today();
-      const a = q.containsToday.get({ d }) as string | undefined;
+      const orgs = schools === null ? null : JSON.stringify(schools);
+      const a = q.containsToday.get({ d, orgs }) as string | undefined;
       if (a) return { id: a, why: 'contains-today' };
-      const b = q.startedLast.get({ d }) as string | undefined;
+      const b = q.startedLast.get({ d, orgs }) as string | undefined;
       if (b) return { id: b, why: 'started-last' };
-      const c = q.startsNext.get() as string | undefined;
+      const c = q.startsNext.get({ orgs }) as string | undefined;
       return c ? { id: c, why: 'starts-next' } : undefined;
     },
     learnerBatches(area, term, learnerId) {

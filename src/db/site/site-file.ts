@@ -69,17 +69,53 @@ export function applySiteDocument(db: Sqlite, doc: unknown): SiteOutcome {
 }
 
 /** Reads a site file's text; YAML unless the name ends in .json. */
+/** Bounds of a site file (docs/bulk.md): aliases resolved, and characters in one value. */
+export const SITE_MAX_ALIASES = 100;
+export const SITE_MAX_SCALAR = 65_536;
+
+function scalarTooLong(name: string, where: string, length: number): never {
+  throw invalid('bad-site-file', `${name} ${where} holds a value of ${length.toLocaleString('en-US')} characters; a site file value may have at most ${SITE_MAX_SCALAR.toLocaleString('en-US')}.`);
+}
+
+/** Long lines are refused before parsing, so a huge value costs no more than reading the file. */
+function checkLineLengths(text: string, name: string): void {
+  let start = 0;
+  for (let line = 1; start <= text.length; line++) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    if (end - start > SITE_MAX_SCALAR) scalarTooLong(name, `line ${line}`, end - start);
+    start = end + 1;
+  }
+}
+
+function checkScalars(value: unknown, name: string, path: string): void {
+  if (typeof value === 'string') {
+    if (value.length > SITE_MAX_SCALAR) scalarTooLong(name, `at ${path || 'the top'}`, value.length);
+  } else if (Array.isArray(value)) value.forEach((v, i) => checkScalars(v, name, `${path}[${i}]`));
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) checkScalars(v, name, path ? `${path}.${k}` : k);
+}
+
 export function parseSiteText(text: string, name: string): unknown {
+  let value: unknown;
   if (name.toLowerCase().endsWith('.json')) {
     try {
-      return JSON.parse(text);
+      value = JSON.parse(text);
     } catch (e) {
       throw invalid('bad-site-file', `${name} is not valid JSON: ${(e as Error).message}.`);
     }
+  } else {
+    checkLineLengths(text, name);
+    const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+    if (doc.errors.length) throw invalid('bad-site-file', `${name} is not valid YAML: ${doc.errors.map((e) => e.message.split('\n')[0]).join('; ')}.`);
+    try {
+      value = doc.toJS({ maxAliasCount: SITE_MAX_ALIASES }) ?? {};
+    } catch (e) {
+      if (!(e instanceof ReferenceError)) throw e;
+      throw invalid('bad-site-file', `${name} uses YAML aliases (*name) more than ${SITE_MAX_ALIASES} times over; write the entries out instead.`);
+    }
   }
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length) throw invalid('bad-site-file', `${name} is not valid YAML: ${doc.errors.map((e) => e.message.split('\n')[0]).join('; ')}.`);
-  return doc.toJS() ?? {};
+  checkScalars(value, name, '');
+  return value;
 }
 
 export const SITE_HEADER = '# schoolctl site file: "schoolctl apply FILE" makes the model match it; "schoolctl export site" writes it.\n';

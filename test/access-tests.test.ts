@@ -194,7 +194,7 @@ describe('schoolctl test', () => {
     // A second --write does not replace the edited file without consent.
     expect(run(db, 'test', '--write', file).status).toBe(2);
 
-    expect(run(db, 'profiles', 'set', 'Staff', 'mentor-role=off').status).toBe(0);
+    expect(run(db, 'profiles', 'set', 'Staff', 'mentor-role=off', '--yes').status).toBe(0);
     const r = run(db, 'test', file);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/✗ m\.peters sees the Mentor entry[^\n]*\n\s+expected: allow: m\.peters tab:mentor\n\s+got: +deny/);
@@ -214,7 +214,7 @@ describe('doctor for pipelines', () => {
     expect(warn.json.warnings).toBeGreaterThan(0);
     expect(warn.json.findings[0]).toMatchObject({ check: 'workflow-stuck-batch', severity: 'warning' });
     expect(run(db, 'doctor', '--strict').status).toBe(1);
-    run(db, 'profiles', 'set', 'Staff', 'mentor-role=off');
+    run(db, 'profiles', 'set', 'Staff', 'mentor-role=off', '--yes');
     const err = run(db, 'doctor');
     expect(err.status).toBe(1);
     expect(err.stdout).toMatch(/error \[supervisor-role-off\]/);

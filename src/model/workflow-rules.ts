@@ -14,6 +14,7 @@ import {
   AUDIENCE_LABELS,
   WORKFLOW,
   WORKFLOW_AREAS,
+  firstPhase,
   phaseDef,
   roleName,
   type Audience,
@@ -201,7 +202,10 @@ function viewRule(area: WorkflowArea, ctx: EvalContext): Outcome {
   else trace.push(pass('external-system', `external systems receive ${area} when the phase allows`, { kind: 'fact', fact: 'external' }));
   if (!term.id) {
     trace.push(term.step);
-    return deny(trace, [addTermFix()]);
+    // A new term's batches start in the area's first phase: the audience must see it there too.
+    const first = firstPhase(area);
+    const switchOn = facts.phaseSwitches(area, first)[audience] ? [] : [command('workflow', 'set', area, first, `--${audience}`, 'on')];
+    return deny(trace, [addTermFix(), ...switchOn]);
   }
   const batches = facts.learnerBatches(area, term.id, learner.id);
   if (!batches.length) {

@@ -7,6 +7,7 @@ import { statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../db/stores/audit-store.js';
+import { driftMark, driftWarnings } from '../db/rosters/sync-records.js';
 import { openModel, type Sqlite } from '../db/open.js';
 import { createFacts } from '../db/facts/sqlite-facts.js';
 import type { DB } from '../db/schema.js';
@@ -145,7 +146,10 @@ export class Ctx {
     const nested = sqlite.inTransaction;
     sqlite.exec(nested ? 'SAVEPOINT schoolctl_change' : 'BEGIN IMMEDIATE');
     try {
+      const drift = driftMark(sqlite);
       const result = await fn(tx);
+      // A change to what a sync owns lands, with a warning that the next sync undoes it (docs/rosters.md).
+      for (const w of driftWarnings(sqlite, drift)) this.note(w);
       if (tx.changes.length > 0) {
         await recordAudit(tx.db, { at: new Date().toISOString(), actor: this.actor, command: this.commandLine(), summary, changes: JSON.stringify(tx.changes) });
       }

@@ -60,7 +60,14 @@ export const ROSTER_FILES: Record<string, { readonly file: string; readonly colu
     file: 'enrollments.csv',
     columns: { sourcedId: true, status: false, dateLastModified: false, classSourcedId: true, schoolSourcedId: false, userSourcedId: true, role: true, primary: false, beginDate: false, endDate: false },
   },
-  demographics: { file: 'demographics.csv', columns: { sourcedId: true, status: false, dateLastModified: false } },
+  demographics: {
+    file: 'demographics.csv',
+    columns: {
+      sourcedId: true, status: false, dateLastModified: false, birthDate: false, sex: false, americanIndianOrAlaskaNative: false, asian: false, blackOrAfricanAmerican: false,
+      nativeHawaiianOrOtherPacificIslander: false, white: false, demographicRaceTwoOrMoreRaces: false, hispanicOrLatinoEthnicity: false, countryOfBirthCode: false,
+      stateOfBirthAbbreviation: false, cityOfBirth: false, publicSchoolResidenceStatus: false,
+    },
+  },
 };
 
 /** Misspellings seen in published bundles, lower-cased, onto the spec's column. */

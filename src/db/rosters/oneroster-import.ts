@@ -286,6 +286,7 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
   const rename = db.prepare('UPDATE users SET username = ? WHERE external_id = ?');
   const usernameOwner = db.prepare('SELECT external_id FROM users WHERE username = ?').pluck();
   const renames: RowChange[] = [];
+  let spaced = 0;
   await read(
     'users',
     (r) => {
@@ -298,7 +299,7 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
       let username = r.get('username');
       if (/\s/.test(username)) {
         const fixed = username.trim().replace(/\s+/g, '.');
-        warnings.push(`${at('users.csv', r.line, r.header('username'))}: username "${username}" has spaces; imported as ${fixed}`);
+        if (++spaced <= 10) warnings.push(`${at('users.csv', r.line, r.header('username'))}: username "${username}" has spaces; imported as ${fixed}`);
         username = fixed;
       }
       const taken = usernames.get(username.toLowerCase());
@@ -374,6 +375,7 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
     },
     (r) => deletions.push({ entity: 'user', key: r.get('sourcedId'), label: r.get('sourcedId') }),
   );
+  if (spaced > 10) warnings.push(`users.csv: ${spaced - 10} more username(s) with spaces, each imported with dots for the spaces`);
   const usernameOf = (id: string): string | undefined => users.get(id)?.username ?? (externalUser.get(id) as string | undefined);
 
   for (const m of memberships) {

@@ -134,3 +134,35 @@ export function driftLabel(d: { entity: string; a: string; b: string }): string 
   if (d.entity === 'parent-link') return `parent link ${d.a}→${d.b}`;
   return `${d.entity} ${d.a}`;
 }
+
+/**
+ * The warnings for what a change did to records a sync owns (each path gets them: the triggers see
+ * every write): the next sync from that source will undo it. At most a few are spelled out.
+ */
+export function driftWarnings(db: Sqlite, afterId: number): string[] {
+  let rows: ReturnType<typeof syncDrift>;
+  try {
+    rows = syncDrift(db, afterId);
+  } catch {
+    return []; // a model from before migration 005 in a caller's session
+  }
+  if (!rows.length) return [];
+  const bySource = new Map<string, string[]>();
+  for (const r of rows) {
+    let l = bySource.get(r.source);
+    if (!l) bySource.set(r.source, (l = []));
+    l.push(`${driftLabel(r)} (${r.change === 'delete' ? 'removed' : 'changed'})`);
+  }
+  return [...bySource].map(([source, items]) => {
+    const shown = items.slice(0, 5).join(', ');
+    return `warning: ${shown}${items.length > 5 ? ` and ${items.length - 5} more` : ''} ${items.length === 1 ? 'comes' : 'come'} from ${source}: the next sync from it will undo this change; change it in the source system to keep it.`;
+  });
+}
+
+export function driftMark(db: Sqlite): number {
+  try {
+    return lastDriftId(db);
+  } catch {
+    return Number.MAX_SAFE_INTEGER;
+  }
+}

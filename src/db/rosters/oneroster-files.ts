@@ -243,6 +243,7 @@ export function readRosterFile(file: BundleFile, key: string, onRecord: (r: Rost
               raw = cells.map((c) => c.trim());
               width = raw.length;
               index = Object.create(null) as Record<string, number>;
+              const renamed: string[] = [];
               raw.forEach((h, i) => {
                 const lh = h.toLowerCase();
                 const c = canonical.get(lh) ?? COLUMN_ALIASES[lh.replace(/[^a-z]/g, '')];
@@ -254,9 +255,10 @@ export function readRosterFile(file: BundleFile, key: string, onRecord: (r: Rost
                   notes.problems.push(`${file.name} line 1 column ${h}: the column ${c} is given twice (also as ${raw[index![c]]}); give each column once`);
                   return;
                 }
-                if (c !== h) notes.warnings.push(`${file.name} line 1 column ${h}: read as ${c}`);
+                if (c.toLowerCase() !== lh) renamed.push(`${h} as ${c}`);
                 index![c] = i;
               });
+              if (renamed.length) notes.warnings.push(`${file.name} line 1: column(s) read by their spec name: ${renamed.join(', ')}`);
               for (const [c, required] of Object.entries(spec)) {
                 if (required && index[c] === undefined) notes.problems.push(`${file.name} line 1 column ${c}: the required column ${c} is missing; the header has ${raw.join(',')}`);
               }

@@ -182,8 +182,16 @@ export class ModelCache {
   }
 
   profileValid(): string {
-    const roles = [...this.mappedRoles.entries()].filter(([r, p]) => r !== p.toLowerCase()).map(([r, p]) => `${this.roleSpelling.get(r)} (→ ${p})`);
-    return `${this.profileNames().join(', ')}${roles.length ? `, or a mapped role: ${roles.join(', ')}` : ''}`;
+    // Grouped per profile: "Instructor, teacher (→ Staff); Learner (→ Student)".
+    const byProfile = new Map<string, string[]>();
+    for (const [r, p] of this.mappedRoles) {
+      if (r === p.toLowerCase() || this.profiles.has(r)) continue;
+      let l = byProfile.get(p);
+      if (!l) byProfile.set(p, (l = []));
+      l.push(this.roleSpelling.get(r) ?? r);
+    }
+    const roles = [...byProfile].map(([p, rs]) => `${rs.join(', ')} (→ ${p})`);
+    return `${this.profileNames().join(', ')}${roles.length ? `, or a mapped role: ${roles.join('; ')}` : ''}`;
   }
 
   userId(username: string): number | undefined {

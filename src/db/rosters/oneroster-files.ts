@@ -145,6 +145,14 @@ interface Manifest {
   files: Map<string, string>;
 }
 
+/** Every file key of the 1.1 and 1.2 manifests, lower-cased. */
+const MANIFEST_FILES = new Set(
+  [
+    'academicSessions', 'categories', 'classes', 'classResources', 'courses', 'courseResources', 'demographics', 'enrollments', 'lineItems', 'orgs', 'resources', 'results',
+    'users', 'lineItemLearningObjectiveIds', 'lineItemScoreScales', 'resultLearningObjectiveIds', 'resultScoreScales', 'roles', 'scoreScales', 'userProfiles', 'userResources',
+  ].map((k) => k.toLowerCase()),
+);
+
 function readManifest(path: string, warnings: string[]): Manifest {
   const out: Manifest = { files: new Map() };
   // The manifest is a few dozen lines: read whole, split simply (values are plain words).
@@ -158,7 +166,8 @@ function readManifest(path: string, warnings: string[]): Manifest {
     const lk = key.toLowerCase();
     if (lk.startsWith('file.')) {
       const v = value.toLowerCase();
-      if (v === '') warnings.push(`manifest.csv line ${i + 1}: ${key} has no value; read as bulk if the file is there`);
+      if (!MANIFEST_FILES.has(lk.slice(5))) warnings.push(`manifest.csv line ${i + 1}: ${key} is not a OneRoster file; ignored`);
+      else if (v === '') warnings.push(`manifest.csv line ${i + 1}: ${key} has no value; read as bulk if the file is there`);
       else if (v !== 'absent' && v !== 'bulk' && v !== 'delta') warnings.push(`manifest.csv line ${i + 1}: ${key} is "${value}", not absent, bulk or delta; read as bulk if the file is there`);
       else out.files.set(lk.slice(5), v);
     } else if (lk === 'oneroster.version') {

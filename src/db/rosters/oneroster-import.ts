@@ -441,7 +441,8 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
       const person = users.get(user);
       if (person) {
         const isStudentOnly = person.hierarchy.has('student') && !person.hierarchy.has('teacher') && !person.hierarchy.has('administrator');
-        const clash = (role === 'teacher' && isStudentOnly) || (role === 'learner' && !person.hierarchy.has('student'));
+        const staffOnly = !person.hierarchy.has('student') && (person.hierarchy.has('teacher') || person.hierarchy.has('administrator'));
+        const clash = (role === 'teacher' && isStudentOnly) || (role === 'learner' && staffOnly);
         if (clash) {
           const own = isStudentOnly ? 'learner' : 'teacher';
           contradiction(`enrollments.csv line ${r.line} enrols ${user} in ${cls} as ${word}, but users.csv line ${person.line} gives them the role ${person.words.join(', ')}`, `${user} enrolled as ${own}, as users.csv says`);

@@ -10,6 +10,8 @@ import { seedDefaultProfiles } from '../src/db/stores/profiles-store';
 import { openBundle } from '../src/db/rosters/oneroster-files';
 import { importOneRoster, type RosterOptions, type RosterOutcome } from '../src/db/rosters/oneroster-import';
 import { rosterDate } from '../src/db/rosters/roster-dates';
+import { exportOneRoster } from '../src/db/rosters/oneroster-export';
+import { findKind } from '../src/db/bulk/registry';
 import { run, tempDb } from './helpers';
 
 const FIX = join(__dirname, '..', 'fixtures', 'oneroster');
@@ -149,6 +151,24 @@ describe('import oneroster: what a bundle becomes', () => {
     expect((await load(db, renamed)).problems).toEqual([]);
     expect(one(db, `SELECT id, username FROM users WHERE external_id = 'rs-s1'`)).toEqual({ id, username: 'ron.one' });
   });
+});
+
+describe('export oneroster', () => {
+  const KINDS = ['users', 'units', 'memberships', 'courses', 'enrolments', 'parents', 'terms'];
+  const snapshot = (db: Sqlite) => Object.fromEntries(KINDS.map((k) => [k, [...findKind(k)!.exportRows(db)].map((r) => r.join(','))]));
+  for (const [fixture, version] of [['1.1-bulk', '1.1'], ['1.1-bulk', '1.2'], ['1.2-bulk', '1.2'], ['1.2-bulk', '1.1']] as const) {
+    it(`a model from ${fixture}, exported as ${version}, re-imports to the same model`, async () => {
+      const a = await model();
+      await load(a, join(FIX, fixture));
+      const out = join(mkdtempSync(join(tmpdir(), 'schoolctl-export-')), 'bundle');
+      await exportOneRoster(a, out, version);
+      const b = await model();
+      const o = await load(b, out);
+      expect(o.problems).toEqual([]);
+      expect(snapshot(b)).toEqual(snapshot(a));
+      expect(snapshot(a).parents.length).toBeGreaterThan(0);
+    });
+  }
 });
 
 describe('import oneroster: bad input names the file, line and column, and nothing changes', () => {

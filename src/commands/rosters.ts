@@ -2,7 +2,7 @@
 // a real roster into the model, checked whole first and applied all or nothing. Parsing and
 // printing only; the work is in src/db/rosters/.
 
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findKind } from '../db/bulk/registry.js';
@@ -141,4 +141,24 @@ export async function importImsCommand(ctx: Ctx, file: string, opts: RosterComma
   void ctx;
   void opts;
   throw invalid('not-built', `import ims-enterprise is not available in this version; ${file} was not read.`);
+}
+
+/** `export oneroster DIR [--version 1.1|1.2]` */
+export async function exportOneRosterCommand(ctx: Ctx, dir: string | undefined, version: string | undefined): Promise<CommandResult> {
+  if (!dir) throw invalid('missing-argument', 'export oneroster needs the folder to write the bundle into, e.g. schoolctl export oneroster roster-out/.');
+  const v = version ?? '1.1';
+  if (v !== '1.1' && v !== '1.2') throw invalid('bad-version', `--version "${v}" is not a OneRoster version this writes; use 1.1 or 1.2.`);
+  let existing: string[] = [];
+  try {
+    existing = readdirSync(dir).filter((f) => /\.csv$/i.test(f));
+  } catch {
+    /* a new folder */
+  }
+  if (existing.length) throw invalid('exists', `${dir} already holds CSV files (${existing.slice(0, 3).join(', ')}); give an empty or new folder.`);
+  const { exportOneRoster } = await import('../db/rosters/oneroster-export.js');
+  const o = await exportOneRoster(await ctx.open(), dir, v);
+  return {
+    data: o,
+    human: `Wrote a OneRoster ${o.version} bulk bundle (source ${o.systemName}) to ${dir}: ${Object.entries(o.rows).map(([k, n]) => `${n} ${k}`).join(', ')}.`,
+  };
 }

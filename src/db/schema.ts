@@ -61,6 +61,8 @@ export interface CoursesTable {
   name: string;
   /** where the record came from (migration 005) */
   source: Generated<string>;
+  roster_course: Generated<string | null>;
+  roster_terms: Generated<string | null>;
 }
 
 export interface CourseMembersTable {

@@ -20,6 +20,9 @@ const KEYS: Record<(typeof SOURCED)[number], { entity: string; a: string; b: str
 export async function up(db: Kysely<unknown>): Promise<void> {
   for (const t of SOURCED) await sql.raw(`ALTER TABLE ${t} ADD COLUMN source TEXT NOT NULL DEFAULT 'command'`).execute(db);
   await sql`ALTER TABLE terms ADD COLUMN parent_id TEXT`.execute(db);
+  // A course made from a OneRoster class remembers the class's course and terms, so export writes it back as a class.
+  await sql`ALTER TABLE courses ADD COLUMN roster_course TEXT`.execute(db);
+  await sql`ALTER TABLE courses ADD COLUMN roster_terms TEXT`.execute(db);
   await sql`ALTER TABLE terms ADD COLUMN source TEXT NOT NULL DEFAULT 'command'`.execute(db);
   await sql`CREATE TABLE sync_drift (
     id INTEGER PRIMARY KEY,

@@ -210,7 +210,7 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
     },
     (r) => deletions.push({ entity: 'course', key: r.get('sourcedId'), label: r.get('sourcedId') }),
   );
-  const classes = new Map<string, { line: number; school: string; title: string; homeroom: boolean; course: string }>();
+  const classes = new Map<string, { line: number; school: string; title: string; homeroom: boolean; course: string; terms: string }>();
   await read(
     'classes',
     (r) => {
@@ -231,7 +231,7 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
         const other = classes.has(id) ? `line ${classes.get(id)!.line}` : `courses.csv line ${courses.get(id)!.line}`;
         return void problems.push(`${at('classes.csv', r.line, r.header('sourcedId'))}: value "${id}" is not unique (also on ${other}; classes and courses both become courses), valid: one sourcedId per class and course`);
       }
-      classes.set(id, { line: r.line, school, title: r.get('title'), homeroom: type === 'homeroom', course });
+      classes.set(id, { line: r.line, school, title: r.get('title'), homeroom: type === 'homeroom', course, terms: list(r.get('termSourcedIds')).join(',') });
     },
     (r) => deletions.push({ entity: 'course', key: r.get('sourcedId'), label: r.get('sourcedId') }),
   );
@@ -397,12 +397,17 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
     const agent = users.get(a.agent);
     const agentIsParent = agent ? agent.words.some((w) => PARENT_WORDS.has(w)) : externalUserRole.get(a.agent) === 'guest';
     const userIsParent = user.words.some((w) => PARENT_WORDS.has(w));
+    // Else a student's agent is their parent (a teacher who is also a parent, in 1.1's one role).
+    const userIsStudent = user.hierarchy.has('student');
+    const agentIsStudent = agent ? agent.hierarchy.has('student') : externalUserRole.get(a.agent) === 'student';
     let parent: string;
     let child: string;
     if (userIsParent && !agentIsParent) [parent, child] = [a.user, a.agent];
     else if (agentIsParent && !userIsParent) [parent, child] = [a.agent, a.user];
+    else if (!userIsParent && !agentIsParent && userIsStudent && !agentIsStudent) [parent, child] = [a.agent, a.user];
+    else if (!userIsParent && !agentIsParent && agentIsStudent && !userIsStudent) [parent, child] = [a.user, a.agent];
     else {
-      warnings.push(`${at('users.csv', a.line, a.column)}: agent ${a.agent} of ${a.user}: ${userIsParent ? 'both are' : 'neither is'} a parent, guardian or relative; no parent link`);
+      warnings.push(`${at('users.csv', a.line, a.column)}: agent ${a.agent} of ${a.user}: ${userIsParent ? 'both are parents, guardians or relatives' : 'neither is a parent, guardian or relative, and not one of them a student'}; no parent link`);
       continue;
     }
     const key = `${parent}>${child}`;
@@ -486,6 +491,10 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
   for (const [id, s] of sessions) {
     if (setParent.run(s.parent, id, s.parent).changes) changes.push({ kind: 'terms', entity: 'term', status: 'update', id, before: null, after: { parent: s.parent } });
   }
+
+  // A class's course and terms: export writes the course back as a class.
+  const setClass = db.prepare('UPDATE courses SET roster_course = ?, roster_terms = ? WHERE id = ? AND (roster_course IS NOT ? OR roster_terms IS NOT ?)');
+  if (!problems.length) for (const [id, c] of classes) setClass.run(c.course, c.terms, id, c.course, c.terms);
 
   const counts: Record<string, Counts> = {};
   let changeCount = changes.length;

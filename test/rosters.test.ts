@@ -12,6 +12,7 @@ import { importOneRoster, type RosterOptions, type RosterOutcome } from '../src/
 import { rosterDate } from '../src/db/rosters/roster-dates';
 import { exportOneRoster } from '../src/db/rosters/oneroster-export';
 import { findKind } from '../src/db/bulk/registry';
+import { readImsEnterprise } from '../src/db/rosters/ims-enterprise';
 import { run, tempDb } from './helpers';
 
 const FIX = join(__dirname, '..', 'fixtures', 'oneroster');
@@ -150,6 +151,62 @@ describe('import oneroster: what a bundle becomes', () => {
     const renamed = withLine('sync-day1', 'users.csv', 3, 'rs-s1,,,true,rs-school,student,ron.one,,Ron,One,,,,,,,,');
     expect((await load(db, renamed)).problems).toEqual([]);
     expect(one(db, `SELECT id, username FROM users WHERE external_id = 'rs-s1'`)).toEqual({ id, username: 'ron.one' });
+  });
+});
+
+describe('import ims-enterprise', () => {
+  const IMS = join(FIX, 'ims-default-namespace.xml');
+  const xml = (text: string) => {
+    const f = join(mkdtempSync(join(tmpdir(), 'schoolctl-ims-')), 'enterprise.xml');
+    writeFileSync(f, text);
+    return f;
+  };
+  const loadIms = async (db: Sqlite, file: string) => {
+    const { bundle } = await readImsEnterprise(file);
+    db.exec('BEGIN');
+    const o = await importOneRoster(db, bundle, {});
+    db.exec(o.problems.length ? 'ROLLBACK' : 'COMMIT');
+    return o;
+  };
+  const shape = (db: Sqlite) => ({
+    units: all(db, `SELECT id || ':' || kind || ':' || coalesce(parent_id, '') FROM units ORDER BY id`),
+    users: all(db, `SELECT u.username || ':' || p.name || ':' || u.source FROM users u JOIN profiles p ON p.id = u.profile_id ORDER BY 1`),
+    memberships: all(db, `SELECT u.username || '@' || m.unit_id || ':' || m.role FROM memberships m JOIN users u ON u.id = m.user_id ORDER BY 1`),
+    enrolments: all(db, `SELECT c.course_id || '/' || u.username || ':' || c.role FROM course_members c JOIN users u ON u.id = c.user_id ORDER BY 1`),
+  });
+
+  it('a file with a default namespace: groups by type, institution roles to profiles, roletypes to hierarchy and course roles', async () => {
+    const db = await model();
+    const o = await loadIms(db, IMS);
+    expect(o.problems).toEqual([]);
+    expect(shape(db)).toEqual({
+      units: ['ls-9b:class:ls-skole', 'ls-kommune:organisation:', 'ls-skole:school:ls-kommune'],
+      users: ['k.dahl:Student:ims:ims-default-namespace.xml', 'o.berg:Staff:ims:ims-default-namespace.xml', 'r.lie:Administrator:ims:ims-default-namespace.xml'],
+      memberships: ['k.dahl@ls-9b:student', 'k.dahl@ls-skole:student', 'o.berg@ls-skole:teacher', 'r.lie@ls-skole:administrator'],
+      enrolments: ['ls-9b/k.dahl:learner', 'ls-9b/o.berg:teacher', 'ls-eng-9b/k.dahl:learner', 'ls-eng-9b/o.berg:teacher'],
+    });
+    expect((await loadIms(db, IMS)).changeCount).toBe(0);
+  });
+
+  it('the same file without a namespace, or with a prefix, reads the same', async () => {
+    const text = readFileSync(IMS, 'utf8');
+    const a = await model();
+    await loadIms(a, IMS);
+    const bare = await model();
+    await loadIms(bare, xml(text.replace(/ xmlns="[^"]*"/, '')));
+    const prefixed = await model();
+    await loadIms(prefixed, xml(text.replace(/ xmlns="/, ' xmlns:ims="').replace(/<(\/?)(?!\?)/g, '<$1ims:')));
+    const names = (db: Sqlite) => ({ ...shape(db), users: (shape(db).users as string[]).map((u) => u.replace(/:ims:.*$/, '')) });
+    expect(names(bare)).toEqual(names(a));
+    expect(names(prefixed)).toEqual(names(a));
+  });
+
+  it('a bad roletype names the XML line and element path; a staff member enrolled as learner names both elements', async () => {
+    const text = readFileSync(IMS, 'utf8');
+    await expect(readImsEnterprise(xml(text.replace('<role roletype="01"><status>1</status></role>', '<role roletype="99"/>')))).rejects.toThrow(/enterprise\.xml line 54 column membership\/member\/role: value "99" is not a roletype/);
+    const db = await model();
+    const o = await loadIms(db, xml(text.replace('<id>ls-p1</id></sourcedid><idtype>1</idtype><role roletype="02"/></member>', '<id>ls-p1</id></sourcedid><idtype>1</idtype><role roletype="01"/></member>')));
+    expect(o.problems).toEqual([expect.stringMatching(/^enterprise\.xml line \d+ enrols ls-p1 in ls-9b as student, but enterprise\.xml line 8 gives them the role staff/)]);
   });
 });
 

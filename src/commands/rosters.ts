@@ -87,7 +87,7 @@ function report(o: RosterOutcome, label: string, plan: boolean, opts: RosterComm
     .filter((k) => count(k).create + count(k).update + count(k).same > 0)
     .map((k) => `${k} ${count(k).create} ${plan ? 'to create' : 'created'}, ${count(k).update} ${plan ? 'to update' : 'updated'}, ${count(k).same} unchanged`)
     .join('; ');
-  lines.push(`${verb} ${label} (OneRoster ${o.version}, source ${o.source}): ${summary || 'nothing in it'}.`);
+  lines.push(`${verb} ${label} (${o.source.startsWith('ims:') ? 'IMS Enterprise' : `OneRoster ${o.version}`}, source ${o.source}): ${summary || 'nothing in it'}.`);
   if (plan) {
     for (const c of o.changes.slice(0, 40)) lines.push(`  ${c.status === 'create' ? '+' : '~'} ${c.entity} ${c.id}`);
     if (o.changeCount > 40) lines.push(`  … and ${o.changeCount - 40} more change(s)`);
@@ -138,9 +138,16 @@ export async function importOneRosterCommand(ctx: Ctx, target: string, opts: Ros
 
 /** `import ims-enterprise FILE.xml` */
 export async function importImsCommand(ctx: Ctx, file: string, opts: RosterCommandOptions): Promise<CommandResult> {
-  void ctx;
-  void opts;
-  throw invalid('not-built', `import ims-enterprise is not available in this version; ${file} was not read.`);
+  const { requireInputFile } = await import('./runtime.js');
+  requireInputFile(file, 'give an IMS Enterprise 1.1 XML file');
+  const { readImsEnterprise } = await import('../db/rosters/ims-enterprise.js');
+  const ims = await readImsEnterprise(file);
+  return runRoster(ctx, file, opts, () => {
+    // An id the file marks Old → New: the model's user keeps their record under the new id.
+    const move = ctx.sqlite.prepare('UPDATE users SET external_id = ? WHERE external_id = ? AND NOT EXISTS (SELECT 1 FROM users WHERE external_id = ?)');
+    for (const r of ims.renamedIds) move.run(r.id, r.old, r.id);
+    return importOneRoster(ctx.sqlite, ims.bundle, opts);
+  });
 }
 
 /** `export oneroster DIR [--version 1.1|1.2]` */

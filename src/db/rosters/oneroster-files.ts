@@ -24,6 +24,10 @@ export interface Bundle {
   readonly files: ReadonlyMap<string, BundleFile>;
   /** what was tolerated in the manifest and the file list */
   readonly warnings: readonly string[];
+  /** records already read (an IMS Enterprise file), by file key, instead of CSV files on disk */
+  readonly records?: ReadonlyMap<string, readonly RosterRecord[]>;
+  /** how each file key is named in problems (default: its CSV file name) */
+  readonly display?: Record<string, string>;
 }
 
 /** The files schoolctl reads, by manifest key, and the columns it uses of each (R = required). */

@@ -76,6 +76,10 @@ class CellsRow implements Row {
   }
 }
 
+const ROSTER_DISPLAY: Record<string, string> = {
+  users: 'users.csv', orgs: 'orgs.csv', classes: 'classes.csv', roles: 'roles.csv', enrollments: 'enrollments.csv', courses: 'courses.csv', academicSessions: 'academicSessions.csv', demographics: 'demographics.csv',
+};
+
 const list = (v: string): string[] => v.split(',').map((s) => s.trim()).filter((s) => s !== '');
 
 export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOptions = {}): Promise<RosterOutcome> {
@@ -109,6 +113,8 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
   };
   const seen = new SeenRecords(db);
   const deletions: GoneRecord[] = [];
+  /** How each file is named in problems: its CSV name, or the XML file it came from. */
+  const F = bundle.display ?? ROSTER_DISPLAY;
   const modes: Record<string, string> = {};
   for (const [k, f] of bundle.files) modes[k] = f.mode;
   const externalUser = db.prepare('SELECT username FROM users WHERE external_id = ?').pluck();
@@ -122,7 +128,9 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
     const notes: FileReadNotes = { ignored: [], problems, warnings };
     let inactive = 0;
     let skipped = 0;
-    await readRosterFile(
+    const given = bundle.records?.get(key);
+    const source = given ? async (_f: unknown, _k: unknown, each: (r: RosterRecord) => void) => given.forEach(each) : readRosterFile;
+    await source(
       file,
       key,
       (r) => {
@@ -157,18 +165,18 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
       const type = r.get('type');
       let kind = ORG_KIND[type.toLowerCase()];
       if (!kind && /^ext:/i.test(type)) kind = 'organisation';
-      if (!kind) return void problems.push(`${at('orgs.csv', r.line, r.header('type'))}: value "${type}" is not an org type, valid: district, school, department, local, state, national, or ext:…`);
+      if (!kind) return void problems.push(`${at(F.orgs, r.line, r.header('type'))}: value "${type}" is not an org type, valid: district, school, department, local, state, national, or ext:…`);
       const prev = orgs.get(id);
-      if (prev) return void problems.push(`${at('orgs.csv', r.line, r.header('sourcedId'))}: value "${id}" is not unique in the file (also on line ${prev.line}), valid: one row per sourcedId`);
+      if (prev) return void problems.push(`${at(F.orgs, r.line, r.header('sourcedId'))}: value "${id}" is not unique in the file (also on line ${prev.line}), valid: one row per sourcedId`);
       orgs.set(id, { line: r.line, kind, type: type.toLowerCase(), name: r.get('name'), parent: r.get('parentSourcedId') || null });
     },
     (r) => deletions.push({ entity: 'unit', key: r.get('sourcedId'), label: r.get('sourcedId') }),
   );
   for (const [id, o] of orgs) {
-    if (o.parent && !orgs.has(o.parent) && !model.units.has(o.parent)) problems.push(`${at('orgs.csv', o.line, 'parentSourcedId')}: value "${o.parent}" is not an org of the bundle or a unit of the model, valid: the sourcedId of another org, or empty`);
+    if (o.parent && !orgs.has(o.parent) && !model.units.has(o.parent)) problems.push(`${at(F.orgs, o.line, 'parentSourcedId')}: value "${o.parent}" is not an org of the bundle or a unit of the model, valid: the sourcedId of another org, or empty`);
     if (o.type === 'department') {
       const p = o.parent ? orgs.get(o.parent) : undefined;
-      if (!p || p.type !== 'school') problems.push(`${at('orgs.csv', o.line, 'parentSourcedId')}: value "${o.parent ?? ''}" is not a school, valid: a department sits under its school (the sourcedId of an org of type school)`);
+      if (!p || p.type !== 'school') problems.push(`${at(F.orgs, o.line, 'parentSourcedId')}: value "${o.parent ?? ''}" is not a school, valid: a department sits under its school (the sourcedId of an org of type school)`);
     }
     void id;
   }
@@ -180,24 +188,24 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
     (r) => {
       const id = r.get('sourcedId');
       const type = r.get('type');
-      if (!SESSION_TYPES.includes(type.toLowerCase())) problems.push(`${at('academicSessions.csv', r.line, r.header('type'))}: value "${type}" is not a session type, valid: schoolYear, semester, term, gradingPeriod`);
+      if (!SESSION_TYPES.includes(type.toLowerCase())) problems.push(`${at(F.academicSessions, r.line, r.header('type'))}: value "${type}" is not a session type, valid: schoolYear, semester, term, gradingPeriod`);
       const dates: Record<string, string> = {};
       for (const c of ['startDate', 'endDate']) {
         const d = rosterDate(r.get(c));
-        if ('error' in d) problems.push(`${at('academicSessions.csv', r.line, r.header(c))}: value "${r.get(c)}" is not ${d.error}`);
+        if ('error' in d) problems.push(`${at(F.academicSessions, r.line, r.header(c))}: value "${r.get(c)}" is not ${d.error}`);
         else dates[c] = d.date;
       }
-      if (sessions.has(id)) return void problems.push(`${at('academicSessions.csv', r.line, r.header('sourcedId'))}: value "${id}" is not unique in the file (also on line ${sessions.get(id)!.line}), valid: one row per sourcedId`);
+      if (sessions.has(id)) return void problems.push(`${at(F.academicSessions, r.line, r.header('sourcedId'))}: value "${id}" is not unique in the file (also on line ${sessions.get(id)!.line}), valid: one row per sourcedId`);
       sessions.set(id, { line: r.line, parent: r.get('parentSourcedId') || null });
       if (dates.startDate && dates.endDate) {
-        feed('terms', { id, name: r.get('title'), from: dates.startDate, to: dates.endDate }, 'academicSessions.csv', r.line, { id: r.header('sourcedId'), name: r.header('title'), from: r.header('startDate'), to: r.header('endDate') });
+        feed('terms', { id, name: r.get('title'), from: dates.startDate, to: dates.endDate }, F.academicSessions, r.line, { id: r.header('sourcedId'), name: r.header('title'), from: r.header('startDate'), to: r.header('endDate') });
         seen.add('term', id);
       }
     },
     (r) => deletions.push({ entity: 'term', key: r.get('sourcedId'), label: r.get('sourcedId') }),
   );
   for (const [, s] of sessions) {
-    if (s.parent && !sessions.has(s.parent) && !modelTerm.get(s.parent)) problems.push(`${at('academicSessions.csv', s.line, 'parentSourcedId')}: value "${s.parent}" is not a session of the bundle or a term of the model, valid: the sourcedId of another session, or empty`);
+    if (s.parent && !sessions.has(s.parent) && !modelTerm.get(s.parent)) problems.push(`${at(F.academicSessions, s.line, 'parentSourcedId')}: value "${s.parent}" is not a session of the bundle or a term of the model, valid: the sourcedId of another session, or empty`);
   }
 
   const courses = new Map<string, { line: number; org: string; title: string }>();
@@ -205,7 +213,7 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
     'courses',
     (r) => {
       const id = r.get('sourcedId');
-      if (courses.has(id)) return void problems.push(`${at('courses.csv', r.line, r.header('sourcedId'))}: value "${id}" is not unique in the file (also on line ${courses.get(id)!.line}), valid: one row per sourcedId`);
+      if (courses.has(id)) return void problems.push(`${at(F.courses, r.line, r.header('sourcedId'))}: value "${id}" is not unique in the file (also on line ${courses.get(id)!.line}), valid: one row per sourcedId`);
       courses.set(id, { line: r.line, org: r.get('orgSourcedId'), title: r.get('title') });
     },
     (r) => deletions.push({ entity: 'course', key: r.get('sourcedId'), label: r.get('sourcedId') }),
@@ -216,20 +224,20 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
     (r) => {
       const id = r.get('sourcedId');
       const type = r.get('classType').toLowerCase();
-      if (type !== 'homeroom' && type !== 'scheduled') problems.push(`${at('classes.csv', r.line, r.header('classType'))}: value "${r.get('classType')}" is not a class type, valid: homeroom, scheduled`);
+      if (type !== 'homeroom' && type !== 'scheduled') problems.push(`${at(F.classes, r.line, r.header('classType'))}: value "${r.get('classType')}" is not a class type, valid: homeroom, scheduled`);
       const school = r.get('schoolSourcedId');
       const org = orgs.get(school);
-      if (org && org.type !== 'school') problems.push(`${at('classes.csv', r.line, r.header('schoolSourcedId'))}: value "${school}" is not a school (orgs.csv line ${org.line} makes it a ${org.type}), valid: the sourcedId of an org of type school`);
+      if (org && org.type !== 'school') problems.push(`${at(F.classes, r.line, r.header('schoolSourcedId'))}: value "${school}" is not a school (${F.orgs} line ${org.line} makes it a ${org.type}), valid: the sourcedId of an org of type school`);
       const course = r.get('courseSourcedId');
-      if (!courses.has(course) && !model.courses.has(course)) problems.push(`${at('classes.csv', r.line, r.header('courseSourcedId'))}: value "${course}" is not a course of the bundle or the model, valid: a sourcedId of courses.csv`);
+      if (course !== '' || !bundle.records) if (!courses.has(course) && !model.courses.has(course)) problems.push(`${at(F.classes, r.line, r.header('courseSourcedId'))}: value "${course}" is not a course of the bundle or the model, valid: a sourcedId of courses.csv`);
       if (r.has('termSourcedIds')) {
         for (const t of list(r.get('termSourcedIds'))) {
-          if (!sessions.has(t) && !modelTerm.get(t)) problems.push(`${at('classes.csv', r.line, r.header('termSourcedIds'))}: value "${t}" is not a session of the bundle or a term of the model, valid: sourcedIds of academicSessions.csv`);
+          if (!sessions.has(t) && !modelTerm.get(t)) problems.push(`${at(F.classes, r.line, r.header('termSourcedIds'))}: value "${t}" is not a session of the bundle or a term of the model, valid: sourcedIds of academicSessions.csv`);
         }
       }
       if (classes.has(id) || courses.has(id)) {
-        const other = classes.has(id) ? `line ${classes.get(id)!.line}` : `courses.csv line ${courses.get(id)!.line}`;
-        return void problems.push(`${at('classes.csv', r.line, r.header('sourcedId'))}: value "${id}" is not unique (also on ${other}; classes and courses both become courses), valid: one sourcedId per class and course`);
+        const other = classes.has(id) ? `line ${classes.get(id)!.line}` : `${F.courses} line ${courses.get(id)!.line}`;
+        return void problems.push(`${at(F.classes, r.line, r.header('sourcedId'))}: value "${id}" is not unique (also on ${other}; classes and courses both become courses), valid: one sourcedId per class and course`);
       }
       classes.set(id, { line: r.line, school, title: r.get('title'), homeroom: type === 'homeroom', course, terms: list(r.get('termSourcedIds')).join(',') });
     },
@@ -243,20 +251,20 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
     if (placed.has(id) || depth > 64) return;
     if (o.parent && orgs.has(o.parent)) place(o.parent, depth + 1);
     placed.add(id);
-    feed('units', { id, kind: o.kind, name: o.name || id, parent: o.parent ?? '' }, 'orgs.csv', o.line, { id: 'sourcedId', kind: 'type', name: 'name', parent: 'parentSourcedId' });
+    feed('units', { id, kind: o.kind, name: o.name || id, parent: o.parent ?? '' }, F.orgs, o.line, { id: 'sourcedId', kind: 'type', name: 'name', parent: 'parentSourcedId' });
     seen.add('unit', id);
   };
   for (const id of orgs.keys()) place(id);
   for (const [id, c] of classes) {
     if (!c.homeroom) continue;
-    feed('units', { id, kind: 'class', name: c.title || id, parent: c.school }, 'classes.csv', c.line, { id: 'sourcedId', kind: 'classType', name: 'title', parent: 'schoolSourcedId' });
+    feed('units', { id, kind: 'class', name: c.title || id, parent: c.school }, F.classes, c.line, { id: 'sourcedId', kind: 'classType', name: 'title', parent: 'schoolSourcedId' });
     seen.add('unit', id);
   }
   runs.get('units')?.finish();
 
   // 3. roles.csv (1.2): every role of a person; the highest picks the profile, each is a membership.
   const roleRows = new Map<string, { word: string; org: string; line: number }[]>();
-  if (bundle.version === '1.2') {
+  if (bundle.version === '1.2' || bundle.records?.has('roles')) {
     await read(
       'roles',
       (r) => {
@@ -264,12 +272,12 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
         const word = r.get('role');
         const org = r.get('orgSourcedId');
         if (!HIERARCHY_OF[word.toLowerCase()] && !model.profile(word)) {
-          problems.push(`${at('roles.csv', r.line, r.header('role'))}: value "${word}" is not a role that a profile maps, valid: ${model.profileValid()} (a site adds one with schoolctl profiles set PROFILE map-from-profile=…)`);
+          problems.push(`${at(F.roles, r.line, r.header('role'))}: value "${word}" is not a role that a profile maps, valid: ${model.profileValid()} (a site adds one with schoolctl profiles set PROFILE map-from-profile=…)`);
           return;
         }
         const roleType = r.get('roleType').toLowerCase();
-        if (roleType && roleType !== 'primary' && roleType !== 'secondary') problems.push(`${at('roles.csv', r.line, r.header('roleType'))}: value "${r.get('roleType')}" is not a role type, valid: primary, secondary`);
-        if (!orgs.has(org) && !model.units.has(org)) problems.push(`${at('roles.csv', r.line, r.header('orgSourcedId'))}: value "${org}" is not an org of the bundle or a unit of the model, valid: a sourcedId of orgs.csv`);
+        if (roleType && roleType !== 'primary' && roleType !== 'secondary') problems.push(`${at(F.roles, r.line, r.header('roleType'))}: value "${r.get('roleType')}" is not a role type, valid: primary, secondary`);
+        if (!orgs.has(org) && !model.units.has(org)) problems.push(`${at(F.roles, r.line, r.header('orgSourcedId'))}: value "${org}" is not an org of the bundle or a unit of the model, valid: a sourcedId of orgs.csv`);
         let rows = roleRows.get(user);
         if (!rows) roleRows.set(user, (rows = []));
         rows.push({ word: word.toLowerCase(), org, line: r.line });
@@ -293,19 +301,19 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
       const id = r.get('sourcedId');
       const prev = users.get(id);
       if (prev) {
-        contradiction(`users.csv line ${r.line} and line ${prev.line} both give the person ${id}`, `the row on line ${prev.line} (the first)`);
+        contradiction(`${F.users} line ${r.line} and line ${prev.line} both give the person ${id}`, `the row on line ${prev.line} (the first)`);
         return;
       }
       let username = r.get('username');
       if (/\s/.test(username)) {
         const fixed = username.trim().replace(/\s+/g, '.');
-        if (++spaced <= 10) warnings.push(`${at('users.csv', r.line, r.header('username'))}: username "${username}" has spaces; imported as ${fixed}`);
+        if (++spaced <= 10) warnings.push(`${at(F.users, r.line, r.header('username'))}: username "${username}" has spaces; imported as ${fixed}`);
         username = fixed;
       }
       const taken = usernames.get(username.toLowerCase());
       if (taken) {
         const other = `${username}.${id}`;
-        contradiction(`users.csv line ${r.line} gives ${id} the username ${username}, which line ${taken.line} gives ${taken.id}`, `username ${other} for ${id}`);
+        contradiction(`${F.users} line ${r.line} gives ${id} the username ${username}, which line ${taken.line} gives ${taken.id}`, `username ${other} for ${id}`);
         if (!opts.lenient) return;
         username = other;
       }
@@ -314,22 +322,27 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
       if (bundle.version === '1.1') {
         const word = r.get('role');
         if (!r.has('role')) {
-          problems.push(`${at('users.csv', r.line, 'role')}: the column role is missing; a OneRoster 1.1 users.csv gives each user's role (1.2 gives them in roles.csv)`);
+          problems.push(`${at(F.users, r.line, 'role')}: the column role is missing; a OneRoster 1.1 users.csv gives each user's role (1.2 gives them in roles.csv)`);
           return;
         }
-        if (!HIERARCHY_OF[word.toLowerCase()] && !model.profile(word)) {
-          problems.push(`${at('users.csv', r.line, r.header('role'))}: value "${word}" is not a role that a profile maps, valid: ${model.profileValid()} (a site adds one with schoolctl profiles set PROFILE map-from-profile=…)`);
+        const unmapped = list(word).find((w) => !HIERARCHY_OF[w.toLowerCase()] && !model.profile(w));
+        if (unmapped !== undefined || word === '') {
+          problems.push(`${at(F.users, r.line, r.header('role'))}: value "${unmapped ?? word}" is not a role that a profile maps, valid: ${model.profileValid()} (a site adds one with schoolctl profiles set PROFILE map-from-profile=…)`);
           return;
         }
-        words = [word.toLowerCase()];
-        for (const org of list(r.get('orgSourcedIds'))) {
-          if (!orgs.has(org) && !model.units.has(org)) problems.push(`${at('users.csv', r.line, r.header('orgSourcedIds'))}: value "${org}" is not an org of the bundle or a unit of the model, valid: sourcedIds of orgs.csv`);
-          else memberships.push({ user: id, unit: org, role: hierarchyOf(model, word), file: 'users.csv', line: r.line, column: r.header('orgSourcedIds') });
+        words = list(word.toLowerCase());
+        // Memberships with their own role (an IMS file's group roles) come through the roles records.
+        const own = roleRows.get(id);
+        if (own) {
+          for (const x of own) memberships.push({ user: id, unit: x.org, role: hierarchyOf(model, x.word), file: F.roles, line: x.line, column: 'orgSourcedId' });
+        } else for (const org of list(r.get('orgSourcedIds'))) {
+          if (!orgs.has(org) && !model.units.has(org)) problems.push(`${at(F.users, r.line, r.header('orgSourcedIds'))}: value "${org}" is not an org of the bundle or a unit of the model, valid: sourcedIds of orgs.csv`);
+          else memberships.push({ user: id, unit: org, role: hierarchyOf(model, word), file: F.users, line: r.line, column: r.header('orgSourcedIds') });
         }
       } else {
         const roles = roleRows.get(id) ?? [];
         if (!roles.length) {
-          contradiction(`users.csv line ${r.line}: ${id} has no role in roles.csv`, 'the lowest profile, Guest');
+          contradiction(`${F.users} line ${r.line}: ${id} has no role in roles.csv`, 'the lowest profile, Guest');
           if (!opts.lenient) return;
           words = ['guest'];
         } else words = roles.map((x) => x.word);
@@ -339,7 +352,7 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
           const had = byOrg.get(x.org);
           if (!had || RANK[role] > RANK[had.role]) byOrg.set(x.org, { role, line: x.line });
         }
-        for (const [org, m] of byOrg) memberships.push({ user: id, unit: org, role: m.role, file: 'roles.csv', line: m.line, column: 'orgSourcedId' });
+        for (const [org, m] of byOrg) memberships.push({ user: id, unit: org, role: m.role, file: F.roles, line: m.line, column: 'orgSourcedId' });
       }
       // The highest profile among the person's roles (by security level) is the profile.
       let profile: { name: string; level: number } | undefined;
@@ -348,13 +361,13 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
         const level = p ? levelOf(db, p.id) : -1;
         if (p && (!profile || level > profile.level)) profile = { name: p.name, level };
       }
-      if (!profile) return void problems.push(`${at('users.csv', r.line, 'role')}: value "${words.join(', ')}" is not a role that a profile maps, valid: ${model.profileValid()}`);
+      if (!profile) return void problems.push(`${at(F.users, r.line, 'role')}: value "${words.join(', ')}" is not a role that a profile maps, valid: ${model.profileValid()}`);
       users.set(id, { username, line: r.line, words, hierarchy: new Set(words.map((w) => hierarchyOf(model, w))) });
       // sourcedId is the stable key: a user the SIS renamed keeps their record.
       const had = externalUser.get(id) as string | undefined;
       if (had !== undefined && had !== username) {
         const owner = usernameOwner.get(username) as string | null | undefined;
-        if (owner !== undefined && owner !== id) problems.push(`${at('users.csv', r.line, r.header('username'))}: value "${username}" is not free, valid: a username no other user has (the model gives it to ${owner ? `external id ${owner}` : 'a user without an external id'})`);
+        if (owner !== undefined && owner !== id) problems.push(`${at(F.users, r.line, r.header('username'))}: value "${username}" is not free, valid: a username no other user has (the model gives it to ${owner ? `external id ${owner}` : 'a user without an external id'})`);
         else {
           rename.run(username, id);
           renames.push({ kind: 'users', entity: 'user', status: 'update', id: username, before: { username: had }, after: { username } });
@@ -363,7 +376,7 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
       const given = r.get('preferredGivenName') || r.get('givenName');
       const family = r.get('preferredFamilyName') || r.get('familyName');
       const name = `${given} ${family}`.trim() || username;
-      feed('users', { username, name, email: r.get('email'), external_id: id, profile: profile.name }, 'users.csv', r.line, {
+      feed('users', { username, name, email: r.get('email'), external_id: id, profile: profile.name }, F.users, r.line, {
         username: r.header('username'),
         name: r.has('givenName') ? r.header('givenName') : 'givenName',
         email: r.header('email'),
@@ -375,13 +388,13 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
     },
     (r) => deletions.push({ entity: 'user', key: r.get('sourcedId'), label: r.get('sourcedId') }),
   );
-  if (spaced > 10) warnings.push(`users.csv: ${spaced - 10} more username(s) with spaces, each imported with dots for the spaces`);
+  if (spaced > 10) warnings.push(`${F.users}: ${spaced - 10} more username(s) with spaces, each imported with dots for the spaces`);
   const usernameOf = (id: string): string | undefined => users.get(id)?.username ?? (externalUser.get(id) as string | undefined);
 
   for (const m of memberships) {
     const username = usernameOf(m.user);
     if (!username) continue;
-    feed('memberships', { username, unit: m.unit, role: m.role }, m.file, m.line, { username: m.file === 'roles.csv' ? 'userSourcedId' : 'sourcedId', unit: m.column, role: 'role' });
+    feed('memberships', { username, unit: m.unit, role: m.role }, m.file, m.line, { username: m.file === F.roles ? 'userSourcedId' : 'sourcedId', unit: m.column, role: 'role' });
     seen.add('membership', `${m.user}@${m.unit}`);
   }
 
@@ -391,7 +404,7 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
     const user = users.get(a.user)!;
     const agentName = usernameOf(a.agent);
     if (!agentName) {
-      problems.push(`${at('users.csv', a.line, a.column)}: value "${a.agent}" is not a user of the bundle or the model, valid: sourcedIds of users.csv`);
+      problems.push(`${at(F.users, a.line, a.column)}: value "${a.agent}" is not a user of the bundle or the model, valid: sourcedIds of users.csv`);
       continue;
     }
     const agent = users.get(a.agent);
@@ -407,23 +420,23 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
     else if (!userIsParent && !agentIsParent && userIsStudent && !agentIsStudent) [parent, child] = [a.agent, a.user];
     else if (!userIsParent && !agentIsParent && agentIsStudent && !userIsStudent) [parent, child] = [a.user, a.agent];
     else {
-      warnings.push(`${at('users.csv', a.line, a.column)}: agent ${a.agent} of ${a.user}: ${userIsParent ? 'both are parents, guardians or relatives' : 'neither is a parent, guardian or relative, and not one of them a student'}; no parent link`);
+      warnings.push(`${at(F.users, a.line, a.column)}: agent ${a.agent} of ${a.user}: ${userIsParent ? 'both are parents, guardians or relatives' : 'neither is a parent, guardian or relative, and not one of them a student'}; no parent link`);
       continue;
     }
     const key = `${parent}>${child}`;
     if (links.has(key)) continue;
     links.add(key);
-    feed('parents', { parent: usernameOf(parent)!, child: usernameOf(child)! }, 'users.csv', a.line, { parent: a.column, child: a.column });
+    feed('parents', { parent: usernameOf(parent)!, child: usernameOf(child)! }, F.users, a.line, { parent: a.column, child: a.column });
     seen.add('parent-link', key);
   }
 
   // 6. courses and classes → courses.
   for (const [id, c] of courses) {
-    feed('courses', { id, unit: c.org, name: c.title || id }, 'courses.csv', c.line, { id: 'sourcedId', unit: 'orgSourcedId', name: 'title' });
+    feed('courses', { id, unit: c.org, name: c.title || id }, F.courses, c.line, { id: 'sourcedId', unit: 'orgSourcedId', name: 'title' });
     seen.add('course', id);
   }
   for (const [id, c] of classes) {
-    feed('courses', { id, unit: c.school, name: c.title || id }, 'classes.csv', c.line, { id: 'sourcedId', unit: 'schoolSourcedId', name: 'title' });
+    feed('courses', { id, unit: c.school, name: c.title || id }, F.classes, c.line, { id: 'sourcedId', unit: 'schoolSourcedId', name: 'title' });
     seen.add('course', id);
   }
 
@@ -435,14 +448,14 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
       const user = r.get('userSourcedId');
       const word = r.get('role').toLowerCase();
       let role = ENROL_ROLE[word];
-      if (!role) return void problems.push(`${at('enrollments.csv', r.line, r.header('role'))}: value "${r.get('role')}" is not an enrolment role, valid: student, teacher, administrator, proctor, aide`);
+      if (!role) return void problems.push(`${at(F.enrollments, r.line, r.header('role'))}: value "${r.get('role')}" is not an enrolment role, valid: student, teacher, administrator, proctor, aide`);
       const school = r.get('schoolSourcedId');
       const org = orgs.get(school);
-      if (school && org && org.type !== 'school') problems.push(`${at('enrollments.csv', r.line, r.header('schoolSourcedId'))}: value "${school}" is not a school (orgs.csv line ${org.line} makes it a ${org.type}), valid: the sourcedId of an org of type school`);
-      else if (school && !org && !model.units.has(school)) problems.push(`${at('enrollments.csv', r.line, r.header('schoolSourcedId'))}: value "${school}" is not an org of the bundle or a unit of the model, valid: a sourcedId of orgs.csv of type school`);
-      if (!classes.has(cls) && !model.courses.has(cls)) return void problems.push(`${at('enrollments.csv', r.line, r.header('classSourcedId'))}: value "${cls}" is not a class of the bundle or a course of the model, valid: a sourcedId of classes.csv`);
+      if (school && org && org.type !== 'school') problems.push(`${at(F.enrollments, r.line, r.header('schoolSourcedId'))}: value "${school}" is not a school (${F.orgs} line ${org.line} makes it a ${org.type}), valid: the sourcedId of an org of type school`);
+      else if (school && !org && !model.units.has(school)) problems.push(`${at(F.enrollments, r.line, r.header('schoolSourcedId'))}: value "${school}" is not an org of the bundle or a unit of the model, valid: a sourcedId of orgs.csv of type school`);
+      if (!classes.has(cls) && !model.courses.has(cls)) return void problems.push(`${at(F.enrollments, r.line, r.header('classSourcedId'))}: value "${cls}" is not a class of the bundle or a course of the model, valid: a sourcedId of classes.csv`);
       const username = usernameOf(user);
-      if (!username) return void problems.push(`${at('enrollments.csv', r.line, r.header('userSourcedId'))}: value "${user}" is not a user of the bundle or the model, valid: a sourcedId of users.csv`);
+      if (!username) return void problems.push(`${at(F.enrollments, r.line, r.header('userSourcedId'))}: value "${user}" is not a user of the bundle or the model, valid: a sourcedId of users.csv`);
       const person = users.get(user);
       if (person) {
         const isStudentOnly = person.hierarchy.has('student') && !person.hierarchy.has('teacher') && !person.hierarchy.has('administrator');
@@ -450,7 +463,7 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
         const clash = (role === 'teacher' && isStudentOnly) || (role === 'learner' && staffOnly);
         if (clash) {
           const own = isStudentOnly ? 'learner' : 'teacher';
-          contradiction(`enrollments.csv line ${r.line} enrols ${user} in ${cls} as ${word}, but users.csv line ${person.line} gives them the role ${person.words.join(', ')}`, `${user} enrolled as ${own}, as users.csv says`);
+          contradiction(`${F.enrollments} line ${r.line} enrols ${user} in ${cls} as ${word}, but ${F.users} line ${person.line} gives them the role ${person.words.join(', ')}`, `${user} enrolled as ${own}, as ${F.users} says`);
           if (!opts.lenient) return;
           role = own;
         }
@@ -461,14 +474,14 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
         const [had, line] = first.split(':');
         if (had !== role) {
           const keep = had === 'teacher' ? had : role;
-          contradiction(`enrollments.csv line ${r.line} enrols ${user} in ${cls} as ${role}, and line ${line} as ${had}`, `${user} as ${keep}`);
-          if (opts.lenient && keep !== had) feed('enrolments', { course: cls, username, role: keep }, 'enrollments.csv', r.line, { course: r.header('classSourcedId'), username: r.header('userSourcedId'), role: r.header('role') });
+          contradiction(`${F.enrollments} line ${r.line} enrols ${user} in ${cls} as ${role}, and line ${line} as ${had}`, `${user} as ${keep}`);
+          if (opts.lenient && keep !== had) feed('enrolments', { course: cls, username, role: keep }, F.enrollments, r.line, { course: r.header('classSourcedId'), username: r.header('userSourcedId'), role: r.header('role') });
         }
         return;
       }
-      feed('enrolments', { course: cls, username, role }, 'enrollments.csv', r.line, { course: r.header('classSourcedId'), username: r.header('userSourcedId'), role: r.header('role') });
+      feed('enrolments', { course: cls, username, role }, F.enrollments, r.line, { course: r.header('classSourcedId'), username: r.header('userSourcedId'), role: r.header('role') });
       if (classes.get(cls)?.homeroom && role === 'learner') {
-        feed('memberships', { username, unit: cls, role: 'student' }, 'enrollments.csv', r.line, { username: r.header('userSourcedId'), unit: r.header('classSourcedId'), role: r.header('role') });
+        feed('memberships', { username, unit: cls, role: 'student' }, F.enrollments, r.line, { username: r.header('userSourcedId'), unit: r.header('classSourcedId'), role: r.header('role') });
         seen.add('membership', `${user}@${cls}`);
       }
     },
@@ -480,7 +493,7 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
   // 8. demographics hold nothing schoolctl models, but a row about no one is a broken reference.
   await read('demographics', (r) => {
     const id = r.get('sourcedId');
-    if (!usernameOf(id)) problems.push(`${at('demographics.csv', r.line, r.header('sourcedId'))}: value "${id}" is not a user of the bundle or the model, valid: a sourcedId of users.csv`);
+    if (!usernameOf(id)) problems.push(`${at(F.demographics, r.line, r.header('sourcedId'))}: value "${id}" is not a user of the bundle or the model, valid: a sourcedId of users.csv`);
   });
 
   for (const r of runs.values()) if (r !== runs.get('units')) r.finish();
@@ -494,7 +507,7 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
 
   // A class's course and terms: export writes the course back as a class.
   const setClass = db.prepare('UPDATE courses SET roster_course = ?, roster_terms = ? WHERE id = ? AND (roster_course IS NOT ? OR roster_terms IS NOT ?)');
-  if (!problems.length) for (const [id, c] of classes) setClass.run(c.course, c.terms, id, c.course, c.terms);
+  if (!problems.length) for (const [id, c] of classes) setClass.run(c.course || null, c.terms, id, c.course || null, c.terms);
 
   const counts: Record<string, Counts> = {};
   let changeCount = changes.length;

@@ -363,6 +363,17 @@ describe('import oneroster end to end', () => {
     expect(plain.stderr).not.toMatch(/next sync/);
   });
 
+  it('generate --format oneroster writes a bundle that imports whole, and again changes nothing', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'schoolctl-gen-')), 'bundle');
+    expect(run(null, 'generate', '--users', '400', '--seed', '3', '--format', 'oneroster', '--out', out).status).toBe(0);
+    const db = tempDb();
+    run(db, 'init');
+    const first = run(db, 'import', 'oneroster', out, '--json');
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.json.counts.users.created).toBeGreaterThanOrEqual(400);
+    expect(run(db, 'import', 'oneroster', out, '--json').json.changed).toBe(0);
+  });
+
   it('bad input exits 2 with every problem and changes nothing', () => {
     const db = tempDb();
     run(db, 'init');

@@ -106,16 +106,19 @@ export async function exportOneRoster(db: Sqlite, dir: string, version: '1.1' | 
       EXISTS (SELECT 1 FROM courses k WHERE k.roster_course = c.id) AS catalogue FROM courses c ORDER BY c.id`).all() as {
     id: string; unit_id: string; name: string; roster_course: string | null; roster_terms: string | null; unit_kind: string | null; catalogue: number;
   }[];
+  // A course in a class or group unit is written in the nearest school or organisation (orgs.csv holds no classes).
+  const orgOf = db.prepare(`SELECT a.ancestor_id FROM unit_ancestors a JOIN units s ON s.id = a.ancestor_id AND s.kind IN ('school', 'organisation') WHERE a.unit_id = ? ORDER BY a.depth LIMIT 1`).pluck();
+  const org = (unit: string) => (orgOf.get(unit) as string | undefined) ?? unit;
   const classIds = new Set<string>();
   for (const c of all) {
     if (c.catalogue || (c.roster_course === null && !courseHasMembers(db, c.id))) {
-      await courses.row([c.id, '', '', '', c.name, '', '', c.unit_id, '', '']);
+      await courses.row([c.id, '', '', '', c.name, '', '', org(c.unit_id), '', '']);
       continue;
     }
     let course = c.roster_course;
     if (course === null) {
       course = `course-of-${c.id}`;
-      await courses.row([course, '', '', '', c.name, '', '', c.unit_id, '', '']);
+      await courses.row([course, '', '', '', c.name, '', '', org(c.unit_id), '', '']);
     }
     const school = (schoolOf.get(c.unit_id) as string | undefined) ?? c.unit_id;
     await classes.row([c.id, '', '', c.name, '', course, '', c.unit_kind === 'class' ? 'homeroom' : 'scheduled', '', school, c.roster_terms ?? anyTerm ?? '', '', '', '']);

@@ -17,14 +17,20 @@ const KEYS: Record<(typeof SOURCED)[number], { entity: string; a: string; b: str
   parent_links: { entity: 'parent-link', a: "coalesce((SELECT username FROM users WHERE id = OLD.parent_id), '#' || OLD.parent_id)", b: "coalesce((SELECT username FROM users WHERE id = OLD.child_id), '#' || OLD.child_id)", changed: '0' },
 };
 
+/** Adds a column unless the table has it already (a model rebuilt by hand may). */
+async function addColumn(db: Kysely<unknown>, table: string, column: string, type: string): Promise<void> {
+  const cols = await sql<{ name: string }>`SELECT name FROM pragma_table_info(${table})`.execute(db);
+  if (!cols.rows.some((c) => c.name === column)) await sql.raw(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`).execute(db);
+}
+
 export async function up(db: Kysely<unknown>): Promise<void> {
-  for (const t of SOURCED) await sql.raw(`ALTER TABLE ${t} ADD COLUMN source TEXT NOT NULL DEFAULT 'command'`).execute(db);
-  await sql`ALTER TABLE terms ADD COLUMN parent_id TEXT`.execute(db);
+  for (const t of SOURCED) await addColumn(db, t, 'source', "TEXT NOT NULL DEFAULT 'command'");
+  await addColumn(db, 'terms', 'parent_id', 'TEXT');
   // A course made from a OneRoster class remembers the class's course and terms, so export writes it back as a class.
-  await sql`ALTER TABLE courses ADD COLUMN roster_course TEXT`.execute(db);
-  await sql`ALTER TABLE courses ADD COLUMN roster_terms TEXT`.execute(db);
-  await sql`ALTER TABLE terms ADD COLUMN source TEXT NOT NULL DEFAULT 'command'`.execute(db);
-  await sql`CREATE TABLE sync_drift (
+  await addColumn(db, 'courses', 'roster_course', 'TEXT');
+  await addColumn(db, 'courses', 'roster_terms', 'TEXT');
+  await addColumn(db, 'terms', 'source', "TEXT NOT NULL DEFAULT 'command'");
+  await sql`CREATE TABLE IF NOT EXISTS sync_drift (
     id INTEGER PRIMARY KEY,
     entity TEXT NOT NULL,
     a TEXT NOT NULL,
@@ -33,12 +39,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     change TEXT NOT NULL CHECK (change IN ('update','delete')),
     at TEXT NOT NULL
   )`.execute(db);
-  await sql`CREATE INDEX sync_drift_source ON sync_drift(source)`.execute(db);
+  await sql`CREATE INDEX IF NOT EXISTS sync_drift_source ON sync_drift(source)`.execute(db);
   const synced = "(OLD.source LIKE 'oneroster:%' OR OLD.source LIKE 'ims:%')";
   for (const t of SOURCED) {
     const k = KEYS[t];
     const row = (change: string) => `INSERT INTO sync_drift (entity, a, b, source, change, at) VALUES ('${k.entity}', ${k.a}, ${k.b}, OLD.source, '${change}', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
-    await sql.raw(`CREATE TRIGGER ${t}_sync_update AFTER UPDATE ON ${t} WHEN ${synced} AND NEW.source = OLD.source AND (${k.changed}) BEGIN ${row('update')}; END`).execute(db);
-    await sql.raw(`CREATE TRIGGER ${t}_sync_delete AFTER DELETE ON ${t} WHEN ${synced} BEGIN ${row('delete')}; END`).execute(db);
+    await sql.raw(`CREATE TRIGGER IF NOT EXISTS ${t}_sync_update AFTER UPDATE ON ${t} WHEN ${synced} AND NEW.source = OLD.source AND (${k.changed}) BEGIN ${row('update')}; END`).execute(db);
+    await sql.raw(`CREATE TRIGGER IF NOT EXISTS ${t}_sync_delete AFTER DELETE ON ${t} WHEN ${synced} BEGIN ${row('delete')}; END`).execute(db);
   }
 }

@@ -3,6 +3,7 @@
 //
 //   BENCH_SIZES         site sizes for decisions (default 10000,100000,200000)
 //   BENCH_IMPORT_SIZES  user rows for the import benchmark (default 250000,1000000; "0" skips it)
+//   BENCH_ROSTER_SIZES  users of the generated OneRoster bundle (default 200000; "0" skips it)
 //   BENCH_REPEAT        import repeats, the fastest counts (default 2)
 //   BENCH_STARTUP_RUNS  process starts per median (default 15)
 
@@ -15,6 +16,7 @@ import { measureAccessTests, type AccessTestFigures } from './access-tests.js';
 import { measureChecks, measureReverse, measureStartup, type LatencyFigures, type ReverseFigures, type StartupFigures } from './decisions.js';
 import { enrichSite } from './enrich.js';
 import { measureImport, type ImportFigures } from './import.js';
+import { measureRosters, type RosterFigures } from './rosters.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(here, '..', '..');
@@ -24,6 +26,7 @@ const SITES = join(ROOT, 'bench', 'sites');
 const list = (raw: string | undefined, fallback: string) => (raw ?? fallback).split(',').map(Number).filter((n) => n > 0);
 const sizes = list(process.env.BENCH_SIZES, '10000,100000,200000');
 const importSizes = list(process.env.BENCH_IMPORT_SIZES, '250000,1000000');
+const rosterSizes = list(process.env.BENCH_ROSTER_SIZES, '200000');
 const repeat = Number(process.env.BENCH_REPEAT ?? 2);
 const startupRuns = Number(process.env.BENCH_STARTUP_RUNS ?? 15);
 
@@ -72,7 +75,13 @@ if (importSizes.length) {
   imports = measureImport(importSizes, repeat);
 }
 
-const results = { when: new Date().toISOString(), node: process.version, startup, accessTests, sizes: perSize, imports, seconds: Math.round((Date.now() - started) / 1000) };
+let rosters: RosterFigures[] = [];
+if (rosterSizes.length) {
+  log(`measuring import oneroster at ${rosterSizes.join(', ')} users…`);
+  rosters = measureRosters(rosterSizes);
+}
+
+const results = { when: new Date().toISOString(), node: process.version, startup, accessTests, sizes: perSize, imports, rosters, seconds: Math.round((Date.now() - started) / 1000) };
 writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 
 const f = (n: number, d = 2) => n.toFixed(d);
@@ -100,6 +109,11 @@ for (const s of perSize) {
 for (const i of imports) {
   rows.push(['import', `${i.users} users + ${i.memberships} memberships`, `${i.importRowsPerS} rows/s`, `${f(i.ratio)}× baseline (${i.baselineRowsPerS}/s), cpu ${f(i.cpuRatio)}×`, `≥ 0.6 ${mark(i.ratio >= 0.6)}`]);
   rows.push(['import peak', `${i.users} users`, `${i.importPeakMB} MB`, `baseline ${i.baselinePeakMB} MB`, `< 200 MB ${mark(i.importPeakMB < 200)}`]);
+}
+for (const r of rosters) {
+  rows.push(['import oneroster', `${r.users} users bundle, ${r.rows} rows`, `${r.importRowsPerS} rows/s`, `${f(r.ratio)}× raw pipeline (${r.baselineRowsPerS}/s)`, `≥ 0.6 ${mark(r.ratio >= 0.6)}`]);
+  rows.push(['oneroster peak', `${r.users} users`, `${r.importPeakMB} MB`, '', `< 250 MB ${mark(r.importPeakMB < 250)}`]);
+  rows.push(['oneroster re-import', `${r.users} users, nothing to change`, `${f(r.reimportRatio)}× first import`, '', `≤ 0.5× ${mark(r.reimportRatio <= 0.5)}`]);
 }
 const head = ['figure', 'measured on', 'value', 'ratio / detail', 'target'];
 const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));

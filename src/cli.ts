@@ -53,6 +53,8 @@ const GLOBAL_OPTIONS: readonly [flags: string, description: string][] = [
 ];
 
 const VERSION = '0.1.0';
+/** Groups with a --version option of their own (the OneRoster version of an export). */
+const GROUPS_WITH_VERSION_OPTION = new Set(['export']);
 const DESCRIPTION = "A school site's access set-up in one SQLite file, with every access decision explained.";
 const EXAMPLES = [
   'schoolctl demo',
@@ -141,7 +143,6 @@ async function buildProgram(argv: readonly string[]): Promise<Command> {
   const { Command } = await import('commander');
   const program = globalOptions(new Command('schoolctl'))
     .description(DESCRIPTION)
-    .version(VERSION, '--version')
     .showHelpAfterError(false)
     .configureHelp({ showGlobalOptions: true, helpWidth: HELP_WIDTH, minWidthToWrap: 20 })
     .exitOverride()
@@ -152,6 +153,8 @@ async function buildProgram(argv: readonly string[]): Promise<Command> {
 
   const word = groupWord(argv);
   const group = GROUPS.find((g) => g.name === word);
+  // `export oneroster DIR --version 1.2` has its own --version; everywhere else it is the program's.
+  if (!GROUPS_WITH_VERSION_OPTION.has(word ?? '')) program.version(VERSION, '--version');
   if (group) {
     (await group.load()).register(program);
     const { examplesOf, examples } = await import('./commands/runtime.js');

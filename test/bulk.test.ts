@@ -128,7 +128,7 @@ describe('CSV import and export', () => {
     writeFileSync(file, latin);
     const r = run(db, 'import', 'users', file);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/line 3: column profile: value "Stafff" is not a profile, valid: System Administrator, Administrator, Staff, Teaching Assistant, Student, Parent, Guest, or a mapped role: Instructor \(→ Staff\), Learner \(→ Student\)/);
+    expect(r.stderr).toMatch(/line 3: column profile: value "Stafff" is not a profile, valid: System Administrator, Administrator, Staff, Teaching Assistant, Student, Parent, Guest, or a mapped role: districtAdministrator, siteAdministrator, systemAdministrator, principal \(→ Administrator\); Instructor, teacher, aide, counselor, proctor \(→ Staff\); Learner \(→ Student\); guardian, relative \(→ Parent\)/);
     expect(r.stderr).toMatch(/line 4: column username: value "n\.new1" is not unique in the file/);
     expect(r.stderr).toMatch(/line 5: column profile: value "" is not there \(the row is missing columns\), valid: a row with 6 cells: username,name,email,external_id,profile,units \(it has 4\)/);
     expect(r.stderr).toMatch(/line 6: column name: value "Jos\uFFFD" is not valid UTF-8/);

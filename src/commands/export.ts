@@ -53,7 +53,12 @@ export async function writeKind(db: Sqlite, kindName: string, format: string, ou
   return n;
 }
 
-async function exportCommand(ctx: Ctx, what: string, opts: { format?: string }) {
+async function exportCommand(ctx: Ctx, what: string, dir: string | undefined, opts: { format?: string; version?: string }) {
+  if (what === 'oneroster') {
+    const { exportOneRosterCommand } = await import('./rosters.js');
+    return exportOneRosterCommand(ctx, dir, opts.version);
+  }
+  if (dir !== undefined) throw invalid('bad-argument', `export ${what} writes to standard output and takes no folder ("${dir}"); only export oneroster DIR writes files.`);
   // A reader that stops early (`| head`) ends the export quietly.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(0);
@@ -78,17 +83,20 @@ export function register(program: Command): void {
   examples(
     program
       .command('export')
-      .argument('<kind>', `site, or one of: ${BULK_KINDS.map((k) => k.name).join(', ')}`)
+      .argument('<kind>', `site, oneroster, or one of: ${BULK_KINDS.map((k) => k.name).join(', ')}`)
+      .argument('[dir]', 'oneroster only: the folder to write the bundle into')
       .option('--format <format>', 'csv (default) or json; for site: yaml (default) or json')
+      .option('--version <version>', 'oneroster only: 1.1 (default) or 1.2')
       .description('write one kind in the columns import reads (or the whole site as the file apply reads) to standard output')
-      .action(async (what: string, _opts: unknown, cmd: Command) => {
+      .action(async (what: string, dir: string | undefined, _opts: unknown, cmd: Command) => {
         const ctx = new Ctx(cmd.optsWithGlobals() as GlobalOptions, process.argv.slice(2));
         try {
-          await exportCommand(ctx, what, cmd.opts() as { format?: string });
+          const result = await exportCommand(ctx, what, dir, cmd.opts() as { format?: string; version?: string });
+          if (result) ctx.print(result);
         } finally {
           ctx.close();
         }
       }),
-    ['schoolctl export users > users.csv', 'schoolctl export enrolments --format json', 'schoolctl export site > site.yaml'],
+    ['schoolctl export users > users.csv', 'schoolctl export enrolments --format json', 'schoolctl export site > site.yaml', 'schoolctl export oneroster roster-out/ --version 1.2'],
   );
 }

@@ -15,10 +15,45 @@ function whole(raw: string | undefined, what: string, min: number, dflt: number)
   return Number(raw);
 }
 
-async function generate(ctx: Ctx, opts: { users?: string; schools?: string; seed?: string; out?: string }) {
+/** `--format oneroster --out DIR`: the generated site built in a scratch model, then written as a OneRoster bundle. */
+async function generateOneRoster(ctx: Ctx, spec: { users: number; schools: number; seed: number }, out: string, version: string) {
+  if (version !== '1.1' && version !== '1.2') throw invalid('bad-version', `--oneroster-version "${version}" is not a OneRoster version this writes; use 1.1 or 1.2.`);
+  const started = Date.now();
+  const { scratchModel } = await import('../db/open.js');
+  const { seedDefaultProfiles } = await import('../db/stores/profiles-store.js');
+  const { exportOneRoster } = await import('../db/rosters/oneroster-export.js');
+  const db = await scratchModel();
+  seedDefaultProfiles(db);
+  const sink = new DbSink(db);
+  db.pragma('foreign_keys = OFF');
+  db.exec('BEGIN');
+  for (const row of generateSite(spec)) sink.write(row);
+  sink.close();
+  db.exec('COMMIT');
+  // The generated users get external ids and an explicit membership role, as a SIS gives them.
+  db.exec(`UPDATE users SET external_id = 'u' || id WHERE external_id IS NULL`);
+  db.exec(`UPDATE memberships SET role = (SELECT p.role_in_hierarchy FROM users u JOIN profiles p ON p.id = u.profile_id WHERE u.id = memberships.user_id) WHERE role IS NULL`);
+  const o = await exportOneRoster(db, out, version);
+  db.close();
+  const seconds = (Date.now() - started) / 1000;
+  return {
+    data: { ...spec, format: 'oneroster', version, target: out, counts: o.rows, seconds },
+    human: `Generated a OneRoster ${version} bundle of ${o.rows.users} users in ${spec.schools} school(s) (seed ${spec.seed}) into ${out} in ${seconds.toFixed(1)} s: ${Object.entries(o.rows)
+      .map(([k, n]) => `${n} ${k}`)
+      .join(', ')}.\nImport it with: schoolctl import oneroster ${out}`,
+  };
+}
+
+async function generate(ctx: Ctx, opts: { users?: string; schools?: string; seed?: string; out?: string; format?: string; onerosterVersion?: string }) {
   const users = whole(opts.users, '--users', 1, 1000);
   const schools = whole(opts.schools, '--schools', 1, Math.max(1, Math.round(users / 4000)));
   const seed = whole(opts.seed, '--seed', 0, 1);
+  const format = opts.format ?? 'csv';
+  if (format !== 'csv' && format !== 'oneroster') throw invalid('bad-format', `--format "${format}" is not valid; use csv (one file per import kind) or oneroster (a OneRoster bundle).`);
+  if (format === 'oneroster') {
+    if (opts.out === undefined || ctx.opts.db) throw invalid('missing-target', 'generate --format oneroster writes a bundle: give --out DIR (and no --db).');
+    return generateOneRoster(ctx, { users, schools, seed }, opts.out, opts.onerosterVersion ?? '1.1');
+  }
   const toDb = opts.out === undefined;
   if (!toDb && ctx.opts.db) throw invalid('bad-target', 'Give either --out DIR (CSV files) or --db FILE (a new model), not both.');
   if (toDb && !ctx.opts.db) throw invalid('missing-target', 'Give --out DIR for CSV files, or --db FILE for a new model.');
@@ -66,8 +101,14 @@ export function register(program: Command): void {
       .option('--schools <n>', 'how many schools (default: one per 4000 users)')
       .option('--seed <k>', 'the seed: the same seed gives the same site (default 1)')
       .option('--out <dir>', 'write one CSV file per import kind into this directory')
+      .option('--format <format>', 'with --out: csv (default, one file per import kind) or oneroster (a OneRoster bulk bundle)')
+      .option('--oneroster-version <v>', 'with --format oneroster: 1.1 (default) or 1.2')
       .description('a synthetic site of a given size, deterministic from the seed: CSV files (--out) or a new model (--db)')
       .action(action(generate)),
-    ['schoolctl generate --users 2000 --schools 2 --seed 1 --db big.db', 'schoolctl generate --users 5000 --schools 2 --seed 7 --out site-csv/'],
+    [
+      'schoolctl generate --users 2000 --schools 2 --seed 1 --db big.db',
+      'schoolctl generate --users 5000 --schools 2 --seed 7 --out site-csv/',
+      'schoolctl generate --users 500 --format oneroster --out roster/',
+    ],
   );
 }

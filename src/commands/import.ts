@@ -50,7 +50,13 @@ function summary(c: { create: number; update: number; same: number }, dry: boole
     : `${c.create} created, ${c.update} updated, ${c.same} unchanged`;
 }
 
-async function importKind(ctx: Ctx, kindName: string, file: string, opts: { dryRun?: boolean }) {
+/** Roster formats, read whole as a bundle rather than as one kind (docs/rosters.md). */
+const ROSTER_FORMATS = ['oneroster', 'ims-enterprise'];
+
+async function importKind(ctx: Ctx, kindName: string, file: string, opts: { dryRun?: boolean; plan?: boolean; prune?: boolean; lenient?: boolean }) {
+  if (kindName === 'oneroster') return (await import('./rosters.js')).importOneRosterCommand(ctx, file, opts);
+  if (kindName === 'ims-enterprise') return (await import('./rosters.js')).importImsCommand(ctx, file, opts);
+  if (opts.plan || opts.prune || opts.lenient) throw invalid('bad-option', `--plan, --prune and --lenient are for rosters (${ROSTER_FORMATS.join(', ')}); a CSV kind takes --dry-run.`);
   const kind = requireKind(kindName);
   let path = file;
   let cleanup = () => {};
@@ -118,16 +124,23 @@ export function register(program: Command): void {
   examples(
     program
       .command('import')
-      .argument('<kind>', `what the file holds: ${BULK_KINDS.map((k) => k.name).join(', ')}`)
-      .argument('<file>', 'a UTF-8 CSV file with a header row, or - for standard input')
+      .argument('<kind>', `what the file holds: ${BULK_KINDS.map((k) => k.name).join(', ')}; or a roster: ${ROSTER_FORMATS.join(', ')}`)
+      .argument('<file>', 'a UTF-8 CSV file with a header row, or - for standard input; a roster: its folder, .zip or .xml')
       .option('--dry-run', 'check every row and print what would change, without changing anything')
+      .option('--plan', 'roster: check it whole and print what would change, what it removes and what is gone from the source')
+      .option('--prune', 'roster: remove what the model holds from this source that a bulk file leaves out')
+      .option('--lenient', 'roster: import a bundle that contradicts itself, listing each choice made as a warning')
       .description('import a CSV file of one kind: every row is checked first, and nothing changes unless all are good')
-      .addHelpText('after', `\nKinds and their columns ([optional]):\n${kinds}\n\nA row whose key exists updates it; importing the same file twice changes nothing\nthe second time.\nA cell written as '=… (a defused formula) is read without the '.`)
+      .addHelpText('after', `\nKinds and their columns ([optional]):\n${kinds}\n\nA row whose key exists updates it; importing the same file twice changes nothing\nthe second time.\nA cell written as '=… (a defused formula) is read without the '.\n\nRosters (see docs/rosters.md): a OneRoster 1.1 or 1.2 CSV bundle (folder or\n.zip, bulk or delta as its manifest says) or an IMS Enterprise 1.1 XML file,\nchecked whole, applied all or nothing. Records remember their source; a bulk\nfile that leaves a record out lists it as gone, removed with --prune.`)
       .action(action(importKind)),
     [
       'schoolctl export units > units.csv && schoolctl import units units.csv',
       'schoolctl export users > users.csv && schoolctl import users users.csv --dry-run',
       'schoolctl export enrolments | schoolctl import enrolments -',
+      'schoolctl import oneroster fixtures/oneroster/1.1-bulk --plan',
+      'schoolctl import oneroster fixtures/oneroster/1.1-bulk',
+      'schoolctl import oneroster fixtures/oneroster/sync-day2 --plan --prune',
+      'schoolctl import ims-enterprise fixtures/oneroster/ims-default-namespace.xml --plan',
     ],
   );
 }

@@ -10,6 +10,7 @@ import type { Kysely } from 'kysely';
 import { recordAudit } from '../db/stores/audit-store.js';
 import { mayHaveImpact } from '../db/doctor/impact.js';
 import { createModelFile, openModel, scratchModel, type NewModel, type Sqlite } from '../db/open.js';
+import { driftMark, driftWarnings } from '../db/rosters/sync-records.js';
 import { createFacts } from '../db/facts/sqlite-facts.js';
 import { ChangeLog, snapshot, touchedBy } from '../db/change-log.js';
 import { confirmNoEscalation } from '../model/escalation.js';
@@ -196,10 +197,13 @@ export class Ctx {
     const before = as !== undefined ? snapshot(sqlite) : undefined;
     const log = before ? ChangeLog.start(sqlite) : undefined;
     try {
+      const drift = driftMark(sqlite);
       const result = await fn(tx);
       if (before && log) this.confirmNoEscalation(as!, before, log);
       // A new model has nothing to break; a session's caller answers for the whole change.
       if (!nested && !this.newModel && tx.changes.some(mayHaveImpact)) await this.announceImpact();
+      // A change to what a sync owns lands, with a warning that the next sync undoes it (docs/rosters.md).
+      for (const w of driftWarnings(sqlite, drift)) this.note(w);
       if (tx.changes.length > 0) {
         await recordAudit(tx.db, { at: new Date().toISOString(), actor: this.actor, command: this.commandLine(), summary, changes: JSON.stringify(tx.changes) });
       }

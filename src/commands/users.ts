@@ -57,6 +57,12 @@ async function viewOf(ctx: Ctx, u: UserRow) {
   return userView(await ctx.kdb(), u, ctx.facts().userSchools(u.id));
 }
 
+/** Memberships and enrolments that came from elsewhere than the user (a unit joined by hand). */
+function sourcesBesides(v: { source: string; memberships: { unit: string; source: string }[]; courses: { course: string; source: string }[] }): string {
+  const other = [...v.memberships.filter((m) => m.source !== v.source).map((m) => `unit ${m.unit} from ${m.source}`), ...v.courses.filter((c) => c.source !== v.source).map((c) => `course ${c.course} from ${c.source}`)];
+  return other.length ? ` (${other.join(', ')})` : '';
+}
+
 async function show(ctx: Ctx, username: string) {
   const db = await ctx.open();
   const v = await viewOf(ctx, requireUser(db, username));
@@ -64,6 +70,7 @@ async function show(ctx: Ctx, username: string) {
     `${v.username} (${v.name}), profile ${v.profile}${v.email ? `, ${v.email}` : ''}${v.shareDetails ? '' : ', does not share details'}`,
     `  units: ${v.memberships.map((m) => `${m.unit} as ${m.role}`).join(', ') || 'none'}`,
     `  schools: ${v.schools.join(', ') || 'none'}`,
+    `  source: ${v.source}${sourcesBesides(v)}`,
   ];
   if (v.courses.length) lines.push(`  courses: ${v.courses.map((c) => `${c.course} (${c.role})`).join(', ')}`);
   if (v.projects.length) lines.push(`  projects: ${v.projects.join(', ')}`);

@@ -25,6 +25,8 @@ export interface UnitsTable {
   kind: string;
   name: string;
   parent_id: string | null;
+  /** where the record came from (migration 005) */
+  source: Generated<string>;
 }
 
 export interface UnitAncestorsTable {
@@ -41,24 +43,34 @@ export interface UsersTable {
   external_id: string | null;
   profile_id: number;
   share_details: Generated<number>;
+  /** where the record came from (migration 005) */
+  source: Generated<string>;
 }
 
 export interface MembershipsTable {
   user_id: number;
   unit_id: string;
   role: string | null;
+  /** where the record came from (migration 005) */
+  source: Generated<string>;
 }
 
 export interface CoursesTable {
   id: string;
   unit_id: string;
   name: string;
+  /** where the record came from (migration 005) */
+  source: Generated<string>;
+  roster_course: Generated<string | null>;
+  roster_terms: Generated<string | null>;
 }
 
 export interface CourseMembersTable {
   course_id: string;
   user_id: number;
   role: string;
+  /** where the record came from (migration 005) */
+  source: Generated<string>;
 }
 
 export interface ProjectsTable {
@@ -75,6 +87,8 @@ export interface ProjectMembersTable {
 export interface ParentLinksTable {
   parent_id: number;
   child_id: number;
+  /** where the record came from (migration 005) */
+  source: Generated<string>;
 }
 
 export interface TermsTable {
@@ -83,6 +97,9 @@ export interface TermsTable {
   starts: string;
   ends: string;
   org_id: string | null;
+  /** where the record came from (migration 005) */
+  source: Generated<string>;
+  parent_id: Generated<string | null>;
 }
 
 export interface PoliciesTable {
@@ -131,6 +148,7 @@ export interface DB {
   policy_settings: PolicySettingsTable;
   policy_assignments: PolicyAssignmentsTable;
   audit: AuditTable;
+  sync_drift: SyncDriftTable;
   workflow_switches: WorkflowSwitchesTable;
   workflow_batches: WorkflowBatchesTable;
 }
@@ -285,4 +303,15 @@ export interface DB {
   schoolfunction_assignments: SchoolfunctionAssignmentsTable;
   schoolfunction_scopes: SchoolfunctionScopesTable;
   schoolfunction_switches: SchoolfunctionSwitchesTable;
+}
+
+/** A change made outside a sync to a record a sync owns (written by triggers, migration 005). */
+export interface SyncDriftTable {
+  id: Generated<number>;
+  entity: string;
+  a: string;
+  b: string;
+  source: string;
+  change: 'update' | 'delete';
+  at: string;
 }

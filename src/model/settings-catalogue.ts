@@ -177,8 +177,8 @@ export const CATALOGUE: readonly SettingDef[] = [
   { key: 'show-detailed-user-information', label: 'Show detailed user information about other users', section: 'person-profile', kind: 'on-off', defaults: ADMINS_STAFF },
   // 6.9 Synchronisation
   { key: 'map-from-profile', label: 'Map from profile', section: 'synchronisation', kind: 'text', notInPolicies: true,
-    defaults: ['', 'Administrator', 'Instructor', 'Learner', 'Parent', 'Guest'],
-    note: 'IMS role names; an import maps a role through this field (seed 003 §6.9: Learner → Student).' },
+    defaults: ['', 'districtAdministrator, siteAdministrator, systemAdministrator, principal', 'Instructor, teacher, aide, counselor, proctor', 'Learner, student', 'guardian, relative', ''],
+    note: 'External role names, separated by commas: an import maps a role through this field (Learner → Student); a profile\'s own name always maps to it.' },
   // Supervisor roles (seed 002 §3)
   { key: 'mentor-role', label: 'Mentor role', section: 'supervisors', kind: 'on-off', defaults: OFF6 },
   { key: 'headteacher-role', label: 'Headteacher role', section: 'supervisors', kind: 'on-off', defaults: OFF6 },

@@ -132,6 +132,8 @@ export class ModelCache {
   readonly policies = new Map<string, { id: number; name: string; org: string | null }>();
   /** Profiles the run gives to users, so `--as` can be checked against each (lower levels only). */
   readonly assignedProfiles = new Set<string>();
+  /** Where the records this run creates come from (migration 005): csv, site-file, oneroster:<name> … */
+  source = 'csv';
   private readonly userStmt;
 
   constructor(readonly db: Sqlite) {
@@ -156,10 +158,13 @@ export class ModelCache {
     const maps = this.db
       .prepare(`SELECT p.name, s.value FROM profile_settings s JOIN profiles p ON p.id = s.profile_id WHERE s.key = 'map-from-profile' AND s.value <> '' ORDER BY p.level DESC`)
       .all() as { name: string; value: string }[];
+    // Map from profile may list several external roles, separated by commas (Learner, student).
     for (const m of maps) {
-      if (this.mappedRoles.has(m.value.toLowerCase())) continue;
-      this.mappedRoles.set(m.value.toLowerCase(), m.name);
-      this.roleSpelling.set(m.value.toLowerCase(), m.value);
+      for (const value of m.value.split(',').map((v) => v.trim()).filter((v) => v !== '')) {
+        if (this.mappedRoles.has(value.toLowerCase())) continue;
+        this.mappedRoles.set(value.toLowerCase(), m.name);
+        this.roleSpelling.set(value.toLowerCase(), value);
+      }
     }
   }
 
@@ -177,8 +182,16 @@ export class ModelCache {
   }
 
   profileValid(): string {
-    const roles = [...this.mappedRoles.entries()].filter(([r, p]) => r !== p.toLowerCase()).map(([r, p]) => `${this.roleSpelling.get(r)} (→ ${p})`);
-    return `${this.profileNames().join(', ')}${roles.length ? `, or a mapped role: ${roles.join(', ')}` : ''}`;
+    // Grouped per profile: "Instructor, teacher (→ Staff); Learner (→ Student)".
+    const byProfile = new Map<string, string[]>();
+    for (const [r, p] of this.mappedRoles) {
+      if (r === p.toLowerCase() || this.profiles.has(r)) continue;
+      let l = byProfile.get(p);
+      if (!l) byProfile.set(p, (l = []));
+      l.push(this.roleSpelling.get(r) ?? r);
+    }
+    const roles = [...byProfile].map(([p, rs]) => `${rs.join(', ')} (→ ${p})`);
+    return `${this.profileNames().join(', ')}${roles.length ? `, or a mapped role: ${roles.join('; ')}` : ''}`;
   }
 
   userId(username: string): number | undefined {

@@ -8,6 +8,7 @@ import type { Sqlite } from '../open.js';
 import { SUPERVISOR_DOCTOR_CHECKS } from './supervisor-doctor.js';
 import { SCHOOLFUNCTION_DOCTOR_CHECKS } from './schoolfunction-doctor.js';
 import { stuckBatches } from './workflow-doctor.js';
+import { syncDriftCheck } from './sync-doctor.js';
 
 export interface Finding {
   /** kebab-case: what kind of problem */
@@ -79,7 +80,7 @@ const policyConflicts: DoctorCheck = {
 };
 
 /** Every check, in the order doctor runs them. Modules add theirs here. */
-export const DOCTOR_CHECKS: DoctorCheck[] = [policyConflicts, ...SUPERVISOR_DOCTOR_CHECKS, stuckBatches, ...SCHOOLFUNCTION_DOCTOR_CHECKS];
+export const DOCTOR_CHECKS: DoctorCheck[] = [policyConflicts, ...SUPERVISOR_DOCTOR_CHECKS, stuckBatches, ...SCHOOLFUNCTION_DOCTOR_CHECKS, syncDriftCheck];
 
 /** Every check's findings, in order, each labelled with its check. */
 export function runDoctorChecks(db: Sqlite, facts: Facts): Finding[] {

@@ -44,6 +44,7 @@ export function applySiteDocument(db: Sqlite, doc: unknown): SiteOutcome {
   const counts: Record<string, Counts> = {};
   const changes: RowChange[] = [];
   const model = new ModelCache(db);
+  model.source = 'site-file';
   for (const kind of BULK_KINDS) {
     const mine = batches.filter((b) => b.kind === kind.name);
     if (!mine.length) continue;

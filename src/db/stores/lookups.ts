@@ -19,6 +19,8 @@ export interface UserRow {
   external_id: string | null;
   profile_id: number;
   share_details: number;
+  /** where the user came from (migration 005) */
+  source: string;
 }
 export interface UnitRow {
   id: string;

@@ -30,8 +30,8 @@ export async function addUser(db: Kysely<DB>, user: NewUser, units: readonly str
 /** One user with their profile, memberships, courses, projects, family links, supervision and policies. */
 export async function userView(db: Kysely<DB>, u: UserRow, schools: readonly string[]) {
   const profile = await db.selectFrom('profiles').select(['name', 'role_in_hierarchy']).where('id', '=', u.profile_id).executeTakeFirstOrThrow();
-  const memberships = await db.selectFrom('memberships').select(['unit_id as unit', 'role']).where('user_id', '=', u.id).orderBy('unit_id').execute();
-  const courses = await db.selectFrom('course_members').select(['course_id as course', 'role']).where('user_id', '=', u.id).orderBy('course_id').execute();
+  const memberships = await db.selectFrom('memberships').select(['unit_id as unit', 'role', 'source']).where('user_id', '=', u.id).orderBy('unit_id').execute();
+  const courses = await db.selectFrom('course_members').select(['course_id as course', 'role', 'source']).where('user_id', '=', u.id).orderBy('course_id').execute();
   const projects = await db.selectFrom('project_members').select('project_id').where('user_id', '=', u.id).orderBy('project_id').execute();
   const children = await db
     .selectFrom('parent_links as l')
@@ -65,7 +65,8 @@ export async function userView(db: Kysely<DB>, u: UserRow, schools: readonly str
     externalId: u.external_id,
     profile: profile.name,
     shareDetails: u.share_details === 1,
-    memberships: memberships.map((m) => ({ unit: m.unit, role: m.role ?? profile.role_in_hierarchy })),
+    source: u.source,
+    memberships: memberships.map((m) => ({ unit: m.unit, role: m.role ?? profile.role_in_hierarchy, source: m.source })),
     schools,
     courses,
     projects: projects.map((r) => r.project_id),

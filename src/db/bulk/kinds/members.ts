@@ -18,7 +18,7 @@ export const enrolmentsKind: BulkKind<{ course: string; userId: number; role: st
   key: ['course', 'username'],
   open(db, model) {
     const find = db.prepare('SELECT role FROM course_members WHERE course_id = ? AND user_id = ?').pluck();
-    const upsert = db.prepare('INSERT INTO course_members (course_id, user_id, role) VALUES (?, ?, ?) ON CONFLICT (course_id, user_id) DO UPDATE SET role = excluded.role');
+    const upsert = db.prepare('INSERT INTO course_members (course_id, user_id, role, source) VALUES (?, ?, ?, ?) ON CONFLICT (course_id, user_id) DO UPDATE SET role = excluded.role');
     return {
       check(row) {
         const errors: CellError[] = [];
@@ -36,7 +36,7 @@ export const enrolmentsKind: BulkKind<{ course: string; userId: number; role: st
         return { status: had === role ? 'same' : 'update', id, before: { role: had }, after: { role }, data };
       },
       apply(v) {
-        upsert.run(v.data.course, v.data.userId, v.data.role);
+        upsert.run(v.data.course, v.data.userId, v.data.role, model.source);
       },
     };
   },
@@ -98,7 +98,7 @@ export const parentsKind: BulkKind<{ parentId: number; childId: number }> = {
   key: ['parent', 'child'],
   open(db, model) {
     const find = db.prepare('SELECT 1 FROM parent_links WHERE parent_id = ? AND child_id = ?').pluck();
-    const insert = db.prepare('INSERT OR IGNORE INTO parent_links (parent_id, child_id) VALUES (?, ?)');
+    const insert = db.prepare('INSERT OR IGNORE INTO parent_links (parent_id, child_id, source) VALUES (?, ?, ?)');
     return {
       check(row) {
         const errors: CellError[] = [];
@@ -113,7 +113,7 @@ export const parentsKind: BulkKind<{ parentId: number; childId: number }> = {
         return find.get(parentId, childId) ? { status: 'same', id, data } : { status: 'create', id, after: { linked: true }, data };
       },
       apply(v) {
-        insert.run(v.data.parentId, v.data.childId);
+        insert.run(v.data.parentId, v.data.childId, model.source);
       },
     };
   },

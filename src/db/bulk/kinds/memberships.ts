@@ -23,7 +23,7 @@ export const membershipsKind: BulkKind<Data> = {
   key: ['username', 'unit'],
   open(db, model) {
     const find = db.prepare('SELECT coalesce(role, \'\') FROM memberships WHERE user_id = ? AND unit_id = ?').pluck();
-    const upsert = db.prepare('INSERT INTO memberships (user_id, unit_id, role) VALUES (?, ?, ?) ON CONFLICT (user_id, unit_id) DO UPDATE SET role = excluded.role');
+    const upsert = db.prepare('INSERT INTO memberships (user_id, unit_id, role, source) VALUES (?, ?, ?, ?) ON CONFLICT (user_id, unit_id) DO UPDATE SET role = excluded.role');
     return {
       check(row) {
         const errors: CellError[] = [];
@@ -42,7 +42,7 @@ export const membershipsKind: BulkKind<Data> = {
         return { status: had === role ? 'same' : 'update', id, before: show(had), after: show(role), data };
       },
       apply(v) {
-        upsert.run(v.data.userId, v.data.unit, v.data.role);
+        upsert.run(v.data.userId, v.data.unit, v.data.role, model.source);
       },
     };
   },

@@ -23,7 +23,9 @@ function placeKind(table: 'courses' | 'projects', entity: string, summary: strin
     key: ['id'],
     open(db, model) {
       const find = db.prepare(`SELECT unit_id, name FROM ${table} WHERE id = ?`);
-      const insert = db.prepare(`INSERT INTO ${table} (id, unit_id, name) VALUES (?, ?, ?)`);
+      // Courses remember their source (migration 005); projects do not.
+      const sourced = table === 'courses';
+      const insert = db.prepare(sourced ? 'INSERT INTO courses (id, unit_id, name, source) VALUES (?, ?, ?, ?)' : `INSERT INTO ${table} (id, unit_id, name) VALUES (?, ?, ?)`);
       const update = db.prepare(`UPDATE ${table} SET unit_id = ?, name = ? WHERE id = ?`);
       return {
         check(row) {
@@ -43,6 +45,7 @@ function placeKind(table: 'courses' | 'projects', entity: string, summary: strin
         apply(v) {
           const d = v.data;
           if (d.exists) update.run(d.unit, d.name, d.id);
+          else if (sourced) insert.run(d.id, d.unit, d.name, model.source);
           else insert.run(d.id, d.unit, d.name);
           cache(model).set(d.id, d.unit);
         },

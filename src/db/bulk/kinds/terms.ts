@@ -32,7 +32,7 @@ export const termsKind: BulkKind<Data> = {
   key: ['id'],
   open(db, model) {
     const find = db.prepare('SELECT name, starts, ends, org_id FROM terms WHERE id = ?');
-    const insert = db.prepare('INSERT INTO terms (id, name, starts, ends, org_id) VALUES (?, ?, ?, ?, ?)');
+    const insert = db.prepare('INSERT INTO terms (id, name, starts, ends, org_id, source) VALUES (?, ?, ?, ?, ?, ?)');
     const update = db.prepare('UPDATE terms SET name = ?, starts = ?, ends = ?, org_id = ? WHERE id = ?');
     return {
       check(row) {
@@ -62,7 +62,7 @@ export const termsKind: BulkKind<Data> = {
       apply(v) {
         const d = v.data;
         if (d.exists) update.run(d.name, d.from, d.to, d.org, d.id);
-        else insert.run(d.id, d.name, d.from, d.to, d.org);
+        else insert.run(d.id, d.name, d.from, d.to, d.org, model.source);
       },
     };
   },

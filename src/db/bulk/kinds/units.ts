@@ -27,7 +27,7 @@ export const unitsKind: BulkKind<UnitData> = {
   key: ['id'],
   open(db, model) {
     const find = db.prepare('SELECT kind, name, parent_id FROM units WHERE id = ?');
-    const insert = db.prepare('INSERT INTO units (id, kind, name, parent_id) VALUES (?, ?, ?, ?)');
+    const insert = db.prepare('INSERT INTO units (id, kind, name, parent_id, source) VALUES (?, ?, ?, ?, ?)');
     const update = db.prepare('UPDATE units SET kind = ?, name = ?, parent_id = ? WHERE id = ?');
     let dirty = false;
     const hasChildren = (id: string) => [...model.units.values()].some((u) => u.parent === id);
@@ -77,7 +77,7 @@ export const unitsKind: BulkKind<UnitData> = {
       apply(v) {
         const d = v.data;
         if (d.exists) update.run(d.kind, d.name, d.parent, d.id);
-        else insert.run(d.id, d.kind, d.name, d.parent);
+        else insert.run(d.id, d.kind, d.name, d.parent, model.source);
         model.units.set(d.id, { kind: d.kind, parent: d.parent });
         dirty = true;
       },

@@ -35,9 +35,9 @@ export const usersKind: BulkKind<UserData> = {
     const find = db.prepare('SELECT id, name, email, external_id, profile_id FROM users WHERE username = ?');
     const byExternal = db.prepare('SELECT username FROM users WHERE external_id = ?').pluck();
     const unitsOf = db.prepare('SELECT unit_id FROM memberships WHERE user_id = ? ORDER BY unit_id').pluck();
-    const insert = db.prepare('INSERT INTO users (username, name, email, external_id, profile_id) VALUES (?, ?, ?, ?, ?)');
+    const insert = db.prepare('INSERT INTO users (username, name, email, external_id, profile_id, source) VALUES (?, ?, ?, ?, ?, ?)');
     const update = db.prepare('UPDATE users SET name = ?, email = ?, external_id = ?, profile_id = ? WHERE id = ?');
-    const join = db.prepare('INSERT OR IGNORE INTO memberships (user_id, unit_id, role) VALUES (?, ?, NULL)');
+    const join = db.prepare('INSERT OR IGNORE INTO memberships (user_id, unit_id, role, source) VALUES (?, ?, NULL, ?)');
     const leave = db.prepare('DELETE FROM memberships WHERE user_id = ? AND unit_id = ?');
     const profileName = new Map([...model.profiles.values()].map((p) => [p.id, p.name]));
     // Users created by this run have ids above maxBefore; users that existed are marked once seen.
@@ -113,14 +113,14 @@ export const usersKind: BulkKind<UserData> = {
         if (d.existingId === undefined) {
           let id: number;
           try {
-            id = Number(insert.run(d.username, d.name ?? d.username, d.email ?? null, d.externalId ?? null, d.profileId).lastInsertRowid);
+            id = Number(insert.run(d.username, d.name ?? d.username, d.email ?? null, d.externalId ?? null, d.profileId, model.source).lastInsertRowid);
           } catch (e) {
             const msg = (e as Error).message;
             if (msg.includes('users.username')) return [err('username', d.username, 'unique in the file', 'each username on one row only')];
             if (msg.includes('users.external_id')) return [err('external_id', d.externalId ?? '', 'unused', 'an external id that no other user has')];
             throw e;
           }
-          if (d.units) for (const u of d.units) join.run(id, u);
+          if (d.units) for (const u of d.units) join.run(id, u, model.source);
           return;
         }
         const a = v.after as { name: string; email: string | null; externalId: string | null };
@@ -128,7 +128,7 @@ export const usersKind: BulkKind<UserData> = {
         if (d.unitsChanged && d.units) {
           const had = unitsOf.all(d.existingId) as string[];
           for (const u of had) if (!d.units.includes(u)) leave.run(d.existingId, u);
-          for (const u of d.units) join.run(d.existingId, u);
+          for (const u of d.units) join.run(d.existingId, u, model.source);
         }
       },
     };

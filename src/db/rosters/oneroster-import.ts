@@ -1,0 +1,607 @@
+// A OneRoster bundle into the model, as rows of the bulk kinds (units, terms, users, memberships,
+// parents, courses, enrolments), so every check of a CSV import applies to a roster too. It runs
+// inside the caller's transaction; the caller rolls back when there is any problem or for a plan.
+// The mapping and what is tolerated are written down in docs/rosters.md.
+
+import type { Sqlite } from '../open.js';
+import { ModelCache, type Row } from '../bulk/kind.js';
+import { findKind } from '../bulk/registry.js';
+import { KindRun, type Counts, type RowChange } from '../bulk/runner.js';
+import { rebuildAncestors } from '../stores/hierarchy-store.js';
+import { readRosterFile, type Bundle, type FileReadNotes, type RosterRecord } from './oneroster-files.js';
+import { rosterDate } from './roster-dates.js';
+import { goneRecords, removeRecord, takeOwnership, type GoneRecord, type SyncEntity } from './sync-records.js';
+
+export interface RosterOptions {
+  /** contradictions become warnings, with the choice made */
+  readonly lenient?: boolean;
+  /** remove what a bulk file leaves out */
+  readonly prune?: boolean;
+}
+
+export interface RosterOutcome {
+  readonly source: string;
+  readonly version: string;
+  readonly modes: Record<string, string>;
+  readonly problems: readonly string[];
+  readonly warnings: readonly string[];
+  readonly counts: Record<string, Counts>;
+  readonly changes: readonly RowChange[];
+  readonly changeCount: number;
+  /** delta `tobedeleted` rows that removed a record */
+  readonly deleted: readonly GoneRecord[];
+  /** what the model holds from this source that a bulk file leaves out */
+  readonly gone: readonly GoneRecord[];
+  readonly pruned: boolean;
+  readonly assignedProfiles: readonly string[];
+}
+
+/** OneRoster role words onto hierarchy roles (docs/rosters.md); other words take their profile's role. */
+const HIERARCHY_OF: Record<string, string> = {
+  student: 'student',
+  teacher: 'teacher', aide: 'teacher', proctor: 'teacher', counselor: 'teacher',
+  administrator: 'administrator', principal: 'administrator', siteadministrator: 'administrator', districtadministrator: 'administrator', systemadministrator: 'administrator',
+  parent: 'guest', guardian: 'guest', relative: 'guest',
+};
+const PARENT_WORDS = new Set(['parent', 'guardian', 'relative']);
+const RANK: Record<string, number> = { guest: 1, student: 2, teacher: 3, administrator: 4 };
+const ORG_KIND: Record<string, string> = { district: 'organisation', local: 'organisation', state: 'organisation', national: 'organisation', school: 'school', department: 'organisation' };
+const SESSION_TYPES = ['gradingperiod', 'semester', 'schoolyear', 'term'];
+const ENROL_ROLE: Record<string, string> = { student: 'learner', teacher: 'teacher', administrator: 'teacher', proctor: 'teacher', aide: 'teacher' };
+
+interface Org {
+  readonly line: number;
+  readonly kind: string;
+  readonly type: string;
+  readonly name: string;
+  readonly parent: string | null;
+}
+
+interface RosterUser {
+  username: string;
+  line: number;
+  /** role words, lower-case (1.1: users.role; 1.2: every role of roles.csv) */
+  words: string[];
+  /** hierarchy roles the words give */
+  hierarchy: Set<string>;
+}
+
+class CellsRow implements Row {
+  constructor(private readonly cells: Record<string, string>) {}
+  get(c: string): string {
+    return this.cells[c] ?? '';
+  }
+  has(c: string): boolean {
+    return c in this.cells;
+  }
+}
+
+const ROSTER_DISPLAY: Record<string, string> = {
+  users: 'users.csv', orgs: 'orgs.csv', classes: 'classes.csv', roles: 'roles.csv', enrollments: 'enrollments.csv', courses: 'courses.csv', academicSessions: 'academicSessions.csv', demographics: 'demographics.csv',
+};
+
+const list = (v: string): string[] => v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+
+export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOptions = {}): Promise<RosterOutcome> {
+  const problems: string[] = [];
+  const warnings: string[] = [...bundle.warnings];
+  const model = new ModelCache(db);
+  model.source = bundle.source;
+  const runs = new Map<string, KindRun>();
+  const run = (kind: string): KindRun => {
+    let r = runs.get(kind);
+    if (!r) {
+      r = new KindRun(findKind(kind)!, db, model, 500, 10_000);
+      runs.set(kind, r);
+    }
+    return r;
+  };
+  const at = (file: string, line: number, column: string) => `${file} line ${line} column ${column}`;
+  /** Feeds one row to a kind; its problems name the roster file, line and column. */
+  const feed = (kind: string, cells: Record<string, string>, file: string, line: number, columns: Record<string, string>) => {
+    const r = run(kind);
+    const before = r.problems.length;
+    r.row(new CellsRow(cells), `${file} line ${line}`);
+    for (let i = before; i < r.problems.length; i++) {
+      const p = r.problems[i];
+      problems.push(`${at(file, line, columns[p.error.column] ?? p.error.column)}: value "${p.error.value}" is not ${p.error.expected}, valid: ${p.error.valid}`);
+    }
+  };
+  const contradiction = (what: string, choice: string) => {
+    if (opts.lenient) warnings.push(`${what}; --lenient: ${choice}`);
+    else problems.push(`${what}; correct it in the source system, or pass --lenient to import it with ${choice}`);
+  };
+  const seen = new SeenRecords(db);
+  const deletions: GoneRecord[] = [];
+  /** How each file is named in problems: its CSV name, or the XML file it came from. */
+  const F = bundle.display ?? ROSTER_DISPLAY;
+  const modes: Record<string, string> = {};
+  for (const [k, f] of bundle.files) modes[k] = f.mode;
+  const externalUser = db.prepare('SELECT username FROM users WHERE external_id = ?').pluck();
+  const externalUserRole = db.prepare('SELECT p.role_in_hierarchy FROM users u JOIN profiles p ON p.id = u.profile_id WHERE u.external_id = ?').pluck();
+  const modelTerm = db.prepare('SELECT 1 FROM terms WHERE id = ?').pluck();
+
+  /** Reads one file if the bundle has it; each record's status decides whether it counts. */
+  const read = async (key: string, onRecord: (r: RosterRecord) => void, onDelete?: (r: RosterRecord) => void) => {
+    const file = bundle.files.get(key);
+    if (!file) return;
+    const notes: FileReadNotes = { ignored: [], problems, warnings };
+    let inactive = 0;
+    let skipped = 0;
+    const given = bundle.records?.get(key);
+    const source = given ? async (_f: unknown, _k: unknown, each: (r: RosterRecord) => void) => given.forEach(each) : readRosterFile;
+    await source(
+      file,
+      key,
+      (r) => {
+        const status = r.get('status').toLowerCase();
+        if (status === '' || status === 'active') onRecord(r);
+        else if (status === 'tobedeleted') {
+          if (file.mode === 'delta') onDelete?.(r);
+          else skipped++;
+        } else if (status === 'inactive') {
+          inactive++;
+          onRecord(r);
+        } else problems.push(`${at(file.name, r.line, r.header('status'))}: value "${r.get('status')}" is not a status, valid: active, tobedeleted (or empty in a bulk file)`);
+      },
+      notes,
+    );
+    if (notes.ignored.length) {
+      const known = notes.ignored.filter((c) => /^(metadata\.|ext_)/i.test(c));
+      const other = notes.ignored.filter((c) => !/^(metadata\.|ext_)/i.test(c));
+      if (other.length) warnings.push(`${file.name}: column(s) ${other.join(', ')} are not read`);
+      if (known.length) warnings.push(`${file.name}: ${known.length} extension column(s) not read (${known.slice(0, 4).join(', ')}${known.length > 4 ? ' …' : ''})`);
+    }
+    if (inactive) warnings.push(`${file.name}: ${inactive} row(s) with status "inactive", which is not a OneRoster status; read as active`);
+    if (skipped) warnings.push(`${file.name}: ${skipped} row(s) marked tobedeleted in a bulk file; left out of the snapshot`);
+  };
+
+  // 1. orgs → units, parents before children.
+  const orgs = new Map<string, Org>();
+  await read(
+    'orgs',
+    (r) => {
+      const id = r.get('sourcedId');
+      const type = r.get('type');
+      let kind = ORG_KIND[type.toLowerCase()];
+      if (!kind && /^ext:/i.test(type)) kind = 'organisation';
+      if (!kind) return void problems.push(`${at(F.orgs, r.line, r.header('type'))}: value "${type}" is not an org type, valid: district, school, department, local, state, national, or ext:…`);
+      const prev = orgs.get(id);
+      if (prev) return void problems.push(`${at(F.orgs, r.line, r.header('sourcedId'))}: value "${id}" is not unique in the file (also on line ${prev.line}), valid: one row per sourcedId`);
+      orgs.set(id, { line: r.line, kind, type: type.toLowerCase(), name: r.get('name'), parent: r.get('parentSourcedId') || null });
+    },
+    (r) => deletions.push({ entity: 'unit', key: r.get('sourcedId'), label: r.get('sourcedId') }),
+  );
+  for (const [id, o] of orgs) {
+    if (o.parent && !orgs.has(o.parent) && !model.units.has(o.parent)) problems.push(`${at(F.orgs, o.line, 'parentSourcedId')}: value "${o.parent}" is not an org of the bundle or a unit of the model, valid: the sourcedId of another org, or empty`);
+    if (o.type === 'department') {
+      const p = o.parent ? orgs.get(o.parent) : undefined;
+      if (!p || p.type !== 'school') problems.push(`${at(F.orgs, o.line, 'parentSourcedId')}: value "${o.parent ?? ''}" is not a school, valid: a department sits under its school (the sourcedId of an org of type school)`);
+    }
+    void id;
+  }
+
+  // 2. academicSessions → terms; courses and classes are read whole (they are few) for the references.
+  const sessions = new Map<string, { line: number; parent: string | null }>();
+  await read(
+    'academicSessions',
+    (r) => {
+      const id = r.get('sourcedId');
+      const type = r.get('type');
+      if (!SESSION_TYPES.includes(type.toLowerCase())) problems.push(`${at(F.academicSessions, r.line, r.header('type'))}: value "${type}" is not a session type, valid: schoolYear, semester, term, gradingPeriod`);
+      const dates: Record<string, string> = {};
+      for (const c of ['startDate', 'endDate']) {
+        const d = rosterDate(r.get(c));
+        if ('error' in d) problems.push(`${at(F.academicSessions, r.line, r.header(c))}: value "${r.get(c)}" is not ${d.error}`);
+        else dates[c] = d.date;
+      }
+      if (sessions.has(id)) return void problems.push(`${at(F.academicSessions, r.line, r.header('sourcedId'))}: value "${id}" is not unique in the file (also on line ${sessions.get(id)!.line}), valid: one row per sourcedId`);
+      sessions.set(id, { line: r.line, parent: r.get('parentSourcedId') || null });
+      if (dates.startDate && dates.endDate) {
+        feed('terms', { id, name: r.get('title'), from: dates.startDate, to: dates.endDate }, F.academicSessions, r.line, { id: r.header('sourcedId'), name: r.header('title'), from: r.header('startDate'), to: r.header('endDate') });
+        seen.add('term', id);
+      }
+    },
+    (r) => deletions.push({ entity: 'term', key: r.get('sourcedId'), label: r.get('sourcedId') }),
+  );
+  for (const [, s] of sessions) {
+    if (s.parent && !sessions.has(s.parent) && !modelTerm.get(s.parent)) problems.push(`${at(F.academicSessions, s.line, 'parentSourcedId')}: value "${s.parent}" is not a session of the bundle or a term of the model, valid: the sourcedId of another session, or empty`);
+  }
+
+  const courses = new Map<string, { line: number; org: string; title: string }>();
+  await read(
+    'courses',
+    (r) => {
+      const id = r.get('sourcedId');
+      if (courses.has(id)) return void problems.push(`${at(F.courses, r.line, r.header('sourcedId'))}: value "${id}" is not unique in the file (also on line ${courses.get(id)!.line}), valid: one row per sourcedId`);
+      courses.set(id, { line: r.line, org: r.get('orgSourcedId'), title: r.get('title') });
+    },
+    (r) => deletions.push({ entity: 'course', key: r.get('sourcedId'), label: r.get('sourcedId') }),
+  );
+  const classes = new Map<string, { line: number; school: string; title: string; homeroom: boolean; course: string; terms: string }>();
+  await read(
+    'classes',
+    (r) => {
+      const id = r.get('sourcedId');
+      const type = r.get('classType').toLowerCase();
+      if (type !== 'homeroom' && type !== 'scheduled') problems.push(`${at(F.classes, r.line, r.header('classType'))}: value "${r.get('classType')}" is not a class type, valid: homeroom, scheduled`);
+      const school = r.get('schoolSourcedId');
+      const org = orgs.get(school);
+      if (org && org.type !== 'school') problems.push(`${at(F.classes, r.line, r.header('schoolSourcedId'))}: value "${school}" is not a school (${F.orgs} line ${org.line} makes it a ${org.type}), valid: the sourcedId of an org of type school`);
+      const course = r.get('courseSourcedId');
+      if (course !== '' || !bundle.records) if (!courses.has(course) && !model.courses.has(course)) problems.push(`${at(F.classes, r.line, r.header('courseSourcedId'))}: value "${course}" is not a course of the bundle or the model, valid: a sourcedId of courses.csv`);
+      if (r.has('termSourcedIds')) {
+        for (const t of list(r.get('termSourcedIds'))) {
+          if (!sessions.has(t) && !modelTerm.get(t)) problems.push(`${at(F.classes, r.line, r.header('termSourcedIds'))}: value "${t}" is not a session of the bundle or a term of the model, valid: sourcedIds of academicSessions.csv`);
+        }
+      }
+      if (classes.has(id) || courses.has(id)) {
+        const other = classes.has(id) ? `line ${classes.get(id)!.line}` : `${F.courses} line ${courses.get(id)!.line}`;
+        return void problems.push(`${at(F.classes, r.line, r.header('sourcedId'))}: value "${id}" is not unique (also on ${other}; classes and courses both become courses), valid: one sourcedId per class and course`);
+      }
+      classes.set(id, { line: r.line, school, title: r.get('title'), homeroom: type === 'homeroom', course, terms: list(r.get('termSourcedIds')).join(',') });
+    },
+    (r) => deletions.push({ entity: 'course', key: r.get('sourcedId'), label: r.get('sourcedId') }),
+  );
+
+  // Units: orgs parents first (then homeroom classes under their school).
+  const placed = new Set<string>();
+  const place = (id: string, depth = 0): void => {
+    const o = orgs.get(id)!;
+    if (placed.has(id) || depth > 64) return;
+    if (o.parent && orgs.has(o.parent)) place(o.parent, depth + 1);
+    placed.add(id);
+    feed('units', { id, kind: o.kind, name: o.name || id, parent: o.parent ?? '' }, F.orgs, o.line, { id: 'sourcedId', kind: 'type', name: 'name', parent: 'parentSourcedId' });
+    seen.add('unit', id);
+  };
+  for (const id of orgs.keys()) place(id);
+  for (const [id, c] of classes) {
+    if (!c.homeroom) continue;
+    feed('units', { id, kind: 'class', name: c.title || id, parent: c.school }, F.classes, c.line, { id: 'sourcedId', kind: 'classType', name: 'title', parent: 'schoolSourcedId' });
+    seen.add('unit', id);
+  }
+  runs.get('units')?.finish();
+
+  // 3. roles.csv (1.2): every role of a person; the highest picks the profile, each is a membership.
+  const roleRows = new Map<string, { word: string; org: string; line: number }[]>();
+  if (bundle.version === '1.2' || bundle.records?.has('roles')) {
+    await read(
+      'roles',
+      (r) => {
+        const user = r.get('userSourcedId');
+        const word = r.get('role');
+        const org = r.get('orgSourcedId');
+        if (!HIERARCHY_OF[word.toLowerCase()] && !model.profile(word)) {
+          problems.push(`${at(F.roles, r.line, r.header('role'))}: value "${word}" is not a role that a profile maps, valid: ${model.profileValid()} (a site adds one with schoolctl profiles set PROFILE map-from-profile=…)`);
+          return;
+        }
+        const roleType = r.get('roleType').toLowerCase();
+        if (roleType && roleType !== 'primary' && roleType !== 'secondary') problems.push(`${at(F.roles, r.line, r.header('roleType'))}: value "${r.get('roleType')}" is not a role type, valid: primary, secondary`);
+        if (!orgs.has(org) && !model.units.has(org)) problems.push(`${at(F.roles, r.line, r.header('orgSourcedId'))}: value "${org}" is not an org of the bundle or a unit of the model, valid: a sourcedId of orgs.csv`);
+        let rows = roleRows.get(user);
+        if (!rows) roleRows.set(user, (rows = []));
+        rows.push({ word: word.toLowerCase(), org, line: r.line });
+      },
+      (r) => deletions.push({ entity: 'membership', key: `${r.get('userSourcedId')}@${r.get('orgSourcedId')}`, label: `${r.get('userSourcedId')}@${r.get('orgSourcedId')}` }),
+    );
+  }
+
+  // 4. users → users, with their memberships and agents kept for after.
+  const users = new Map<string, RosterUser>();
+  const usernames = new Map<string, { line: number; id: string }>();
+  const memberships: { user: string; unit: string; role: string; file: string; line: number; column: string }[] = [];
+  const agents: { user: string; agent: string; line: number; column: string }[] = [];
+  const rename = db.prepare('UPDATE users SET username = ? WHERE external_id = ?');
+  const usernameOwner = db.prepare('SELECT external_id FROM users WHERE username = ?').pluck();
+  const renames: RowChange[] = [];
+  let spaced = 0;
+  await read(
+    'users',
+    (r) => {
+      const id = r.get('sourcedId');
+      const prev = users.get(id);
+      if (prev) {
+        contradiction(`${F.users} line ${r.line} and line ${prev.line} both give the person ${id}`, `the row on line ${prev.line} (the first)`);
+        return;
+      }
+      let username = r.get('username');
+      if (/\s/.test(username)) {
+        const fixed = username.trim().replace(/\s+/g, '.');
+        if (++spaced <= 10) warnings.push(`${at(F.users, r.line, r.header('username'))}: username "${username}" has spaces; imported as ${fixed}`);
+        username = fixed;
+      }
+      const taken = usernames.get(username.toLowerCase());
+      if (taken) {
+        const other = `${username}.${id}`;
+        contradiction(`${F.users} line ${r.line} gives ${id} the username ${username}, which line ${taken.line} gives ${taken.id}`, `username ${other} for ${id}`);
+        if (!opts.lenient) return;
+        username = other;
+      }
+      usernames.set(username.toLowerCase(), { line: r.line, id });
+      let words: string[];
+      if (bundle.version === '1.1') {
+        const word = r.get('role');
+        if (!r.has('role')) {
+          problems.push(`${at(F.users, r.line, 'role')}: the column role is missing; a OneRoster 1.1 users.csv gives each user's role (1.2 gives them in roles.csv)`);
+          return;
+        }
+        const unmapped = list(word).find((w) => !HIERARCHY_OF[w.toLowerCase()] && !model.profile(w));
+        if (unmapped !== undefined || word === '') {
+          problems.push(`${at(F.users, r.line, r.header('role'))}: value "${unmapped ?? word}" is not a role that a profile maps, valid: ${model.profileValid()} (a site adds one with schoolctl profiles set PROFILE map-from-profile=…)`);
+          return;
+        }
+        words = list(word.toLowerCase());
+        // Memberships with their own role (an IMS file's group roles) come through the roles records.
+        const own = roleRows.get(id);
+        if (own) {
+          for (const x of own) memberships.push({ user: id, unit: x.org, role: hierarchyOf(model, x.word), file: F.roles, line: x.line, column: 'orgSourcedId' });
+        } else for (const org of list(r.get('orgSourcedIds'))) {
+          if (!orgs.has(org) && !model.units.has(org)) problems.push(`${at(F.users, r.line, r.header('orgSourcedIds'))}: value "${org}" is not an org of the bundle or a unit of the model, valid: sourcedIds of orgs.csv`);
+          else memberships.push({ user: id, unit: org, role: hierarchyOf(model, word), file: F.users, line: r.line, column: r.header('orgSourcedIds') });
+        }
+      } else {
+        const roles = roleRows.get(id) ?? [];
+        if (!roles.length) {
+          contradiction(`${F.users} line ${r.line}: ${id} has no role in roles.csv`, 'the lowest profile, Guest');
+          if (!opts.lenient) return;
+          words = ['guest'];
+        } else words = roles.map((x) => x.word);
+        const byOrg = new Map<string, { role: string; line: number }>();
+        for (const x of roles) {
+          const role = hierarchyOf(model, x.word);
+          const had = byOrg.get(x.org);
+          if (!had || RANK[role] > RANK[had.role]) byOrg.set(x.org, { role, line: x.line });
+        }
+        for (const [org, m] of byOrg) memberships.push({ user: id, unit: org, role: m.role, file: F.roles, line: m.line, column: 'orgSourcedId' });
+      }
+      // The highest profile among the person's roles (by security level) is the profile.
+      let profile: { name: string; level: number } | undefined;
+      for (const w of words) {
+        const p = model.profile(w) ?? model.profile(defaultProfileOf(w));
+        const level = p ? levelOf(db, p.id) : -1;
+        if (p && (!profile || level > profile.level)) profile = { name: p.name, level };
+      }
+      if (!profile) return void problems.push(`${at(F.users, r.line, 'role')}: value "${words.join(', ')}" is not a role that a profile maps, valid: ${model.profileValid()}`);
+      users.set(id, { username, line: r.line, words, hierarchy: new Set(words.map((w) => hierarchyOf(model, w))) });
+      // sourcedId is the stable key: a user the SIS renamed keeps their record.
+      const had = externalUser.get(id) as string | undefined;
+      if (had !== undefined && had !== username) {
+        const owner = usernameOwner.get(username) as string | null | undefined;
+        if (owner !== undefined && owner !== id) problems.push(`${at(F.users, r.line, r.header('username'))}: value "${username}" is not free, valid: a username no other user has (the model gives it to ${owner ? `external id ${owner}` : 'a user without an external id'})`);
+        else {
+          rename.run(username, id);
+          renames.push({ kind: 'users', entity: 'user', status: 'update', id: username, before: { username: had }, after: { username } });
+        }
+      }
+      const given = r.get('preferredGivenName') || r.get('givenName');
+      const family = r.get('preferredFamilyName') || r.get('familyName');
+      const name = `${given} ${family}`.trim() || username;
+      feed('users', { username, name, email: r.get('email'), external_id: id, profile: profile.name }, F.users, r.line, {
+        username: r.header('username'),
+        name: r.has('givenName') ? r.header('givenName') : 'givenName',
+        email: r.header('email'),
+        external_id: r.header('sourcedId'),
+        profile: bundle.version === '1.1' ? r.header('role') : 'role',
+      });
+      seen.add('user', id);
+      for (const a of list(r.get('agentSourcedIds'))) agents.push({ user: id, agent: a, line: r.line, column: r.header('agentSourcedIds') });
+    },
+    (r) => deletions.push({ entity: 'user', key: r.get('sourcedId'), label: r.get('sourcedId') }),
+  );
+  if (spaced > 10) warnings.push(`${F.users}: ${spaced - 10} more username(s) with spaces, each imported with dots for the spaces`);
+  const usernameOf = (id: string): string | undefined => users.get(id)?.username ?? (externalUser.get(id) as string | undefined);
+
+  for (const m of memberships) {
+    const username = usernameOf(m.user);
+    if (!username) continue;
+    feed('memberships', { username, unit: m.unit, role: m.role }, m.file, m.line, { username: m.file === F.roles ? 'userSourcedId' : 'sourcedId', unit: m.column, role: 'role' });
+    seen.add('membership', `${m.user}@${m.unit}`);
+  }
+
+  // 5. agents → parent links: the one whose role is parent, guardian or relative is the parent.
+  const links = new Set<string>();
+  for (const a of agents) {
+    const user = users.get(a.user)!;
+    const agentName = usernameOf(a.agent);
+    if (!agentName) {
+      problems.push(`${at(F.users, a.line, a.column)}: value "${a.agent}" is not a user of the bundle or the model, valid: sourcedIds of users.csv`);
+      continue;
+    }
+    const agent = users.get(a.agent);
+    const agentIsParent = agent ? agent.words.some((w) => PARENT_WORDS.has(w)) : externalUserRole.get(a.agent) === 'guest';
+    const userIsParent = user.words.some((w) => PARENT_WORDS.has(w));
+    // Else a student's agent is their parent (a teacher who is also a parent, in 1.1's one role).
+    const userIsStudent = user.hierarchy.has('student');
+    const agentIsStudent = agent ? agent.hierarchy.has('student') : externalUserRole.get(a.agent) === 'student';
+    let parent: string;
+    let child: string;
+    if (userIsParent && !agentIsParent) [parent, child] = [a.user, a.agent];
+    else if (agentIsParent && !userIsParent) [parent, child] = [a.agent, a.user];
+    else if (!userIsParent && !agentIsParent && userIsStudent && !agentIsStudent) [parent, child] = [a.agent, a.user];
+    else if (!userIsParent && !agentIsParent && agentIsStudent && !userIsStudent) [parent, child] = [a.user, a.agent];
+    else {
+      warnings.push(`${at(F.users, a.line, a.column)}: agent ${a.agent} of ${a.user}: ${userIsParent ? 'both are parents, guardians or relatives' : 'neither is a parent, guardian or relative, and not one of them a student'}; no parent link`);
+      continue;
+    }
+    const key = `${parent}>${child}`;
+    if (links.has(key)) continue;
+    links.add(key);
+    feed('parents', { parent: usernameOf(parent)!, child: usernameOf(child)! }, F.users, a.line, { parent: a.column, child: a.column });
+    seen.add('parent-link', key);
+  }
+
+  // 6. courses and classes → courses.
+  for (const [id, c] of courses) {
+    feed('courses', { id, unit: c.org, name: c.title || id }, F.courses, c.line, { id: 'sourcedId', unit: 'orgSourcedId', name: 'title' });
+    seen.add('course', id);
+  }
+  for (const [id, c] of classes) {
+    feed('courses', { id, unit: c.school, name: c.title || id }, F.classes, c.line, { id: 'sourcedId', unit: 'schoolSourcedId', name: 'title' });
+    seen.add('course', id);
+  }
+
+  // 7. enrollments → course teachers and learners (and the students of a homeroom as its members).
+  await read(
+    'enrollments',
+    (r) => {
+      const cls = r.get('classSourcedId');
+      const user = r.get('userSourcedId');
+      const word = r.get('role').toLowerCase();
+      let role = ENROL_ROLE[word];
+      if (!role) return void problems.push(`${at(F.enrollments, r.line, r.header('role'))}: value "${r.get('role')}" is not an enrolment role, valid: student, teacher, administrator, proctor, aide`);
+      const school = r.get('schoolSourcedId');
+      const org = orgs.get(school);
+      if (school && org && org.type !== 'school') problems.push(`${at(F.enrollments, r.line, r.header('schoolSourcedId'))}: value "${school}" is not a school (${F.orgs} line ${org.line} makes it a ${org.type}), valid: the sourcedId of an org of type school`);
+      else if (school && !org && !model.units.has(school)) problems.push(`${at(F.enrollments, r.line, r.header('schoolSourcedId'))}: value "${school}" is not an org of the bundle or a unit of the model, valid: a sourcedId of orgs.csv of type school`);
+      if (!classes.has(cls) && !model.courses.has(cls)) return void problems.push(`${at(F.enrollments, r.line, r.header('classSourcedId'))}: value "${cls}" is not a class of the bundle or a course of the model, valid: a sourcedId of classes.csv`);
+      const username = usernameOf(user);
+      if (!username) return void problems.push(`${at(F.enrollments, r.line, r.header('userSourcedId'))}: value "${user}" is not a user of the bundle or the model, valid: a sourcedId of users.csv`);
+      const person = users.get(user);
+      if (person) {
+        const isStudentOnly = person.hierarchy.has('student') && !person.hierarchy.has('teacher') && !person.hierarchy.has('administrator');
+        const staffOnly = !person.hierarchy.has('student') && (person.hierarchy.has('teacher') || person.hierarchy.has('administrator'));
+        const clash = (role === 'teacher' && isStudentOnly) || (role === 'learner' && staffOnly);
+        if (clash) {
+          const own = isStudentOnly ? 'learner' : 'teacher';
+          contradiction(`${F.enrollments} line ${r.line} enrols ${user} in ${cls} as ${word}, but ${F.users} line ${person.line} gives them the role ${person.words.join(', ')}`, `${user} enrolled as ${own}, as ${F.users} says`);
+          if (!opts.lenient) return;
+          role = own;
+        }
+      }
+      // One person, one role per course: a second row for another term is the same enrolment.
+      const first = seen.addWith('course-member', `${cls}/${user}`, `${role}:${r.line}`);
+      if (first !== undefined) {
+        const [had, line] = first.split(':');
+        if (had !== role) {
+          const keep = had === 'teacher' ? had : role;
+          contradiction(`${F.enrollments} line ${r.line} enrols ${user} in ${cls} as ${role}, and line ${line} as ${had}`, `${user} as ${keep}`);
+          if (opts.lenient && keep !== had) feed('enrolments', { course: cls, username, role: keep }, F.enrollments, r.line, { course: r.header('classSourcedId'), username: r.header('userSourcedId'), role: r.header('role') });
+        }
+        return;
+      }
+      feed('enrolments', { course: cls, username, role }, F.enrollments, r.line, { course: r.header('classSourcedId'), username: r.header('userSourcedId'), role: r.header('role') });
+      if (classes.get(cls)?.homeroom && role === 'learner') {
+        feed('memberships', { username, unit: cls, role: 'student' }, F.enrollments, r.line, { username: r.header('userSourcedId'), unit: r.header('classSourcedId'), role: r.header('role') });
+        seen.add('membership', `${user}@${cls}`);
+      }
+    },
+    (r) => {
+      deletions.push({ entity: 'course-member', key: `${r.get('classSourcedId')}/${r.get('userSourcedId')}`, label: `${r.get('classSourcedId')}/${r.get('userSourcedId')}` });
+    },
+  );
+
+  // 8. demographics hold nothing schoolctl models, but a row about no one is a broken reference.
+  await read('demographics', (r) => {
+    const id = r.get('sourcedId');
+    if (!usernameOf(id)) problems.push(`${at(F.demographics, r.line, r.header('sourcedId'))}: value "${id}" is not a user of the bundle or the model, valid: a sourcedId of users.csv`);
+  });
+
+  for (const r of runs.values()) if (r !== runs.get('units')) r.finish();
+
+  // Term parents: the terms kind has no column for them.
+  const changes: RowChange[] = [...renames];
+  const setParent = db.prepare('UPDATE terms SET parent_id = ? WHERE id = ? AND parent_id IS NOT ?');
+  for (const [id, s] of sessions) {
+    if (setParent.run(s.parent, id, s.parent).changes) changes.push({ kind: 'terms', entity: 'term', status: 'update', id, before: null, after: { parent: s.parent } });
+  }
+
+  // A class's course and terms: export writes the course back as a class.
+  const setClass = db.prepare('UPDATE courses SET roster_course = ?, roster_terms = ? WHERE id = ? AND (roster_course IS NOT ? OR roster_terms IS NOT ?)');
+  if (!problems.length) for (const [id, c] of classes) setClass.run(c.course || null, c.terms, id, c.course || null, c.terms);
+
+  const counts: Record<string, Counts> = {};
+  let changeCount = changes.length;
+  for (const [k, r] of runs) {
+    counts[k] = r.counts;
+    changes.push(...r.changes);
+    changeCount += r.changeCount;
+  }
+
+  // Delta removals, then what bulk files leave out (removed only with --prune).
+  const deleted: GoneRecord[] = [];
+  if (!problems.length) {
+    for (const d of deletions) {
+      const p = removeRecord(db, d);
+      if (p === true) deleted.push(d);
+      else if (p) problems.push(p);
+    }
+  }
+  const bulkEntities = bulkOwned(bundle);
+  const gone = problems.length ? [] : goneRecords(db, bundle.source, bulkEntities, seen.table);
+  if (opts.prune && !problems.length) {
+    for (const g of gone) {
+      const p = removeRecord(db, g);
+      if (typeof p === 'string') problems.push(p);
+    }
+  }
+  if (deleted.length || (opts.prune && gone.length)) rebuildAncestors(db);
+  if (!problems.length) changeCount += takeOwnership(db, bundle.source, seen.table);
+  changeCount += deleted.length + (opts.prune ? gone.length : 0);
+  seen.drop();
+  return {
+    source: bundle.source,
+    version: bundle.version,
+    modes,
+    problems,
+    warnings,
+    counts,
+    changes,
+    changeCount,
+    deleted,
+    gone,
+    pruned: opts.prune === true,
+    assignedProfiles: [...model.assignedProfiles],
+  };
+}
+
+function hierarchyOf(model: ModelCache, word: string): string {
+  return HIERARCHY_OF[word.toLowerCase()] ?? model.profile(word)?.role ?? 'guest';
+}
+
+/** The default profile of a OneRoster word when no profile maps it (only reached for known words). */
+function defaultProfileOf(word: string): string {
+  const h = HIERARCHY_OF[word];
+  return h === 'student' ? 'Student' : h === 'teacher' ? 'Staff' : h === 'administrator' ? 'Administrator' : 'Parent';
+}
+
+const levelStmts = new WeakMap<Sqlite, ReturnType<Sqlite['prepare']>>();
+function levelOf(db: Sqlite, profileId: number): number {
+  let s = levelStmts.get(db);
+  if (!s) levelStmts.set(db, (s = db.prepare('SELECT level FROM profiles WHERE id = ?').pluck()));
+  return s.get(profileId) as number;
+}
+
+/** The entities a snapshot decides about: every file that can hold them is bulk (or not in the bundle). */
+function bulkOwned(bundle: Bundle): SyncEntity[] {
+  const bulk = (k: string) => bundle.files.get(k)?.mode === 'bulk';
+  const notDelta = (k: string) => bundle.files.get(k)?.mode !== 'delta';
+  const out: SyncEntity[] = [];
+  if (bulk('users')) out.push('user', 'parent-link');
+  if (bulk('orgs') && notDelta('classes')) out.push('unit');
+  if ((bundle.version === '1.2' ? bulk('roles') : bulk('users')) && notDelta('enrollments')) out.push('membership');
+  if ((bulk('courses') || bulk('classes')) && notDelta('courses') && notDelta('classes')) out.push('course');
+  if (bulk('enrollments')) out.push('course-member');
+  if (bulk('academicSessions')) out.push('term');
+  return out;
+}
+
+/** The records a run names, by entity and sync key, in a temporary table (flat memory for millions). */
+class SeenRecords {
+  readonly table = 'temp.roster_seen';
+  private readonly insert;
+  private readonly info;
+  constructor(db: Sqlite) {
+    db.exec('DROP TABLE IF EXISTS temp.roster_seen; CREATE TEMP TABLE roster_seen (entity TEXT NOT NULL, key TEXT NOT NULL, info TEXT, PRIMARY KEY (entity, key)) WITHOUT ROWID');
+    this.insert = db.prepare('INSERT OR IGNORE INTO temp.roster_seen (entity, key, info) VALUES (?, ?, ?)');
+    this.info = db.prepare('SELECT info FROM temp.roster_seen WHERE entity = ? AND key = ?').pluck();
+    this.drop = () => db.exec('DROP TABLE IF EXISTS temp.roster_seen');
+  }
+  add(entity: SyncEntity, key: string): void {
+    this.insert.run(entity, key, null);
+  }
+  /** Records the key with its info; the info of the first time when it was there already. */
+  addWith(entity: SyncEntity, key: string, info: string): string | undefined {
+    return this.insert.run(entity, key, info).changes ? undefined : ((this.info.get(entity, key) as string | null) ?? '');
+  }
+  drop: () => void;
+}

@@ -16,12 +16,13 @@ import { readImsEnterprise } from '../src/db/rosters/ims-enterprise';
 import { run, tempDb } from './helpers';
 
 const FIX = join(__dirname, '..', 'fixtures', 'oneroster');
-const SAMPLE = '/work/shared/interop/samples/oneroster-1.1-grandbend';
+// shared/ sits beside the project's folder (here and in CI).
+const SAMPLE = join(__dirname, '..', '..', 'shared', 'interop', 'samples', 'oneroster-1.1-grandbend');
 
 async function model(): Promise<Sqlite> {
   // Migrations load by dynamic import, which runs from the compiled code (as in csv-read.test.ts).
-  const { openModel } = (await import(join(__dirname, '..', 'dist', 'src', 'db', 'open.js'))) as typeof import('../src/db/open');
-  const db = await openModel(':memory:', { create: true });
+  const { scratchModel } = (await import(join(__dirname, '..', 'dist', 'src', 'db', 'open.js'))) as typeof import('../src/db/open');
+  const db = await scratchModel();
   seedDefaultProfiles(db);
   return db;
 }

@@ -47,6 +47,7 @@ const GLOBAL_OPTIONS: readonly [flags: string, description: string][] = [
   ['--yes', 'confirm destructive changes without asking'],
   ['--quiet', 'no progress or hints on stderr'],
   ['--no-color', 'no colours (also NO_COLOR, or when stdout is not a TTY)'],
+  ['--dry-run', 'make a change in a transaction that is rolled back; print it and its access diff'],
 ];
 
 const VERSION = '0.1.0';

@@ -10,7 +10,7 @@ import { importCsvFile, type ImportOutcome } from '../db/bulk/import-file.js';
 import { BULK_KINDS, findKind } from '../db/bulk/registry.js';
 import { invalid } from '../model/errors.js';
 import { nearestKey } from '../model/settings-catalogue.js';
-import { action, examples, requireInputFile, type Ctx } from './runtime.js';
+import { action, count, examples, requireInputFile, type Ctx } from './runtime.js';
 import { SITE_TARGET } from '../model/school-scope.js';
 
 const ROLLBACK = Symbol('rollback');
@@ -50,8 +50,10 @@ function summary(c: { create: number; update: number; same: number }, dry: boole
     : `${c.create} created, ${c.update} updated, ${c.same} unchanged`;
 }
 
-async function importKind(ctx: Ctx, kindName: string, file: string, opts: { dryRun?: boolean }) {
+async function importKind(ctx: Ctx, kindName: string, file: string, opts: { maxLoss?: number; maxGain?: number }) {
   const kind = requireKind(kindName);
+  const dryRun = ctx.dryRun;
+  ctx.limits = { maxLoss: opts.maxLoss, maxGain: opts.maxGain };
   let path = file;
   let cleanup = () => {};
   if (file === '-') ({ path, cleanup } = await spoolStdin());
@@ -67,7 +69,7 @@ async function importKind(ctx: Ctx, kindName: string, file: string, opts: { dryR
       await ctx.change(`import ${kind.name} (${file === '-' ? 'stdin' : file})`, async (tx) => {
         outcome = await importCsvFile(db, kind, path, bar);
         if (bar) process.stderr.write('\r\u001b[K');
-        if (outcome.problems.length || opts.dryRun) throw ROLLBACK;
+        if (outcome.problems.length) throw ROLLBACK;
         for (const table of kind.checkedTables ?? []) {
           const broken = db.pragma(`foreign_key_check(${table})`) as unknown[];
           if (broken.length) throw new Error(`import ${kind.name} left ${broken.length} broken reference(s) in ${table}`);
@@ -90,7 +92,7 @@ async function importKind(ctx: Ctx, kindName: string, file: string, opts: { dryR
     const data = {
       kind: kind.name,
       file,
-      dryRun: opts.dryRun === true,
+      dryRun,
       rows: o.rows,
       created: o.counts.create,
       updated: o.counts.update,
@@ -98,7 +100,7 @@ async function importKind(ctx: Ctx, kindName: string, file: string, opts: { dryR
       changes: o.changes,
     };
     const lines: string[] = [];
-    if (opts.dryRun) {
+    if (dryRun) {
       lines.push(`Dry run of ${kind.name} from ${file}: ${o.rows} row(s), ${summary(o.counts, true)}. Nothing was changed.`);
       for (const c of o.changes.slice(0, 20)) lines.push(`  ${c.status === 'create' ? '+' : '~'} ${c.entity} ${c.id}`);
       if (o.changeCount > 20) lines.push(`  … and ${o.changeCount - 20} more`);
@@ -120,13 +122,16 @@ export function register(program: Command): void {
       .command('import')
       .argument('<kind>', `what the file holds: ${BULK_KINDS.map((k) => k.name).join(', ')}`)
       .argument('<file>', 'a UTF-8 CSV file with a header row, or - for standard input')
-      .option('--dry-run', 'check every row and print what would change, without changing anything')
+      .option('--dry-run', 'check every row and print what would change and who gains or loses access, without changing anything')
+      .option('--max-loss <n>', 'change nothing (exit 4) when more than N people would lose any access', count('--max-loss'))
+      .option('--max-gain <n>', 'change nothing (exit 4) when more than N people would gain any access', count('--max-gain'))
       .description('import a CSV file of one kind: every row is checked first, and nothing changes unless all are good')
       .addHelpText('after', `\nKinds and their columns ([optional]):\n${kinds}\n\nA row whose key exists updates it; importing the same file twice changes nothing the second time.\nA cell written as '=… (a defused formula) is read without the '.`)
       .action(action(importKind)),
     [
       'schoolctl import units units.csv',
       'schoolctl import users users.csv --dry-run',
+      'schoolctl import memberships memberships.csv --max-loss 50',
       'cat enrolments.csv | schoolctl import enrolments -',
     ],
   );

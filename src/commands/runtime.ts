@@ -12,7 +12,11 @@ import { createFacts } from '../db/facts/sqlite-facts.js';
 import type { DB } from '../db/schema.js';
 import type { Facts } from '../model/facts.js';
 import { decisionEngine } from '../model/registry.js';
-import { EXIT, SchoolctlError, invalid, shellWords } from '../model/errors.js';
+import { EXIT, SchoolctlError, held, invalid, shellWords } from '../model/errors.js';
+import { accessDiff, type AccessDiff } from '../model/access-surface.js';
+import { brokenLimit, summarize, type Limits } from '../model/access-summary.js';
+import { changedFacts, openBefore, stopTracking, trackChanges } from '../db/change-tracking.js';
+import { accessDiffJson, accessSummaryLines, renderAccessDiff } from './access-render.js';
 import type { Decision, Target } from '../model/trace.js';
 
 export interface GlobalOptions {
@@ -23,6 +27,7 @@ export interface GlobalOptions {
   yes?: boolean;
   quiet?: boolean;
   color?: boolean;
+  dryRun?: boolean;
 }
 
 export interface CommandResult {
@@ -137,15 +142,51 @@ export class Ctx {
     }
   }
 
-  /** Runs one change as one transaction, with its audit record. */
+  /** Guardrails a command sets before its change (`apply`, `import`: --max-loss, --max-gain). */
+  limits?: Limits;
+  /** The access diff of the last change, when a dry run or a guardrail computed it. */
+  accessDiff?: AccessDiff;
+
+  /** Whether this change is a dry run: made, diffed and rolled back (never inside a session). */
+  get dryRun(): boolean {
+    return this.opts.dryRun === true && !this.session;
+  }
+
+  /**
+   * Runs one change as one transaction, with its audit record. Under --dry-run (or a guardrail)
+   * the access diff against the model before the change is computed inside the transaction; a
+   * dry run then rolls back, so nothing is written, not even the audit.
+   */
   async change<T>(summary: string, fn: (tx: Tx) => Promise<T> | T): Promise<{ result: T; changes: AuditChange[] }> {
     const sqlite = this.sqlite;
     const tx = new Tx(await this.kdb(), sqlite);
     // Inside a caller's transaction (a session) the change is a savepoint of it.
     const nested = sqlite.inTransaction;
+    const diffing = !nested && (this.dryRun || this.limits?.maxLoss !== undefined || this.limits?.maxGain !== undefined);
+    // An in-memory model has no second connection: copy it before the change starts.
+    const memoryBefore = diffing && sqlite.memory ? openBefore(sqlite) : undefined;
     sqlite.exec(nested ? 'SAVEPOINT schoolctl_change' : 'BEGIN IMMEDIATE');
     try {
+      if (diffing) trackChanges(sqlite);
       const result = await fn(tx);
+      if (diffing) {
+        const before = memoryBefore ?? openBefore(sqlite);
+        try {
+          this.accessDiff = accessDiff(decisionEngine(), createFacts(before), createFacts(sqlite), { changed: changedFacts(sqlite) });
+        } finally {
+          before.close();
+        }
+        if (this.dryRun) {
+          sqlite.exec('ROLLBACK');
+          return { result, changes: tx.changes };
+        }
+        const s = summarize(this.accessDiff);
+        const broken = brokenLimit(s, this.limits ?? {});
+        if (broken) {
+          throw held('guardrail', `Nothing changed: ${broken}.\n${accessSummaryLines(s).join('\n')}`, accessDiffJson(this.accessDiff, s));
+        }
+        stopTracking(sqlite);
+      }
       if (tx.changes.length > 0) {
         await recordAudit(tx.db, { at: new Date().toISOString(), actor: this.actor, command: this.commandLine(), summary, changes: JSON.stringify(tx.changes) });
       }
@@ -155,6 +196,8 @@ export class Ctx {
       if (nested) sqlite.exec('ROLLBACK TO schoolctl_change; RELEASE schoolctl_change');
       else if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
       throw e;
+    } finally {
+      memoryBefore?.close();
     }
   }
 
@@ -192,8 +235,9 @@ export class Ctx {
     else if (!this.opts.quiet) process.stderr.write(`${message}\n`);
   }
 
-  /** Keeps the result for the session, or prints it. */
+  /** Keeps the result for the session, or prints it; a dry run adds its access diff. */
   print(result: CommandResult): void {
+    if (this.dryRun && this.accessDiff && !(result as { accessShown?: boolean }).accessShown) result = withAccessDiff(result, this.accessDiff);
     if (this.session) this.session.result = result;
     else printResult(this, result);
   }
@@ -202,6 +246,16 @@ export class Ctx {
     // A session's connection belongs to its caller.
     if (!this.session) this.sqliteDb?.close();
   }
+}
+
+/** A dry run's result: the command's own output (the configuration change), then the access diff. */
+function withAccessDiff(result: CommandResult, diff: AccessDiff): CommandResult {
+  const own = result.data !== null && typeof result.data === 'object' && !Array.isArray(result.data) ? (result.data as Record<string, unknown>) : { result: result.data };
+  return {
+    ...result,
+    data: { ...own, dryRun: true, access: accessDiffJson(diff) },
+    human: [result.human, renderAccessDiff(diff), 'Dry run: nothing was changed.'].filter(Boolean).join('\n'),
+  };
 }
 
 function safeUsername(): string {
@@ -248,6 +302,14 @@ export function changeResult(changes: readonly AuditChange[], what: string) {
   };
 }
 
+
+/** Commander's parser for a count option (`--max-loss 50`): a whole number, 0 or more. */
+export function count(flag: string) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value)) throw invalid('bad-number', `${flag} takes a whole number of people, 0 or more; "${value}" is not one.`);
+    return Number(value);
+  };
+}
 
 /** Commander's collector for a repeatable option (`--unit A --unit B` → ['A', 'B']). */
 export function collect(value: string, previous: string[] = []): string[] {

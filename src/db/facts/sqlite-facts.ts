@@ -14,6 +14,7 @@ import type {
   UserFact,
 } from '../../model/facts.js';
 import type { Sqlite } from '../open.js';
+import { accessFacts } from './access-facts.js';
 import { schoolfunctionFacts } from './schoolfunction-facts.js';
 import { supervisorFacts } from './supervisor-facts.js';
 import { workflowFacts } from './workflow-facts.js';
@@ -229,7 +230,7 @@ export class SqliteFacts implements CoreFacts {
 export type FactProvider = (db: Sqlite, core: SqliteFacts) => object;
 
 /** Every module's fact provider. Modules add one line here. */
-const PROVIDERS: FactProvider[] = [supervisorFacts, workflowFacts, schoolfunctionFacts];
+const PROVIDERS: FactProvider[] = [supervisorFacts, workflowFacts, schoolfunctionFacts, accessFacts];
 
 export function createFacts(db: Sqlite): Facts {
   const core = new SqliteFacts(db);

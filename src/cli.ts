@@ -36,6 +36,7 @@ const GROUPS: readonly Group[] = [
   { name: 'export', summary: 'export one kind as CSV or JSON, or the whole site as the file apply reads', load: () => import('./commands/export.js') },
   { name: 'apply', summary: 'make the model match a declarative site file (--plan shows the changes first)', load: () => import('./commands/apply.js') },
   { name: 'generate', summary: 'a synthetic site of any size, deterministic from a seed, as CSV files or a model', load: () => import('./commands/generate.js') },
+  { name: 'diff-access', summary: 'who gains and who loses which access compared with another model file', load: () => import('./commands/diff-access.js') },
   { name: 'audit', summary: 'who changed what, when, with which command', load: () => import('./commands/audit.js') },
 ];
 

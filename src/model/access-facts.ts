@@ -23,6 +23,8 @@ declare module './facts.js' {
     classIds(): readonly string[];
     termIds(): readonly string[];
     portalProjectIds(): readonly string[];
+    /** Members of a unit or of any unit below it. */
+    usersInUnit(unitId: string): readonly string[];
   }
 }
 

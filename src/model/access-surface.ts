@@ -363,3 +363,38 @@ function personal(r: DecidingRule, rep: string | undefined, user: string): Decid
   const detail = r.detail.split(rep).join(user);
   return detail === r.detail ? r : { ...r, detail };
 }
+
+/**
+ * A reverse lookup of a setting-decided action through the same grouping: one evaluation per
+ * setting signature instead of one per user (undefined when the action is not setting-decided).
+ */
+export function groupedAllowed(def: ActionDef, facts: Facts, target: Target | null, opts: EvalOptions): { user: string; profile: string; because: string }[] | undefined {
+  if (!settingDecided(def, { action: def.key, target })) return undefined;
+  const withSchools = target !== null || facts.anySchoolPolicyAssigned();
+  const groups = new Map<string, string[]>();
+  for (const s of facts.subjectSignatures(withSchools)) {
+    let g = groups.get(s.signature);
+    if (!g) groups.set(s.signature, (g = []));
+    g.push(s.username);
+  }
+  const allowed: { user: string; profile: string; because: string }[] = [];
+  for (const members of groups.values()) {
+    const rep = facts.user(members[0])!;
+    const o = def.evaluate({ facts, subject: rep, external: false, target, ...opts });
+    if (!o.allow) continue;
+    const because = o.because ?? 'allowed';
+    for (const user of members) allowed.push({ user, profile: rep.profile.name, because: user === rep.username ? because : because.split(rep.username).join(user) });
+  }
+  return allowed;
+}
+
+/** Everything one person may do: every surface point with its decision (the `whocan --user U --all` view). */
+export function personSurface(engine: DecisionEngine, facts: Facts, username: string): { def: ActionDef; point: SurfacePoint; outcome: Outcome }[] {
+  const subject = facts.user(username)!;
+  const out: { def: ActionDef; point: SurfacePoint; outcome: Outcome }[] = [];
+  for (const def of engine.actions()) {
+    if (OUTSIDE_SURFACE.has(def.module)) continue;
+    for (const point of surfacePoints(def, facts)) out.push({ def, point, outcome: evaluateAt(def, facts, subject, point) });
+  }
+  return out;
+}

@@ -28,6 +28,7 @@ export function accessFacts(db: Sqlite) {
     classes: db.prepare(`SELECT id FROM units WHERE kind IN ('class','group') ORDER BY id`).pluck(),
     terms: db.prepare('SELECT id FROM terms ORDER BY id').pluck(),
     projects: db.prepare('SELECT id FROM portal_projects ORDER BY id').pluck(),
+    inUnit: db.prepare(`SELECT DISTINCT u.username FROM unit_ancestors a JOIN memberships m ON m.unit_id = a.unit_id JOIN users u ON u.id = m.user_id WHERE a.ancestor_id = ?`).pluck(),
   };
   return {
     subjectSignatures(withSchools: boolean): readonly SubjectSignature[] {
@@ -48,5 +49,6 @@ export function accessFacts(db: Sqlite) {
     classIds: () => q.classes.all() as string[],
     termIds: () => q.terms.all() as string[],
     portalProjectIds: () => q.projects.all() as string[],
+    usersInUnit: (unitId: string) => q.inUnit.all(unitId) as string[],
   };
 }

@@ -18,13 +18,15 @@ function keyOf(table: string, row: 'NEW' | 'OLD'): string {
 
 /** Installs the triggers; call inside the transaction, so a rollback removes them again. */
 export function trackChanges(db: Sqlite): void {
-  db.exec(`CREATE TEMP TABLE IF NOT EXISTS schoolctl_changed (tbl TEXT NOT NULL, keys TEXT NOT NULL, UNIQUE (tbl, keys))`);
+  db.exec(`CREATE TEMP TABLE IF NOT EXISTS schoolctl_changed (tbl TEXT NOT NULL, keys TEXT NOT NULL)`);
   const tables = db.prepare(`SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'audit'`).pluck().all() as string[];
   for (const t of tables) {
     const cols = (db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(t) as string[]).map((c) => `"${c.replace(/"/g, '""')}"`);
     const same = cols.map((c) => `OLD.${c} IS NEW.${c}`).join(' AND ');
     const q = `"${t.replace(/"/g, '""')}"`;
-    const log = (row: 'NEW' | 'OLD') => `INSERT OR IGNORE INTO ${LOG} VALUES ('${t}', coalesce(${keyOf(t, row)}, ''));`;
+    // No UNIQUE constraint: an outer INSERT OR REPLACE would impose its conflict policy on ours.
+    const log = (row: 'NEW' | 'OLD') =>
+      `INSERT INTO ${LOG} SELECT '${t}', k FROM (SELECT coalesce(${keyOf(t, row)}, '') AS k) WHERE NOT EXISTS (SELECT 1 FROM ${LOG} WHERE tbl = '${t}' AND keys = k);`;
     db.exec(`CREATE TEMP TRIGGER IF NOT EXISTS "schoolctl_ins_${t}" AFTER INSERT ON main.${q} BEGIN ${log('NEW')} END;
       CREATE TEMP TRIGGER IF NOT EXISTS "schoolctl_del_${t}" AFTER DELETE ON main.${q} BEGIN ${log('OLD')} END;
       CREATE TEMP TRIGGER IF NOT EXISTS "schoolctl_upd_${t}" AFTER UPDATE ON main.${q} WHEN NOT (${same}) BEGIN ${log('OLD')} ${log('NEW')} END;`);
@@ -32,7 +34,7 @@ export function trackChanges(db: Sqlite): void {
 }
 
 export function changedFacts(db: Sqlite): ChangedFacts {
-  const rows = db.prepare(`SELECT tbl, keys FROM ${LOG}`).all() as { tbl: string; keys: string }[];
+  const rows = db.prepare(`SELECT DISTINCT tbl, keys FROM ${LOG}`).all() as { tbl: string; keys: string }[];
   const tables = new Set<string>();
   const keys = new Set<string>();
   for (const r of rows) {

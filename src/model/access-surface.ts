@@ -126,7 +126,8 @@ export function surfacePoints(def: ActionDef, facts: Facts): SurfacePoint[] {
     }
   };
   const list = targets();
-  if (def.needsTerm) return facts.termIds().flatMap((term) => list.map((target) => ({ action: a, target, term })));
+  // Workflow decisions depend on the term (its batches' phases): every term is its own point.
+  if (def.needsTerm || def.module === 'workflow') return facts.termIds().flatMap((term) => list.map((target) => ({ action: a, target, term })));
   if (def.needsProject) {
     return facts.portalProjectIds().flatMap((project) => {
       const structure: Target[] = [

@@ -248,6 +248,30 @@ export class Ctx {
   }
 }
 
+/**
+ * The access diff of schoolctl command lines as if they had run: made inside a transaction on this
+ * connection (each a savepoint), diffed against the model before them, then rolled back. The
+ * what-if of the demo tour; fix verification and blast radius build on it.
+ */
+export async function previewAccess(sqlite: Sqlite, commands: readonly (readonly string[])[]): Promise<AccessDiff> {
+  const { runCommand } = await import('../cli.js');
+  const memoryBefore = sqlite.memory ? openBefore(sqlite) : undefined;
+  sqlite.exec('BEGIN IMMEDIATE');
+  try {
+    trackChanges(sqlite);
+    for (const words of commands) await runCommand(sqlite, words);
+    const before = memoryBefore ?? openBefore(sqlite);
+    try {
+      return accessDiff(decisionEngine(), createFacts(before), createFacts(sqlite), { changed: changedFacts(sqlite) });
+    } finally {
+      before.close();
+    }
+  } finally {
+    if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+    memoryBefore?.close();
+  }
+}
+
 /** A dry run's result: the command's own output (the configuration change), then the access diff. */
 function withAccessDiff(result: CommandResult, diff: AccessDiff): CommandResult {
   const own = result.data !== null && typeof result.data === 'object' && !Array.isArray(result.data) ? (result.data as Record<string, unknown>) : { result: result.data };

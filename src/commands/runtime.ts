@@ -162,7 +162,9 @@ export class Ctx {
     const tx = new Tx(await this.kdb(), sqlite);
     // Inside a caller's transaction (a session) the change is a savepoint of it.
     const nested = sqlite.inTransaction;
-    const diffing = !nested && (this.dryRun || this.limits?.maxLoss !== undefined || this.limits?.maxGain !== undefined);
+    // The bench measures a plan without its access diff (the ratio of the two is a target).
+    const diffing =
+      !nested && (this.dryRun || this.limits?.maxLoss !== undefined || this.limits?.maxGain !== undefined) && !process.env.SCHOOLCTL_PLAN_WITHOUT_ACCESS_DIFF;
     // An in-memory model has no second connection: copy it before the change starts.
     const memoryBefore = diffing && sqlite.memory ? openBefore(sqlite) : undefined;
     sqlite.exec(nested ? 'SAVEPOINT schoolctl_change' : 'BEGIN IMMEDIATE');
@@ -176,10 +178,12 @@ export class Ctx {
         } finally {
           before.close();
         }
-        if (this.dryRun) {
-          sqlite.exec('ROLLBACK');
-          return { result, changes: tx.changes };
-        }
+      }
+      if (this.dryRun) {
+        sqlite.exec('ROLLBACK');
+        return { result, changes: tx.changes };
+      }
+      if (diffing && this.accessDiff) {
         const s = summarize(this.accessDiff);
         const broken = brokenLimit(s, this.limits ?? {});
         if (broken) {

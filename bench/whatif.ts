@@ -21,14 +21,16 @@ export interface Timed {
   detail: string;
 }
 
-function timed(db: string, args: string[], runs: number, env: Record<string, string> = {}): Timed {
+function timed(db: string, args: string[], runs: number, env: Record<string, string> = {}, timeoutMs = 120_000): Timed {
   const times: number[] = [];
   let peak = 0;
   let detail = '';
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
-    const r = spawnSync(process.execPath, ['--import', RSS, BIN, '--db', db, ...args, '--json'], { encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, NO_COLOR: '1', CI: 'true', ...env } });
+    const r = spawnSync(process.execPath, ['--import', RSS, BIN, '--db', db, ...args, '--json'], { encoding: 'utf8', maxBuffer: 1 << 30, timeout: timeoutMs, env: { ...process.env, NO_COLOR: '1', CI: 'true', ...env } });
     times.push(performance.now() - t);
+    // A run past the time limit is reported as at least the limit, so a slow row never stalls the bench.
+    if (r.error && (r.error as { code?: string }).code === 'ETIMEDOUT') return { command: args.join(' '), ms: timeoutMs, peakMB: 0, detail: `stopped after ${timeoutMs / 1000} s` };
     if (r.status !== 0 && r.status !== 4) throw new Error(`${args.join(' ')} failed: ${r.stderr}`);
     peak = Math.max(peak, Number(/maxrss (\d+)/.exec(r.stderr)?.[1] ?? 0) / 1024);
     const doc = JSON.parse(r.stdout) as { access?: { summary: { gain: number; loss: number; changes: number } } };
@@ -56,7 +58,7 @@ export function measureWhatIf(site: string, users: number, runs = 3): WhatIfFigu
     const klass = probe.prepare(`SELECT id FROM units WHERE kind = 'class' AND id NOT IN (SELECT unit_id FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.username = ?) ORDER BY id LIMIT 1`).pluck().get(learner) as string;
     probe.close();
     const profileWide = timed(db, ['profiles', 'set', 'Student', 'messages=off', '--dry-run'], runs);
-    const membership = timed(db, ['users', 'join', learner, '--unit', klass, '--dry-run'], runs);
+    const membership = timed(db, ['users', 'join', learner, '--unit', klass, '--dry-run'], 1, {}, 60_000);
     const exported = spawnSync(process.execPath, [BIN, '--db', db, 'export', 'site'], { encoding: 'utf8', maxBuffer: 1 << 30 });
     const doc = parse(exported.stdout) as Record<string, unknown>;
     doc.policies = [...((doc.policies as unknown[]) ?? []), { name: 'Bench quiet hours', settings: { messages: 'off' }, profiles: ['Student'] }];

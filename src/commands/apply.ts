@@ -29,15 +29,17 @@ function rightsFor(doc: unknown): Set<string> {
 }
 
 async function apply(ctx: Ctx, file: string, opts: { plan?: boolean; maxLoss?: number; maxGain?: number; exitCode?: boolean }) {
-  // --plan is apply's dry run: the change is made, its access diff computed, and rolled back.
   if (ctx.dryRun) opts.plan = true;
-  if (opts.plan) ctx.opts.dryRun = true;
+  ctx.opts.dryRun = false;
   ctx.limits = { maxLoss: opts.maxLoss, maxGain: opts.maxGain };
   requireInputFile(file, 'give a site file (YAML, or JSON ending in .json)');
   const doc = parseSiteText(readFileSync(file, 'utf8'), file);
   const fresh = !existsSync(ctx.dbPath) && ctx.dbPath !== ':memory:';
   if (fresh && opts.plan) ctx.opts.db = ':memory:';
   if (fresh || ctx.opts.db === ':memory:') await createModel(ctx, false);
+  // --plan is apply's dry run: the change is made, its access diff computed, and rolled back
+  // (set only now, so a new model's catalogue and default profiles are created for real).
+  if (opts.plan) ctx.opts.dryRun = true;
   let outcome: SiteOutcome | undefined;
   let ok = false;
   try {

@@ -278,13 +278,19 @@ export function accessDiff(engine: DecisionEngine, before: Facts, after: Facts, 
   return { changes, skipped };
 }
 
+/** Code-point order: stable across machines, and far faster than localeCompare on 100,000s of rows. */
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function compareChanges(x: AccessChange, y: AccessChange): number {
   return (
-    x.action.localeCompare(y.action) ||
-    (x.project ?? '').localeCompare(y.project ?? '') ||
-    (x.term ?? '').localeCompare(y.term ?? '') ||
-    formatTarget(x.target).localeCompare(formatTarget(y.target)) ||
-    x.user.localeCompare(y.user)
+    cmp(x.action, y.action) ||
+    cmp(x.project ?? '', y.project ?? '') ||
+    cmp(x.term ?? '', y.term ?? '') ||
+    cmp(x.target?.kind ?? '', y.target?.kind ?? '') ||
+    cmp(x.target?.id ?? '', y.target?.id ?? '') ||
+    cmp(x.user, y.user)
   );
 }
 

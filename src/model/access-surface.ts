@@ -377,6 +377,8 @@ function personal(r: DecidingRule, rep: string | undefined, user: string): Decid
  */
 export function groupedAllowed(def: ActionDef, facts: Facts, target: Target | null, opts: EvalOptions): { user: string; profile: string; because: string }[] | undefined {
   if (!settingDecided(def, { action: def.key, target })) return undefined;
+  // Facts without the bulk reads (a test's in-memory facts) take the per-user path.
+  if (typeof facts.subjectSignatures !== 'function') return undefined;
   const withSchools = target !== null || facts.anySchoolPolicyAssigned();
   const groups = new Map<string, string[]>();
   for (const s of facts.subjectSignatures(withSchools)) {

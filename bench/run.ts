@@ -6,6 +6,8 @@
 //   BENCH_ROSTER_SIZES  users of the generated OneRoster bundle (default 200000; "0" skips it)
 //   BENCH_REPEAT        import repeats, the fastest counts (default 2)
 //   BENCH_STARTUP_RUNS  process starts per median (default 15)
+//   BENCH_WHATIF        "0" skips the what-if rows (dry runs and apply --plan, at the largest size)
+//   BENCH_ONLY          "whatif" measures only the what-if rows and the site-wide reverse lookup
 
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
@@ -17,6 +19,7 @@ import { measureChecks, measureReverse, measureStartup, type LatencyFigures, typ
 import { enrichSite } from './enrich.js';
 import { measureImport, type ImportFigures } from './import.js';
 import { measureRosters, type RosterFigures } from './rosters.js';
+import { measureWhatIf, type WhatIfFigures } from './whatif.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(here, '..', '..');
@@ -54,9 +57,10 @@ interface SizeFigures {
   reverse: ReverseFigures;
 }
 
+const only = process.env.BENCH_ONLY;
 const started = Date.now();
 const perSize: SizeFigures[] = [];
-for (const users of sizes) {
+for (const users of only === 'whatif' ? [] : sizes) {
   const db = site(users);
   log(`measuring checks and reverse lookups at ${users} users…`);
   perSize.push({ users, checks: measureChecks(db), reverse: measureReverse(db) });
@@ -65,12 +69,21 @@ const largest = site(sizes[sizes.length - 1]);
 const probe = new Database(largest, { readonly: true });
 const user = probe.prepare(`SELECT u.username FROM users u JOIN profiles p ON p.id = u.profile_id WHERE p.name = 'Student' ORDER BY u.id LIMIT 1`).pluck().get() as string;
 probe.close();
-log(`measuring start-up (${startupRuns} runs each)…`);
-const startup: StartupFigures = measureStartup(largest, user, startupRuns);
-log('measuring schoolctl test of 1,000 assertions…');
-const accessTests: AccessTestFigures = measureAccessTests(largest);
+let whatIf: WhatIfFigures | undefined;
+let siteWide: { ms: number; allowed: number } | undefined;
+if (process.env.BENCH_WHATIF !== '0') {
+  log(`measuring what-if dry runs and apply --plan at ${sizes[sizes.length - 1]} users…`);
+  whatIf = measureWhatIf(largest, sizes[sizes.length - 1]);
+  siteWide = measureReverse(largest)['site-wide'];
+}
+const startup: StartupFigures | undefined = only === 'whatif' ? undefined : (log(`measuring start-up (${startupRuns} runs each)…`), measureStartup(largest, user, startupRuns));
+let accessTests: AccessTestFigures | undefined;
+if (only !== 'whatif') {
+  log('measuring schoolctl test of 1,000 assertions…');
+  accessTests = measureAccessTests(largest);
+}
 let imports: ImportFigures[] = [];
-if (importSizes.length) {
+if (importSizes.length && only !== 'whatif') {
   log(`measuring import at ${importSizes.join(', ')} rows…`);
   imports = measureImport(importSizes, repeat);
 }
@@ -81,30 +94,42 @@ if (rosterSizes.length) {
   rosters = measureRosters(rosterSizes);
 }
 
-const results = { when: new Date().toISOString(), node: process.version, startup, accessTests, sizes: perSize, imports, rosters, seconds: Math.round((Date.now() - started) / 1000) };
+const results = { when: new Date().toISOString(), node: process.version, startup, accessTests, sizes: perSize, imports, rosters, whatIf, seconds: Math.round((Date.now() - started) / 1000) };
 writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 
 const f = (n: number, d = 2) => n.toFixed(d);
 const mark = (ok: boolean) => (ok ? 'ok' : 'MISSED');
 const rows: string[][] = [];
-rows.push(['start-up', '`schoolctl --help`', `${f(startup.helpMs, 0)} ms`, `${f(startup.helpRatio)}× node -e 0 (${f(startup.nodeMs, 0)} ms)`, `≤ 1.25× ${mark(startup.helpRatio <= 1.25)}`]);
-rows.push(['start-up', `\`whocan messages --user\` at ${sizes[sizes.length - 1]}`, `${f(startup.checkMs, 0)} ms`, `${f(startup.checkRatio)}× node -e 0`, `≤ 2.5× ${mark(startup.checkRatio <= 2.5)}`]);
-rows.push([
-  'access tests',
-  `\`schoolctl test\`, ${accessTests.assertions} assertions at ${sizes[sizes.length - 1]}`,
-  `${f(accessTests.ms / 1000)} s`,
-  `${Object.entries(accessTests.byKind).map(([k, n]) => `${n} ${k}`).join(', ')}; ${accessTests.passed} passed`,
-  `≤ 5 s ${mark(accessTests.ms <= 5000 && accessTests.failed === 0)}`,
-]);
+if (startup) {
+  rows.push(['start-up', '`schoolctl --help`', `${f(startup.helpMs, 0)} ms`, `${f(startup.helpRatio)}× node -e 0 (${f(startup.nodeMs, 0)} ms)`, `≤ 1.25× ${mark(startup.helpRatio <= 1.25)}`]);
+  rows.push(['start-up', `\`whocan messages --user\` at ${sizes[sizes.length - 1]}`, `${f(startup.checkMs, 0)} ms`, `${f(startup.checkRatio)}× node -e 0`, `≤ 2.5× ${mark(startup.checkRatio <= 2.5)}`]);
+}
+if (accessTests) {
+  rows.push([
+    'access tests',
+    `\`schoolctl test\`, ${accessTests.assertions} assertions at ${sizes[sizes.length - 1]}`,
+    `${f(accessTests.ms / 1000)} s`,
+    `${Object.entries(accessTests.byKind).map(([k, n]) => `${n} ${k}`).join(', ')}; ${accessTests.passed} passed`,
+    `≤ 5 s ${mark(accessTests.ms <= 5000 && accessTests.failed === 0)}`,
+  ]);
+}
 for (const s of perSize) {
   const big = s.users === Math.max(...sizes);
   rows.push(['check p50 / p99', `${s.users} users, ${s.checks.checks} triples`, `${f(s.checks.p50ms, 3)} / ${f(s.checks.p99ms, 3)} ms`, `cold p99 ${f(s.checks.coldP99ms, 3)} ms (first ${s.checks.coldChecks})`, big ? `≤ 0.2 / 2 ms ${mark(s.checks.p50ms <= 0.2 && s.checks.p99ms <= 2)}` : '']);
 }
 for (const s of perSize) {
   for (const [name, r] of Object.entries(s.reverse)) {
-    const target = name === 'learner' || name === 'class' ? `≤ 100 ms ${mark(r.ms <= 100)}` : '';
+    const target = name === 'learner' || name === 'class' ? `≤ 100 ms ${mark(r.ms <= 100)}` : name === 'site-wide' ? `≤ 300 ms ${mark(r.ms <= 300)}` : '';
     rows.push([`reverse: ${name}`, `${s.users} users: ${r.query}`, `${f(r.ms, 1)} ms`, `${r.allowed} allowed`, s.users === Math.max(...sizes) ? target : '']);
   }
+}
+if (whatIf && siteWide) {
+  const w = whatIf;
+  const peak = (t: { peakMB: number }) => `peak ${t.peakMB} MB ${t.peakMB <= 300 ? '' : '(> 300 MB MISSED)'}`.trim();
+  rows.push(['what-if: dry run', `${w.users} users: ${w.profileWide.command}`, `${f(w.profileWide.ms, 0)} ms`, `${w.profileWide.detail}; ${peak(w.profileWide)}`, `≤ 2 s ${mark(w.profileWide.ms <= 2000)}`]);
+  rows.push(['what-if: dry run', `${w.users} users: users join … --dry-run`, `${f(w.membership.ms, 0)} ms`, `${w.membership.detail}; ${peak(w.membership)}`, `≤ 300 ms ${mark(w.membership.ms <= 300)}`]);
+  rows.push(['what-if: apply --plan', `${w.users} users, one policy changed`, `${f(w.planWithDiff.ms, 0)} ms`, `${f(w.planRatio)}× the plan without the diff (${f(w.planWithoutDiff.ms, 0)} ms); ${peak(w.planWithDiff)}`, `≤ 3× ${mark(w.planRatio <= 3)}`]);
+  rows.push(['what-if: reverse', `${w.users} users: whocan messages (in-process)`, `${f(siteWide.ms, 1)} ms`, `${siteWide.allowed} allowed`, `≤ 300 ms ${mark(siteWide.ms <= 300)}`]);
 }
 for (const i of imports) {
   rows.push(['import', `${i.users} users + ${i.memberships} memberships`, `${i.importRowsPerS} rows/s`, `${f(i.ratio)}× baseline (${i.baselineRowsPerS}/s), cpu ${f(i.cpuRatio)}×`, `≥ 0.6 ${mark(i.ratio >= 0.6)}`]);

@@ -39,6 +39,7 @@ const GROUPS: readonly Group[] = [
   { name: 'apply', summary: 'make the model match a declarative site file (--plan shows the changes first)', load: () => import('./commands/apply.js') },
   { name: 'generate', summary: 'a synthetic site of any size, deterministic from a seed, as CSV files or a model', load: () => import('./commands/generate.js') },
   { name: 'upgrade', summary: "bring a model written by an older schoolctl to this version's schema", load: () => import('./commands/upgrade.js') },
+  { name: 'diff-access', summary: 'who gains and who loses which access compared with another model file', load: () => import('./commands/diff-access.js') },
   { name: 'audit', summary: 'who changed what, when, with which command', load: () => import('./commands/audit.js') },
 ];
 
@@ -50,6 +51,7 @@ const GLOBAL_OPTIONS: readonly [flags: string, description: string][] = [
   ['--yes', 'confirm destructive changes without asking'],
   ['--quiet', 'no progress or hints on stderr'],
   ['--no-color', 'no colours (also NO_COLOR, or when stdout is not a TTY)'],
+  ['--dry-run', 'make a change in a transaction that is rolled back; print it and its access diff'],
 ];
 
 const VERSION = '0.1.0';
@@ -73,9 +75,10 @@ export const HELP_WIDTH = 80;
 
 const EXIT_STATUS = [
   '0  done, or allowed',
-  '1  denied: a whocan deny or an --as refusal',
+  '1  denied: a whocan deny, an --as refusal, a failed test, doctor errors',
   '2  invalid input (nothing changed)',
   '3  anything else: no model, an unreadable, read-only, newer or locked model',
+  '4  held: --max-loss/--max-gain stopped a change, or --exit-code found changes',
   'A closed stdout (a pipe into head) ends the command quietly with exit 0.',
 ];
 

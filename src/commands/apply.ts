@@ -9,9 +9,9 @@ import { findKind } from '../db/bulk/registry.js';
 import { applySiteDocument, parseSiteText, planText, totals, type SiteOutcome } from '../db/site/site-file.js';
 import { isMap } from '../db/site/section.js';
 import { SITE_SECTIONS } from '../db/site/sections.js';
-import { invalid } from '../model/errors.js';
+import { EXIT, invalid } from '../model/errors.js';
 import { createModel } from './init.js';
-import { action, examples, requireInputFile, type Ctx } from './runtime.js';
+import { action, count, examples, requireInputFile, type Ctx } from './runtime.js';
 import { SITE_TARGET } from '../model/school-scope.js';
 
 const ROLLBACK = Symbol('rollback');
@@ -29,13 +29,18 @@ function rightsFor(doc: unknown): Set<string> {
   return rights;
 }
 
-async function apply(ctx: Ctx, file: string, opts: { plan?: boolean }) {
+async function apply(ctx: Ctx, file: string, opts: { plan?: boolean; maxLoss?: number; maxGain?: number; exitCode?: boolean }) {
+  if (ctx.dryRun) opts.plan = true;
+  ctx.opts.dryRun = false;
+  ctx.limits = { maxLoss: opts.maxLoss, maxGain: opts.maxGain };
   requireInputFile(file, 'give a site file (YAML, or JSON ending in .json)');
   const doc = parseSiteText(readFileSync(file, 'utf8'), file);
   // A session's model is already open, wherever --db would point.
   const fresh = !ctx.inSessionRun && !existsSync(ctx.dbPath);
   if (fresh && opts.plan) seedDefaultProfiles(await ctx.openScratch());
   else if (fresh) await createModel(ctx);
+  // --plan is apply's dry run: the change is made, its access diff computed, and rolled back.
+  if (opts.plan) ctx.opts.dryRun = true;
   let outcome: SiteOutcome | undefined;
   {
     const db = await ctx.open();
@@ -45,7 +50,7 @@ async function apply(ctx: Ctx, file: string, opts: { plan?: boolean }) {
     try {
       await ctx.change(`apply ${file}`, (tx) => {
         outcome = applySiteDocument(db, doc);
-        if (outcome.problems.length || opts.plan) throw ROLLBACK;
+        if (outcome.problems.length) throw ROLLBACK;
         for (const p of outcome.assignedProfiles) ctx.guard('assign-profile', { kind: 'profile', id: p }, `give users profile ${p}`);
         if (outcome.changes.length <= 100) for (const c of outcome.changes) tx.record(c.entity, c.id, c.before, c.after);
         else tx.record('apply', file, null, totals(outcome));
@@ -63,7 +68,9 @@ async function apply(ctx: Ctx, file: string, opts: { plan?: boolean }) {
         ? `Nothing changed: the model already matches ${file}.`
         : `Applied ${file}${fresh ? ` to a new model at ${ctx.dbPath}` : ''}: ${t.create} created, ${t.update} updated, ${t.same} unchanged.`;
     const shown = opts.plan ? plan : plan.split('\n').filter((l) => l.startsWith('=')).join('\n');
+    const differs = t.create + t.update > 0 || (ctx.accessDiff?.changes.length ?? 0) > 0;
     return {
+      exitStatus: opts.plan && opts.exitCode && differs ? EXIT.held : undefined,
       data: { file, plan: opts.plan === true, created: t.create, updated: t.update, unchanged: t.same, changes: o.changes, notInFile: o.notInFile },
       human: [head, shown].filter(Boolean).join('\n'),
     };
@@ -75,9 +82,18 @@ export function register(program: Command): void {
     program
       .command('apply')
       .argument('<file>', 'a site file: YAML, or JSON when it ends in .json')
-      .option('--plan', 'print the changes applying would make (+ create, ~ update) and change nothing')
+      .option('--plan', 'print the changes applying would make (+ create, ~ update) and who gains or loses access; change nothing')
+      .option('--exit-code', 'with --plan: exit 4 when there are differences (changes or access), 0 when there are none')
+      .option('--max-loss <n>', 'change nothing (exit 4) when more than N people would lose any access', count('--max-loss'))
+      .option('--max-gain <n>', 'change nothing (exit 4) when more than N people would gain any access', count('--max-gain'))
       .description('make the model match a declarative site file (creates the model when missing); apply never removes what the file leaves out')
       .action(action(apply)),
-    ['schoolctl export site > site.yaml && schoolctl apply site.yaml --plan', 'schoolctl export site > site.yaml && schoolctl --db new.db apply site.yaml', 'schoolctl export site > site.yaml && schoolctl apply site.yaml'],
+    [
+      'schoolctl export site > site.yaml && schoolctl apply site.yaml --plan',
+      'schoolctl export site > site.yaml && schoolctl apply site.yaml --plan --exit-code',
+      'schoolctl export site > site.yaml && schoolctl apply site.yaml --max-loss 20',
+      'schoolctl export site > site.yaml && schoolctl --db new.db apply site.yaml',
+      'schoolctl export site > site.yaml && schoolctl apply site.yaml',
+    ],
   );
 }

@@ -9,12 +9,13 @@ import { openModel } from '../db/open.js';
 import type { DB } from '../db/schema.js';
 import { loadSite, type SiteDocument } from '../db/site/site-loader.js';
 import { flagAsDemo, isDemoFlagged } from '../db/stores/site-settings-store.js';
-import { invalid } from '../model/errors.js';
+import { invalid, shellWords } from '../model/errors.js';
 import { decisionEngine } from '../model/registry.js';
 import type { Decision } from '../model/trace.js';
 import { createModel } from './init.js';
 import { paint, renderDecision } from './render.js';
-import { action, examples, type Ctx } from './runtime.js';
+import { accessDiffJson, renderAccessDiff } from './access-render.js';
+import { action, examples, previewAccess, type Ctx } from './runtime.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'fixtures');
 /** The whole demo site, every section, as `apply` reads it. */
@@ -117,6 +118,9 @@ async function demo(ctx: Ctx) {
     const opts = { term: s.term, project: s.project };
     stops.push(s.user ? { stop: s, decision: await verifiedDecision(db, engine, s.action, s.user, s.target, opts) } : { stop: s, lookup: engine.whoCan(facts, s.action, s.target, opts) });
   }
+  // One what-if: a change previewed as who loses what, made in a transaction that is rolled back.
+  const whatIfWords = ['policies', 'apply', 'South quiet hours', '--profile', 'Staff'];
+  const whatIf = await previewAccess(db, [whatIfWords]);
   const lines = [
     `Built the demo site in ${path}: ${Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ')}.`,
     `Try it yourself: export SCHOOLCTL_DB=${path}`,
@@ -132,8 +136,14 @@ async function demo(ctx: Ctx) {
     }
     lines.push('');
   }
+  lines.push(
+    paint.bold('▸ What if South quiet hours applied to Staff too? Who loses what, before it lands'),
+    paint.dim(`$ schoolctl ${shellWords([...whatIfWords, '--dry-run'])}`),
+    renderAccessDiff(whatIf),
+    '',
+  );
   return {
-    data: { db: path, counts, tour: stops.map((s) => ({ title: s.stop.title, ...(s.decision ? { decision: s.decision } : { lookup: s.lookup }) })) },
+    data: { db: path, counts, whatIf: { command: `schoolctl ${shellWords(whatIfWords)}`, ...accessDiffJson(whatIf) }, tour: stops.map((s) => ({ title: s.stop.title, ...(s.decision ? { decision: s.decision } : { lookup: s.lookup }) })) },
     human: lines.join('\n'),
   };
 }

@@ -10,7 +10,7 @@ import { importCsvFile, type ImportOutcome } from '../db/bulk/import-file.js';
 import { BULK_KINDS, findKind } from '../db/bulk/registry.js';
 import { invalid } from '../model/errors.js';
 import { nearestKey } from '../model/settings-catalogue.js';
-import { action, examples, requireInputFile, type Ctx } from './runtime.js';
+import { action, count, examples, requireInputFile, type Ctx } from './runtime.js';
 import { SITE_TARGET } from '../model/school-scope.js';
 
 const ROLLBACK = Symbol('rollback');
@@ -53,11 +53,13 @@ function summary(c: { create: number; update: number; same: number }, dry: boole
 /** Roster formats, read whole as a bundle rather than as one kind (docs/rosters.md). */
 const ROSTER_FORMATS = ['oneroster', 'ims-enterprise'];
 
-async function importKind(ctx: Ctx, kindName: string, file: string, opts: { dryRun?: boolean; plan?: boolean; prune?: boolean; lenient?: boolean }) {
+async function importKind(ctx: Ctx, kindName: string, file: string, opts: { dryRun?: boolean; plan?: boolean; prune?: boolean; lenient?: boolean; maxLoss?: number; maxGain?: number }) {
   if (kindName === 'oneroster') return (await import('./rosters.js')).importOneRosterCommand(ctx, file, opts);
   if (kindName === 'ims-enterprise') return (await import('./rosters.js')).importImsCommand(ctx, file, opts);
   if (opts.plan || opts.prune || opts.lenient) throw invalid('bad-option', `--plan, --prune and --lenient are for rosters (${ROSTER_FORMATS.join(', ')}); a CSV kind takes --dry-run.`);
   const kind = requireKind(kindName);
+  const dryRun = ctx.dryRun;
+  ctx.limits = { maxLoss: opts.maxLoss, maxGain: opts.maxGain };
   let path = file;
   let cleanup = () => {};
   if (file === '-') ({ path, cleanup } = await spoolStdin());
@@ -73,7 +75,7 @@ async function importKind(ctx: Ctx, kindName: string, file: string, opts: { dryR
       await ctx.change(`import ${kind.name} (${file === '-' ? 'stdin' : file})`, async (tx) => {
         outcome = await importCsvFile(db, kind, path, bar);
         if (bar) process.stderr.write('\r\u001b[K');
-        if (outcome.problems.length || opts.dryRun) throw ROLLBACK;
+        if (outcome.problems.length) throw ROLLBACK;
         for (const table of kind.checkedTables ?? []) {
           const broken = db.pragma(`foreign_key_check(${table})`) as unknown[];
           if (broken.length) throw new Error(`import ${kind.name} left ${broken.length} broken reference(s) in ${table}`);
@@ -96,7 +98,7 @@ async function importKind(ctx: Ctx, kindName: string, file: string, opts: { dryR
     const data = {
       kind: kind.name,
       file,
-      dryRun: opts.dryRun === true,
+      dryRun,
       rows: o.rows,
       created: o.counts.create,
       updated: o.counts.update,
@@ -104,7 +106,7 @@ async function importKind(ctx: Ctx, kindName: string, file: string, opts: { dryR
       changes: o.changes,
     };
     const lines: string[] = [];
-    if (opts.dryRun) {
+    if (dryRun) {
       lines.push(`Dry run of ${kind.name} from ${file}: ${o.rows} row(s), ${summary(o.counts, true)}. Nothing was changed.`);
       for (const c of o.changes.slice(0, 20)) lines.push(`  ${c.status === 'create' ? '+' : '~'} ${c.entity} ${c.id}`);
       if (o.changeCount > 20) lines.push(`  … and ${o.changeCount - 20} more`);
@@ -126,7 +128,9 @@ export function register(program: Command): void {
       .command('import')
       .argument('<kind>', `what the file holds: ${BULK_KINDS.map((k) => k.name).join(', ')}; or a roster: ${ROSTER_FORMATS.join(', ')}`)
       .argument('<file>', 'a UTF-8 CSV file with a header row, or - for standard input; a roster: its folder, .zip or .xml')
-      .option('--dry-run', 'check every row and print what would change, without changing anything')
+      .option('--dry-run', 'check every row and print what would change and who gains or loses access, without changing anything')
+      .option('--max-loss <n>', 'change nothing (exit 4) when more than N people would lose any access', count('--max-loss'))
+      .option('--max-gain <n>', 'change nothing (exit 4) when more than N people would gain any access', count('--max-gain'))
       .option('--plan', 'roster: check it whole and print what would change, what it removes and what is gone from the source')
       .option('--prune', 'roster: remove what the model holds from this source that a bulk file leaves out')
       .option('--lenient', 'roster: import a bundle that contradicts itself, listing each choice made as a warning')
@@ -137,6 +141,7 @@ export function register(program: Command): void {
       'schoolctl export units > units.csv && schoolctl import units units.csv',
       'schoolctl export users > users.csv && schoolctl import users users.csv --dry-run',
       'schoolctl export enrolments | schoolctl import enrolments -',
+      'schoolctl export memberships > m.csv && schoolctl import memberships m.csv --max-loss 50',
       'schoolctl import oneroster fixtures/oneroster/1.1-bulk --plan',
       'schoolctl import oneroster fixtures/oneroster/1.1-bulk',
       'schoolctl import oneroster fixtures/oneroster/sync-day2 --plan --prune',

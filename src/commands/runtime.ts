@@ -17,9 +17,13 @@ import { confirmNoEscalation } from '../model/escalation.js';
 import type { DB } from '../db/schema.js';
 import type { Facts } from '../model/facts.js';
 import { decisionEngine } from '../model/registry.js';
-import { EXIT, SchoolctlError, invalid, shellWords } from '../model/errors.js';
+import { EXIT, SchoolctlError, held, invalid, shellWords } from '../model/errors.js';
 import { firstUnsafeCharacter, safeText } from '../model/text-safety.js';
 import { terminalSafe } from './render.js';
+import { accessDiff, type AccessDiff } from '../model/access-surface.js';
+import { brokenLimit, summarize, type Limits } from '../model/access-summary.js';
+import { changedFacts, openBefore, stopTracking, trackChanges } from '../db/change-tracking.js';
+import { accessDiffJson, accessSummaryLines, renderAccessDiff } from './access-render.js';
 import type { Decision, Target } from '../model/trace.js';
 
 export interface GlobalOptions {
@@ -30,6 +34,7 @@ export interface GlobalOptions {
   yes?: boolean;
   quiet?: boolean;
   color?: boolean;
+  dryRun?: boolean;
 }
 
 export interface CommandResult {
@@ -184,12 +189,31 @@ export class Ctx {
     }
   }
 
-  /** Runs one change as one transaction, with its audit record. */
+  /** Guardrails a command sets before its change (`apply`, `import`: --max-loss, --max-gain). */
+  limits?: Limits;
+  /** The access diff of the last change, when a dry run or a guardrail computed it. */
+  accessDiff?: AccessDiff;
+
+  /** Whether this change is a dry run: made, diffed and rolled back (never inside a session). */
+  get dryRun(): boolean {
+    return this.opts.dryRun === true && !this.session;
+  }
+
+  /**
+   * Runs one change as one transaction, with its audit record. Under --dry-run (or a guardrail)
+   * the access diff against the model before the change is computed inside the transaction; a
+   * dry run then rolls back, so nothing is written, not even the audit.
+   */
   async change<T>(summary: string, fn: (tx: Tx) => Promise<T> | T): Promise<{ result: T; changes: AuditChange[] }> {
     const sqlite = this.sqlite;
     const tx = new Tx(await this.kdb(), sqlite);
     // Inside a caller's transaction (a session) the change is a savepoint of it.
     const nested = sqlite.inTransaction;
+    // The bench measures a plan without its access diff (the ratio of the two is a target).
+    const diffing =
+      !nested && (this.dryRun || this.limits?.maxLoss !== undefined || this.limits?.maxGain !== undefined) && !process.env.SCHOOLCTL_PLAN_WITHOUT_ACCESS_DIFF;
+    // An in-memory model has no second connection: copy it before the change starts.
+    const memoryBefore = diffing && sqlite.memory ? openBefore(sqlite) : undefined;
     sqlite.exec(nested ? 'SAVEPOINT schoolctl_change' : 'BEGIN IMMEDIATE');
     const as = this.opts.as;
     if (as !== undefined) this.actedAs = true;
@@ -198,8 +222,29 @@ export class Ctx {
     const log = before ? ChangeLog.start(sqlite) : undefined;
     try {
       const drift = driftMark(sqlite);
+      if (diffing) trackChanges(sqlite);
       const result = await fn(tx);
       if (before && log) this.confirmNoEscalation(as!, before, log);
+      if (diffing) {
+        const committed = memoryBefore ?? openBefore(sqlite);
+        try {
+          this.accessDiff = accessDiff(decisionEngine(), createFacts(committed), createFacts(sqlite), { changed: changedFacts(sqlite) });
+        } finally {
+          committed.close();
+        }
+      }
+      if (this.dryRun) {
+        sqlite.exec('ROLLBACK');
+        return { result, changes: tx.changes };
+      }
+      if (diffing && this.accessDiff) {
+        const s = summarize(this.accessDiff);
+        const broken = brokenLimit(s, this.limits ?? {});
+        if (broken) {
+          throw held('guardrail', `Nothing changed: ${broken}.\n${accessSummaryLines(s).join('\n')}`, accessDiffJson(this.accessDiff, s));
+        }
+        stopTracking(sqlite);
+      }
       // A new model has nothing to break; a session's caller answers for the whole change.
       if (!nested && !this.newModel && tx.changes.some(mayHaveImpact)) await this.announceImpact();
       // A change to what a sync owns lands, with a warning that the next sync undoes it (docs/rosters.md).
@@ -216,6 +261,7 @@ export class Ctx {
     } finally {
       log?.stop();
       before?.close();
+      memoryBefore?.close();
     }
   }
 
@@ -297,8 +343,9 @@ export class Ctx {
     else if (!this.opts.quiet) process.stderr.write(`${message}\n`);
   }
 
-  /** Keeps the result for the session, or prints it. */
+  /** Keeps the result for the session, or prints it; a dry run adds its access diff. */
   print(result: CommandResult): void {
+    if (this.dryRun && this.accessDiff && !(result as { accessShown?: boolean }).accessShown) result = withAccessDiff(result, this.accessDiff);
     if (this.session) this.session.result = result;
     else printResult(this, result);
   }
@@ -355,6 +402,40 @@ export function modelPath(path: string): string {
   }
   if (directory) throw invalid('bad-db', `--db "${path}" is a directory; give a model file, for example --db ${join(path, 'schoolctl.db')}.`);
   return path;
+}
+
+/**
+ * The access diff of schoolctl command lines as if they had run: made inside a transaction on this
+ * connection (each a savepoint), diffed against the model before them, then rolled back. The
+ * what-if of the demo tour; fix verification and blast radius build on it.
+ */
+export async function previewAccess(sqlite: Sqlite, commands: readonly (readonly string[])[]): Promise<AccessDiff> {
+  const { runCommand } = await import('../cli.js');
+  const memoryBefore = sqlite.memory ? openBefore(sqlite) : undefined;
+  sqlite.exec('BEGIN IMMEDIATE');
+  try {
+    trackChanges(sqlite);
+    for (const words of commands) await runCommand(sqlite, words);
+    const before = memoryBefore ?? openBefore(sqlite);
+    try {
+      return accessDiff(decisionEngine(), createFacts(before), createFacts(sqlite), { changed: changedFacts(sqlite) });
+    } finally {
+      before.close();
+    }
+  } finally {
+    if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+    memoryBefore?.close();
+  }
+}
+
+/** A dry run's result: the command's own output (the configuration change), then the access diff. */
+function withAccessDiff(result: CommandResult, diff: AccessDiff): CommandResult {
+  const own = result.data !== null && typeof result.data === 'object' && !Array.isArray(result.data) ? (result.data as Record<string, unknown>) : { result: result.data };
+  return {
+    ...result,
+    data: { ...own, dryRun: true, access: accessDiffJson(diff) },
+    human: [result.human, renderAccessDiff(diff), 'Dry run: nothing was changed.'].filter(Boolean).join('\n'),
+  };
 }
 
 function safeUsername(): string {
@@ -492,6 +573,15 @@ export function changeResult(changes: readonly AuditChange[], what: string) {
   return {
     data: { changed: changes.length, changes },
     human: changes.length ? changes.flatMap(changeLines).map((l) => safeText(l)).join('\n') : `Nothing changed: ${safeText(what)} already had these values.`,
+  };
+}
+
+
+/** Commander's parser for a count option (`--max-loss 50`): a whole number, 0 or more. */
+export function count(flag: string) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value)) throw invalid('bad-number', `${flag} takes a whole number of people, 0 or more; "${value}" is not one.`);
+    return Number(value);
   };
 }
 

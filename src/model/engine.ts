@@ -4,6 +4,7 @@
 import type { Facts, UserFact } from './facts.js';
 import { invalid } from './errors.js';
 import { nearestKey } from './settings-catalogue.js';
+import { groupedAllowed } from './access-surface.js';
 import { deny, fail, type Decision, type Outcome, type Target } from './trace.js';
 
 export interface EvalOptions {
@@ -161,8 +162,10 @@ export class DecisionEngine {
     this.checkOptions(def, opts);
     const target = this.parseTarget(def, facts, rawTarget, opts);
     const lookup: LookupContext = { facts, target, ...opts };
-    const names = def.candidates?.(lookup) ?? facts.allUsernames();
-    const allowed: ReverseLookup['allowed'] = [];
+    // Setting decisions are the same for everyone of a setting signature: one evaluation per group.
+    const grouped = groupedAllowed(def, facts, target, opts);
+    const names = grouped ? [] : (def.candidates?.(lookup) ?? facts.allUsernames());
+    const allowed: ReverseLookup['allowed'] = grouped ?? [];
     const seen = new Set<string>();
     for (const username of names) {
       if (seen.has(username)) continue;

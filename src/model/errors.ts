@@ -1,6 +1,7 @@
 // One error type carries the exit status of shared/CLI.md; anything else is a bug.
 
-export const EXIT = { ok: 0, denied: 1, invalid: 2, other: 3 } as const;
+/** 4: held — a guardrail (--max-loss, --max-gain) stopped a change, or --exit-code found differences. */
+export const EXIT = { ok: 0, denied: 1, invalid: 2, other: 3, held: 4 } as const;
 export type ExitStatus = (typeof EXIT)[keyof typeof EXIT];
 
 export class SchoolctlError extends Error {
@@ -25,6 +26,11 @@ export function invalid(code: string, message: string): SchoolctlError {
 /** Everything else the user did not cause by typing (exit 3): missing or newer database, lock. */
 export function failure(code: string, message: string): SchoolctlError {
   return new SchoolctlError(EXIT.other, code, message);
+}
+
+/** A guardrail held the change back (exit 4): nothing changed. */
+export function held(code: string, message: string, payload?: unknown): SchoolctlError {
+  return new SchoolctlError(EXIT.held, code, message, payload);
 }
 
 /** Quotes a list of words the way a POSIX shell would read them back. */

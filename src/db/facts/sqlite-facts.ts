@@ -15,6 +15,7 @@ import type {
 } from '../../model/facts.js';
 import type { Sqlite } from '../open.js';
 import { membershipFacts } from './membership-facts.js';
+import { accessFacts } from './access-facts.js';
 import { schoolfunctionFacts } from './schoolfunction-facts.js';
 import { supervisorFacts } from './supervisor-facts.js';
 import { statementsFor } from './statements.js';
@@ -236,7 +237,7 @@ export class SqliteFacts implements CoreFacts {
 export type FactProvider = (db: Sqlite, core: SqliteFacts) => object;
 
 /** Every module's fact provider. Modules add one line here. */
-const PROVIDERS: FactProvider[] = [supervisorFacts, workflowFacts, schoolfunctionFacts, membershipFacts];
+const PROVIDERS: FactProvider[] = [supervisorFacts, workflowFacts, schoolfunctionFacts, membershipFacts, accessFacts];
 
 export function createFacts(db: Sqlite): Facts {
   const core = new SqliteFacts(db);

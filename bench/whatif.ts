@@ -1,0 +1,73 @@
+// What-if benchmarks, end to end (one process each, as a user runs them) on a copy of the bench
+// site: a profile-wide dry run, a one-membership dry run, and `apply --plan` with one policy
+// changed, beside the same plan without the access diff. Peak memory is the process's max RSS.
+
+import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parse, stringify } from 'yaml';
+import { BIN, median } from './decisions.js';
+
+/** Prints the process's peak memory on stderr when it exits. */
+const RSS = `data:text/javascript,process.on('exit',()=>process.stderr.write('\\nmaxrss '+process.resourceUsage().maxRSS+'\\n'))`;
+
+export interface Timed {
+  command: string;
+  ms: number;
+  peakMB: number;
+  detail: string;
+}
+
+function timed(db: string, args: string[], runs: number, env: Record<string, string> = {}, timeoutMs = 120_000): Timed {
+  const times: number[] = [];
+  let peak = 0;
+  let detail = '';
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    const r = spawnSync(process.execPath, ['--import', RSS, BIN, '--db', db, ...args, '--json'], { encoding: 'utf8', maxBuffer: 1 << 30, timeout: timeoutMs, env: { ...process.env, NO_COLOR: '1', CI: 'true', ...env } });
+    times.push(performance.now() - t);
+    // A run past the time limit is reported as at least the limit, so a slow row never stalls the bench.
+    if (r.error && (r.error as { code?: string }).code === 'ETIMEDOUT') return { command: args.join(' '), ms: timeoutMs, peakMB: 0, detail: `stopped after ${timeoutMs / 1000} s` };
+    if (r.status !== 0 && r.status !== 4) throw new Error(`${args.join(' ')} failed: ${r.stderr}`);
+    peak = Math.max(peak, Number(/maxrss (\d+)/.exec(r.stderr)?.[1] ?? 0) / 1024);
+    const doc = JSON.parse(r.stdout) as { access?: { summary: { gain: number; loss: number; changes: number } } };
+    if (doc.access) detail = `${doc.access.summary.loss} lose, ${doc.access.summary.gain} gain (${doc.access.summary.changes} decisions)`;
+  }
+  return { command: args.join(' '), ms: median(times), peakMB: Math.round(peak), detail };
+}
+
+export interface WhatIfFigures {
+  users: number;
+  profileWide: Timed;
+  membership: Timed;
+  planWithDiff: Timed;
+  planWithoutDiff: Timed;
+  planRatio: number;
+}
+
+export function measureWhatIf(site: string, users: number, runs = 3): WhatIfFigures {
+  const dir = mkdtempSync(join(tmpdir(), 'schoolctl-bench-whatif-'));
+  try {
+    const db = join(dir, 'model.db');
+    copyFileSync(site, db);
+    const probe = new Database(db, { readonly: true });
+    const learner = probe.prepare(`SELECT u.username FROM users u JOIN profiles p ON p.id = u.profile_id WHERE p.name = 'Student' ORDER BY u.id LIMIT 1 OFFSET 50`).pluck().get() as string;
+    const klass = probe.prepare(`SELECT id FROM units WHERE kind = 'class' AND id NOT IN (SELECT unit_id FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.username = ?) ORDER BY id LIMIT 1`).pluck().get(learner) as string;
+    probe.close();
+    const profileWide = timed(db, ['profiles', 'set', 'Student', 'messages=off', '--dry-run'], runs);
+    const membership = timed(db, ['users', 'join', learner, '--unit', klass, '--dry-run'], 1, {}, 60_000);
+    const exported = spawnSync(process.execPath, [BIN, '--db', db, 'export', 'site'], { encoding: 'utf8', maxBuffer: 1 << 30 });
+    const doc = parse(exported.stdout) as Record<string, unknown>;
+    doc.policies = [...((doc.policies as unknown[]) ?? []), { name: 'Bench quiet hours', settings: { messages: 'off' }, profiles: ['Student'] }];
+    const file = join(dir, 'site.yaml');
+    writeFileSync(file, stringify(doc));
+    const planWithDiff = timed(db, ['apply', file, '--plan'], runs);
+    const planWithoutDiff = timed(db, ['apply', file, '--plan'], runs, { SCHOOLCTL_PLAN_WITHOUT_ACCESS_DIFF: '1' });
+    return { users, profileWide, membership, planWithDiff, planWithoutDiff, planRatio: +(planWithDiff.ms / planWithoutDiff.ms).toFixed(2) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

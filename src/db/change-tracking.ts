@@ -1,0 +1,64 @@
+// What a transaction touched, for the access diff of a dry run or guardrail: temporary triggers
+// note each changed table (and the setting keys of changed profile and policy rows) in a
+// temporary table. They live in the temp schema, so the model file never sees them.
+
+import Database from 'better-sqlite3';
+import type { ChangedFacts } from '../model/access-surface.js';
+import type { Sqlite } from './open.js';
+
+const LOG = 'temp.schoolctl_changed';
+
+/** Setting keys a changed row stands for: its own key, a policy's keys, or every key. */
+function keyOf(table: string, row: 'NEW' | 'OLD'): string {
+  if (table === 'profile_settings' || table === 'policy_settings') return `${row}.key`;
+  if (table === 'policy_assignments') return `(SELECT group_concat(key, char(31)) FROM main.policy_settings WHERE policy_id = ${row}.policy_id)`;
+  if (table === 'policies' || table === 'profiles') return `'*'`;
+  return `''`;
+}
+
+/** Installs the triggers; call inside the transaction, so a rollback removes them again. */
+export function trackChanges(db: Sqlite): void {
+  db.exec(`CREATE TEMP TABLE IF NOT EXISTS schoolctl_changed (tbl TEXT NOT NULL, keys TEXT NOT NULL)`);
+  const tables = db.prepare(`SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'audit'`).pluck().all() as string[];
+  for (const t of tables) {
+    const cols = (db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(t) as string[]).map((c) => `"${c.replace(/"/g, '""')}"`);
+    const same = cols.map((c) => `OLD.${c} IS NEW.${c}`).join(' AND ');
+    const q = `"${t.replace(/"/g, '""')}"`;
+    // No UNIQUE constraint: an outer INSERT OR REPLACE would impose its conflict policy on ours.
+    const log = (row: 'NEW' | 'OLD') =>
+      `INSERT INTO ${LOG} SELECT '${t}', k FROM (SELECT coalesce(${keyOf(t, row)}, '') AS k) WHERE NOT EXISTS (SELECT 1 FROM ${LOG} WHERE tbl = '${t}' AND keys = k);`;
+    db.exec(`CREATE TEMP TRIGGER IF NOT EXISTS "schoolctl_ins_${t}" AFTER INSERT ON main.${q} BEGIN ${log('NEW')} END;
+      CREATE TEMP TRIGGER IF NOT EXISTS "schoolctl_del_${t}" AFTER DELETE ON main.${q} BEGIN ${log('OLD')} END;
+      CREATE TEMP TRIGGER IF NOT EXISTS "schoolctl_upd_${t}" AFTER UPDATE ON main.${q} WHEN NOT (${same}) BEGIN ${log('OLD')} ${log('NEW')} END;`);
+  }
+}
+
+export function changedFacts(db: Sqlite): ChangedFacts {
+  const rows = db.prepare(`SELECT DISTINCT tbl, keys FROM ${LOG}`).all() as { tbl: string; keys: string }[];
+  const tables = new Set<string>();
+  const keys = new Set<string>();
+  for (const r of rows) {
+    tables.add(r.tbl);
+    if (r.keys) for (const k of r.keys.split('\u001f')) keys.add(k);
+  }
+  return { tables, keys };
+}
+
+/** Removes the triggers before a commit, so nothing of the tracking outlives the change. */
+export function stopTracking(db: Sqlite): void {
+  const triggers = db.prepare(`SELECT name FROM temp.sqlite_master WHERE type = 'trigger' AND name LIKE 'schoolctl_%'`).pluck().all() as string[];
+  for (const t of triggers) db.exec(`DROP TRIGGER temp."${t}"`);
+  db.exec(`DROP TABLE IF EXISTS ${LOG}`);
+}
+
+/**
+ * The model as it was before the change, beside the connection that holds the change: a second
+ * read connection on the file (WAL shows it the last commit), or a copy of an in-memory model
+ * (taken before the change starts).
+ */
+export function openBefore(db: Sqlite): Sqlite {
+  if (db.memory) return new Database(db.serialize());
+  const other = new Database(db.name, { readonly: true, fileMustExist: true });
+  other.pragma('busy_timeout = 10000');
+  return other;
+}

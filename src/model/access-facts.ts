@@ -1,0 +1,31 @@
+// Facts the access surface reads in bulk: who shares a setting signature, and the targets that
+// matter per target kind (DOMAIN.md §10). Provided in src/db/facts/access-facts.ts.
+
+/** One user with what decides every setting for them: profile, own policy assignments, schools. */
+export interface SubjectSignature {
+  readonly id: number;
+  readonly username: string;
+  /** Equal signatures give equal effective settings and equal scope decisions. */
+  readonly signature: string;
+}
+
+declare module './facts.js' {
+  interface Facts {
+    /** Every user with their setting signature; schools are part of it when `withSchools`. */
+    subjectSignatures(withSchools: boolean): readonly SubjectSignature[];
+    /** Whether any policy owned by a school is assigned (then schools decide which policies act). */
+    anySchoolPolicyAssigned(): boolean;
+    schoolIds(): readonly string[];
+    /** Users who are a learner: hierarchy role student by profile or in any membership. */
+    learnerUsernames(): readonly string[];
+    courseIds(): readonly string[];
+    /** Classes and groups. */
+    classIds(): readonly string[];
+    termIds(): readonly string[];
+    portalProjectIds(): readonly string[];
+    /** Members of a unit or of any unit below it. */
+    usersInUnit(unitId: string): readonly string[];
+  }
+}
+
+export {};

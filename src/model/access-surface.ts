@@ -1,0 +1,409 @@
+// The access surface (every decision the engine makes about a person as subject) and the access
+// diff of two models (DOMAIN.md §10). Pure: it reads two `Facts` and asks the one engine. Why it
+// is exact and fast is written down in docs/architecture.md ("The access surface and its diff").
+
+import './access-facts.js';
+import type { ActionDef, DecisionEngine, EvalOptions } from './engine.js';
+import type { Facts, UserFact } from './facts.js';
+import { formatTarget, type Outcome, type Source, type Target, type TraceStep } from './trace.js';
+
+/** One (action, target, term, project) the surface decides for every person. */
+export interface SurfacePoint {
+  readonly action: string;
+  readonly target: Target | null;
+  readonly term?: string;
+  readonly project?: string;
+}
+
+/** The rule that decided, from a trace: the last failing step of a deny, the last passing of an allow. */
+export interface DecidingRule {
+  readonly rule: string;
+  readonly detail: string;
+  readonly source?: Source;
+}
+
+export interface AccessChange extends SurfacePoint {
+  readonly user: string;
+  readonly module: string;
+  readonly change: 'gain' | 'loss';
+  /** The person's schools (after the change; before it for someone removed). */
+  schools: readonly string[];
+  readonly before: DecidingRule;
+  readonly after: DecidingRule;
+}
+
+export interface AccessDiff {
+  /** Every (person, action, target) whose decision differs, sorted by action, target, user. */
+  readonly changes: readonly AccessChange[];
+  /** Families left out because nothing they read changed (only when `changed` was given). */
+  readonly skipped: readonly string[];
+}
+
+/** What a change touched: tables, and the setting keys of changed profile and policy rows. */
+export interface ChangedFacts {
+  readonly tables: ReadonlySet<string>;
+  /** Setting keys whose profile or policy values or assignments changed; '*' for any. */
+  readonly keys: ReadonlySet<string>;
+}
+
+/**
+ * The families of actions and what each reads. A family whose tables and keys a change did not
+ * touch cannot change any decision, so the diff skips it. `keys` undefined: every setting key.
+ */
+interface Family {
+  readonly name: string;
+  readonly modules: readonly string[];
+  readonly tables: readonly string[];
+  readonly keys?: readonly string[];
+}
+
+const PEOPLE = ['users', 'profiles', 'memberships', 'units', 'unit_ancestors', 'parent_links'];
+const SETTINGS = ['profile_settings', 'policies', 'policy_settings', 'policy_assignments'];
+const SUPERVISION = ['mentors', 'mentor_learners', 'mentor_classes', 'headteachers', 'headteacher_orgs'];
+
+export const FAMILIES: readonly Family[] = [
+  { name: 'settings', modules: ['profiles', 'administration'], tables: [...PEOPLE, ...SETTINGS] },
+  {
+    name: 'supervisors',
+    modules: ['supervisors'],
+    tables: [...PEOPLE, ...SETTINGS, ...SUPERVISION, 'ilp_templates'],
+    keys: ['mentor-role', 'headteacher-role', 'share-ilp'],
+  },
+  {
+    name: 'workflow',
+    modules: ['workflow'],
+    tables: [...PEOPLE, ...SETTINGS, ...SUPERVISION, 'courses', 'course_members', 'terms', 'workflow_switches', 'workflow_batches'],
+    keys: ['mentor-role', 'headteacher-role'],
+  },
+  {
+    name: 'schoolfunctions',
+    modules: ['schoolfunctions'],
+    tables: ['users', 'parent_links', 'portal_projects', 'portal_users', 'portal_afdelingen', 'portal_klassen', 'portal_klas_students', 'portal_teams',
+      'portal_team_afdelingen', 'portal_team_members', 'portal_secties', 'portal_sectie_members', 'schoolfunction_assignments', 'schoolfunction_scopes',
+      'schoolfunction_switches'],
+    keys: [],
+  },
+];
+
+/** Actions outside the surface: user-to-user reach is n² pairs, decided by settings the surface holds. */
+export const OUTSIDE_SURFACE: ReadonlySet<string> = new Set(['privacy']);
+
+function familyOf(def: ActionDef): Family | undefined {
+  return FAMILIES.find((f) => f.modules.includes(def.module));
+}
+
+function touched(f: Family, changed: ChangedFacts): boolean {
+  const settingTables = new Set(SETTINGS);
+  for (const t of f.tables) {
+    if (!changed.tables.has(t)) continue;
+    if (!settingTables.has(t) || f.keys === undefined) return true;
+    if (changed.keys.has('*') || f.keys.some((k) => changed.keys.has(k))) return true;
+  }
+  return false;
+}
+
+/** The targets that matter for one action on one model (docs/architecture.md lists them). */
+export function surfacePoints(def: ActionDef, facts: Facts): SurfacePoint[] {
+  const a = def.key;
+  const of = (kind: string, ids: readonly string[]) => ids.map((id) => ({ kind, id }));
+  const targets = (): (Target | null)[] => {
+    if (def.targetKinds.length === 0) return [null];
+    switch (def.module) {
+      case 'profiles':
+        // A scope decision reads a target only through its school: the schools stand for their units.
+        return [null, ...of('unit', facts.schoolIds())];
+      case 'administration':
+        return def.targetKinds.includes('profile') ? of('profile', facts.profiles().map((p) => p.name)) : of('unit', facts.schoolIds());
+      case 'supervisors':
+        return [...(def.targetRequired ? [] : [null]), ...of('learner', facts.learnerUsernames())];
+      case 'workflow':
+        if (def.targetKinds[0] === 'learner') return of('learner', facts.learnerUsernames());
+        return def.targetKinds[0] === 'course' ? of('course', facts.courseIds()) : of('class', facts.classIds());
+      case 'schoolfunctions':
+        return [null];
+      default:
+        return [];
+    }
+  };
+  const list = targets();
+  // Workflow decisions depend on the term (its batches' phases): every term is its own point.
+  if (def.needsTerm || def.module === 'workflow') return facts.termIds().flatMap((term) => list.map((target) => ({ action: a, target, term })));
+  if (def.needsProject) {
+    return facts.portalProjectIds().flatMap((project) => {
+      const structure: Target[] = [
+        ...of('klas', facts.portalKlassen(project).map((k) => k.id)),
+        ...of('afdeling', facts.portalAfdelingen(project)),
+        ...of('team', facts.portalTeams(project).map((t) => t.id)),
+        ...of('sectie', facts.portalSecties(project).map((s) => s.id)),
+      ];
+      return [null, ...structure].map((target) => ({ action: a, target, project }));
+    });
+  }
+  return list.map((target) => ({ action: a, target }));
+}
+
+export function pointKey(p: SurfacePoint): string {
+  return `${p.action}\u0000${formatTarget(p.target)}\u0000${p.term ?? ''}\u0000${p.project ?? ''}`;
+}
+
+/** Points decided by the user's settings alone (profile, own policies, schools): evaluated per group. */
+function settingDecided(def: ActionDef, p: SurfacePoint): boolean {
+  return def.module === 'profiles' || def.module === 'administration' || (def.key === 'share-ilp' && p.target === null);
+}
+
+export function decidingRule(o: Outcome | undefined): DecidingRule {
+  if (!o) return { rule: 'not-in-model', detail: 'not in this model' };
+  const want = o.allow ? 'pass' : 'fail';
+  let step: TraceStep | undefined;
+  for (let i = o.trace.length - 1; i >= 0 && !step; i--) if (o.trace[i].result === want) step = o.trace[i];
+  step ??= o.trace[o.trace.length - 1];
+  if (!step) return { rule: o.allow ? 'allow' : 'deny', detail: o.allow ? 'allowed' : 'denied' };
+  return step.source ? { rule: step.rule, detail: step.detail, source: step.source } : { rule: step.rule, detail: step.detail };
+}
+
+export function evaluateAt(def: ActionDef, facts: Facts, subject: UserFact, p: SurfacePoint): Outcome {
+  const opts: EvalOptions = { term: p.term, project: p.project };
+  return def.evaluate({ facts, subject, external: false, target: p.target, ...opts });
+}
+
+/** One model's view for the diff: its points per action, and users grouped by setting signature. */
+class ModelSide {
+  readonly points = new Map<string, SurfacePoint>();
+  private sigs?: Map<string, { sig: string }>;
+  private reps?: Map<string, string>;
+  private readonly groupOutcomes = new Map<string, { outcome: Outcome; at: string }>();
+  private readonly mySchools = new Map<string, ReadonlySet<string>>();
+
+  constructor(
+    readonly facts: Facts,
+    readonly defs: readonly ActionDef[],
+  ) {
+    for (const def of defs) for (const p of surfacePoints(def, facts)) this.points.set(pointKey(p), p);
+  }
+
+  signatures(): Map<string, { sig: string }> {
+    if (!this.sigs) {
+      this.sigs = new Map();
+      this.reps = new Map();
+      for (const s of this.facts.subjectSignatures(true)) {
+        this.sigs.set(s.username, { sig: s.signature });
+        if (!this.reps.has(s.signature)) this.reps.set(s.signature, s.username);
+      }
+    }
+    return this.sigs;
+  }
+
+  representative(sig: string): string {
+    this.signatures();
+    return this.reps!.get(sig)!;
+  }
+
+  /** The decision of a setting-decided point for everyone of a signature group (on its first member). */
+  groupOutcome(def: ActionDef, sig: string, key: string, p: SurfacePoint): { allow: boolean; rule: DecidingRule } {
+    // A scope target outside the group's schools decides like any other such school: one evaluation.
+    const outside = p.target?.kind === 'unit' && !this.schoolsOf(sig).has(p.target.id);
+    const k = outside ? `${sig}\u0001${def.key}\u0001outside` : `${sig}\u0001${key}`;
+    let o = this.groupOutcomes.get(k);
+    if (!o) {
+      const subject = this.facts.user(this.representative(sig))!;
+      o = { outcome: evaluateAt(def, this.facts, subject, p), at: p.target?.id ?? '' };
+      this.groupOutcomes.set(k, o);
+    }
+    const rule = decidingRule(o.outcome);
+    if (!outside || o.at === p.target!.id) return { allow: o.outcome.allow, rule };
+    const detail = rule.detail.split(`unit:${o.at} `).join(`unit:${p.target!.id} `).split(`school ${o.at};`).join(`school ${p.target!.id};`);
+    return { allow: o.outcome.allow, rule: { ...rule, detail } };
+  }
+
+  private schoolsOf(sig: string): ReadonlySet<string> {
+    let s = this.mySchools.get(sig);
+    if (!s) {
+      const rep = this.facts.user(this.representative(sig))!;
+      s = new Set(this.facts.userSchools(rep.id));
+      this.mySchools.set(sig, s);
+    }
+    return s;
+  }
+}
+
+export interface DiffOptions {
+  /** What changed, when known (a dry run knows): families that read none of it are skipped. */
+  readonly changed?: ChangedFacts;
+  /** Only these actions. */
+  readonly actions?: ReadonlySet<string>;
+}
+
+/** The access diff of two models: exact, the same as checking every surface triple on both one by one. */
+export function accessDiff(engine: DecisionEngine, before: Facts, after: Facts, opts: DiffOptions = {}): AccessDiff {
+  const skipped: string[] = [];
+  const defs = engine.actions().filter((d) => {
+    if (OUTSIDE_SURFACE.has(d.module)) return false;
+    if (opts.actions && !opts.actions.has(d.key)) return false;
+    const fam = familyOf(d);
+    if (!fam) return false;
+    if (opts.changed && !touched(fam, opts.changed)) {
+      if (!skipped.includes(fam.name)) skipped.push(fam.name);
+      return false;
+    }
+    return true;
+  });
+  const B = new ModelSide(before, defs);
+  const A = new ModelSide(after, defs);
+  const changes: AccessChange[] = [];
+  const byKey = new Map(defs.map((d) => [d.key, d]));
+  const keys = new Set([...B.points.keys(), ...A.points.keys()]);
+  const groupedKeys: string[] = [];
+  for (const key of keys) {
+    const p = (B.points.get(key) ?? A.points.get(key))!;
+    const def = byKey.get(p.action)!;
+    if (settingDecided(def, p)) groupedKeys.push(key);
+    else diffByCandidates(def, key, B, A, changes);
+  }
+  if (groupedKeys.length) diffByGroups(groupedKeys, byKey, B, A, changes);
+  if (changes.length) {
+    const schools = new Map<string, readonly string[]>();
+    const of = (sig: string) => {
+      let s = schools.get(sig);
+      if (!s) schools.set(sig, (s = sig.split('|')[2].split(',').filter(Boolean)));
+      return s;
+    };
+    const sa = A.signatures();
+    const sb = B.signatures();
+    for (const c of changes) {
+      const sig = sa.get(c.user)?.sig ?? sb.get(c.user)?.sig;
+      c.schools = sig ? of(sig) : [];
+    }
+  }
+  changes.sort(compareChanges);
+  return { changes, skipped };
+}
+
+/** Code-point order: stable across machines, and far faster than localeCompare on 100,000s of rows. */
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareChanges(x: AccessChange, y: AccessChange): number {
+  return (
+    cmp(x.action, y.action) ||
+    cmp(x.project ?? '', y.project ?? '') ||
+    cmp(x.term ?? '', y.term ?? '') ||
+    cmp(x.target?.kind ?? '', y.target?.kind ?? '') ||
+    cmp(x.target?.id ?? '', y.target?.id ?? '') ||
+    cmp(x.user, y.user)
+  );
+}
+
+function change(def: ActionDef, p: SurfacePoint, user: string, b: DecidingRule, a: DecidingRule, gain: boolean): AccessChange {
+  return { action: p.action, target: p.target, ...(p.term ? { term: p.term } : {}), ...(p.project ? { project: p.project } : {}), user, module: def.module, change: gain ? 'gain' : 'loss', schools: [], before: b, after: a };
+}
+
+/** Allowed users of one point, among the action's candidates (every allowed user is one of them). */
+function allowedAt(def: ActionDef, side: ModelSide, p: SurfacePoint | undefined): Map<string, Outcome> {
+  const allowed = new Map<string, Outcome>();
+  if (!p) return allowed;
+  const facts = side.facts;
+  const names = def.candidates?.({ facts, target: p.target, term: p.term, project: p.project }) ?? facts.allUsernames();
+  for (const name of names) {
+    if (allowed.has(name)) continue;
+    const subject = facts.user(name);
+    if (!subject) continue;
+    const o = evaluateAt(def, facts, subject, p);
+    if (o.allow) allowed.set(name, o);
+  }
+  return allowed;
+}
+
+function diffByCandidates(def: ActionDef, key: string, B: ModelSide, A: ModelSide, out: AccessChange[]): void {
+  const pb = B.points.get(key);
+  const pa = A.points.get(key);
+  const p = (pb ?? pa)!;
+  const inB = allowedAt(def, B, pb);
+  const inA = allowedAt(def, A, pa);
+  const other = (side: ModelSide, pt: SurfacePoint | undefined, user: string): Outcome | undefined => {
+    const subject = pt && side.facts.user(user);
+    return subject ? evaluateAt(def, side.facts, subject, pt!) : undefined;
+  };
+  for (const [user, o] of inB) if (!inA.has(user)) out.push(change(def, p, user, decidingRule(o), decidingRule(other(A, pa, user)), false));
+  for (const [user, o] of inA) if (!inB.has(user)) out.push(change(def, p, user, decidingRule(other(B, pb, user)), decidingRule(o), true));
+}
+
+/**
+ * Setting-decided points: users with the same signature in both models share every decision, so
+ * each (before group, after group) cell is judged once per point and expanded to its members.
+ */
+function diffByGroups(keys: readonly string[], byKey: Map<string, ActionDef>, B: ModelSide, A: ModelSide, out: AccessChange[]): void {
+  const sb = B.signatures();
+  const sa = A.signatures();
+  const cells = new Map<string, { b?: string; a?: string; users: string[] }>();
+  const add = (user: string, b?: string, a?: string) => {
+    const k = `${b ?? ''}\u0001${a ?? ''}\u0001${b === undefined ? 0 : 1}${a === undefined ? 0 : 1}`;
+    let c = cells.get(k);
+    if (!c) cells.set(k, (c = { b, a, users: [] }));
+    c.users.push(user);
+  };
+  for (const [user, s] of sb) add(user, s.sig, sa.get(user)?.sig);
+  for (const [user, s] of sa) if (!sb.has(user)) add(user, undefined, s.sig);
+  for (const cell of cells.values()) {
+    for (const key of keys) {
+      const pb = cell.b !== undefined ? B.points.get(key) : undefined;
+      const pa = cell.a !== undefined ? A.points.get(key) : undefined;
+      const p = (pb ?? pa ?? B.points.get(key) ?? A.points.get(key))!;
+      const def = byKey.get(p.action)!;
+      const ob = pb ? B.groupOutcome(def, cell.b!, key, pb) : undefined;
+      const oa = pa ? A.groupOutcome(def, cell.a!, key, pa) : undefined;
+      const allowB = ob?.allow === true;
+      const allowA = oa?.allow === true;
+      if (allowB === allowA) continue;
+      const rb = ob?.rule ?? decidingRule(undefined);
+      const ra = oa?.rule ?? decidingRule(undefined);
+      const repB = cell.b !== undefined ? B.representative(cell.b) : undefined;
+      const repA = cell.a !== undefined ? A.representative(cell.a) : undefined;
+      for (const user of cell.users) out.push(change(def, p, user, personal(rb, repB, user), personal(ra, repA, user), allowA));
+    }
+  }
+}
+
+/** A group's rule told about one member: the representative's name (and a stand-in school) replaced. */
+function personal(r: DecidingRule, rep: string | undefined, user: string): DecidingRule {
+  if (rep === undefined || rep === user) return r;
+  const detail = r.detail.split(rep).join(user);
+  return detail === r.detail ? r : { ...r, detail };
+}
+
+/**
+ * A reverse lookup of a setting-decided action through the same grouping: one evaluation per
+ * setting signature instead of one per user (undefined when the action is not setting-decided).
+ */
+export function groupedAllowed(def: ActionDef, facts: Facts, target: Target | null, opts: EvalOptions): { user: string; profile: string; because: string }[] | undefined {
+  if (!settingDecided(def, { action: def.key, target })) return undefined;
+  // Facts without the bulk reads (a test's in-memory facts) take the per-user path.
+  if (typeof facts.subjectSignatures !== 'function') return undefined;
+  const withSchools = target !== null || facts.anySchoolPolicyAssigned();
+  const groups = new Map<string, string[]>();
+  for (const s of facts.subjectSignatures(withSchools)) {
+    let g = groups.get(s.signature);
+    if (!g) groups.set(s.signature, (g = []));
+    g.push(s.username);
+  }
+  const allowed: { user: string; profile: string; because: string }[] = [];
+  for (const members of groups.values()) {
+    const rep = facts.user(members[0])!;
+    const o = def.evaluate({ facts, subject: rep, external: false, target, ...opts });
+    if (!o.allow) continue;
+    const because = o.because ?? 'allowed';
+    for (const user of members) allowed.push({ user, profile: rep.profile.name, because: user === rep.username ? because : because.split(rep.username).join(user) });
+  }
+  return allowed;
+}
+
+/** Everything one person may do: every surface point with its decision (the `whocan --user U --all` view). */
+export function personSurface(engine: DecisionEngine, facts: Facts, username: string): { def: ActionDef; point: SurfacePoint; outcome: Outcome }[] {
+  const subject = facts.user(username)!;
+  const out: { def: ActionDef; point: SurfacePoint; outcome: Outcome }[] = [];
+  for (const def of engine.actions()) {
+    if (OUTSIDE_SURFACE.has(def.module)) continue;
+    for (const point of surfacePoints(def, facts)) out.push({ def, point, outcome: evaluateAt(def, facts, subject, point) });
+  }
+  return out;
+}

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import type { Sqlite } from './db/open.js';
 import { EXIT, SchoolctlError, invalid, shellWords } from './model/errors.js';
 import type { CommandResult, Session } from './commands/runtime.js';
-import { configureColour, renderDecision } from './commands/render.js';
+import { configureColour, configureOutput, renderDecision } from './commands/render.js';
 
 interface Group {
   readonly name: string;
@@ -41,7 +41,10 @@ const GROUPS: readonly Group[] = [
 
 const GLOBAL_OPTIONS: readonly [flags: string, description: string][] = [
   ['--db <file>', 'the model (default: $SCHOOLCTL_DB, else ./schoolctl.db)'],
-  ['--json', 'machine output on stdout, one JSON document'],
+  ['--json', 'machine output on stdout, one JSON document (short for -o json)'],
+  ['-o, --output <format>', 'table, plain, json, csv or yaml, for listings and whocan'],
+  ['--wide', 'tables at full width, however wide the terminal'],
+  ['--no-pager', 'never page long output (it is paged only on a terminal)'],
   ['--as <user>', 'act as that user: the change is checked against their rights'],
   ['--no-input', 'never prompt; a missing argument is an error'],
   ['--yes', 'confirm destructive changes without asking'],
@@ -90,7 +93,7 @@ function topHelp(): string {
 
 /** The first word that is not an option or an option's value: the command group. */
 function groupWord(argv: readonly string[]): string | undefined {
-  const withValue = new Set(['--db', '--as']);
+  const withValue = new Set(['--db', '--as', '-o', '--output']);
   for (let i = 0; i < argv.length; i++) {
     const w = argv[i];
     if (withValue.has(w)) i++;
@@ -133,9 +136,10 @@ export async function main(argv: string[]): Promise<void> {
   }
   const { CommanderError } = await import('commander');
   await configureColour(argv);
-  const json = argv.includes('--json');
-  const program = await buildProgram(argv);
+  let json = argv.includes('--json');
   try {
+    json = configureOutput(argv).format === 'json';
+    const program = await buildProgram(argv);
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
     process.exitCode = exitFor(e, json, CommanderError);

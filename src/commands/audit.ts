@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { auditRows } from '../db/stores/audit-store.js';
 import { invalid } from '../model/errors.js';
+import { table, type Cell } from './render.js';
 import { action, examples, type Ctx } from './runtime.js';
 
 function since(raw: string | undefined): string | undefined {
@@ -25,13 +26,12 @@ async function audit(ctx: Ctx, opts: { since?: string; actor?: string; limit?: s
   const rows = await auditRows(await ctx.kdb(), { since: from, actor: opts.actor, limit });
   const data = rows.map((r) => ({ ...r, changes: JSON.parse(r.changes) as { entity: string; id: string; before: unknown; after: unknown }[] }));
   const fmt = (v: unknown) => (v === null ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v));
-  const lines: string[] = [];
-  for (const r of data) {
-    lines.push(`#${r.id} ${r.at} ${r.actor}: ${r.command}`);
-    for (const c of r.changes.slice(0, 10)) lines.push(`    ${c.entity} ${c.id}: ${fmt(c.before)} → ${fmt(c.after)}`);
-    if (r.changes.length > 10) lines.push(`    … and ${r.changes.length - 10} more change(s)`);
-  }
-  return { data, human: lines.join('\n') || 'No changes recorded.' };
+  const cells = data.map((r): Cell[] => {
+    const changes = r.changes.slice(0, 10).map((c) => `${c.entity} ${c.id}: ${fmt(c.before)} → ${fmt(c.after)}`);
+    if (r.changes.length > 10) changes.push(`… and ${r.changes.length - 10} more change(s)`);
+    return [r.id, r.at, r.actor, r.command, { text: changes }];
+  });
+  return { data, human: cells.length ? await table(['#', 'at', 'actor', 'command', 'changes'], cells) : 'No changes recorded.' };
 }
 
 export function register(program: Command): void {

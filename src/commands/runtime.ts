@@ -3,6 +3,7 @@
 
 import type { Command } from 'commander';
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { Kysely } from 'kysely';
@@ -14,6 +15,7 @@ import type { Facts } from '../model/facts.js';
 import { decisionEngine } from '../model/registry.js';
 import { EXIT, SchoolctlError, invalid, shellWords } from '../model/errors.js';
 import type { Decision, Target } from '../model/trace.js';
+import { outputSettings, takeTables, type OutputFormat } from './render.js';
 
 export interface GlobalOptions {
   db?: string;
@@ -23,6 +25,9 @@ export interface GlobalOptions {
   yes?: boolean;
   quiet?: boolean;
   color?: boolean;
+  output?: string;
+  wide?: boolean;
+  pager?: boolean;
 }
 
 export interface CommandResult {
@@ -82,13 +87,19 @@ export class Ctx {
     return this.opts.db ?? process.env.SCHOOLCTL_DB ?? './schoolctl.db';
   }
 
+  /** `--json` or `-o json`: one JSON document on stdout, nothing else. */
   get json(): boolean {
-    return this.opts.json === true;
+    return this.opts.json === true || this.opts.output === 'json';
+  }
+
+  /** `-o json|yaml|csv`: a document for programs, so no prompts and no progress. */
+  get machineOutput(): boolean {
+    return this.json || this.opts.output === 'yaml' || this.opts.output === 'csv';
   }
 
   /** Prompts only on a TTY, never under CI or --no-input. */
   get interactive(): boolean {
-    return this.opts.input !== false && !process.env.CI && process.stdin.isTTY === true && !this.json;
+    return this.opts.input !== false && !process.env.CI && process.stdin.isTTY === true && process.stderr.isTTY === true && !this.machineOutput;
   }
 
   get actor(): string {
@@ -193,9 +204,9 @@ export class Ctx {
   }
 
   /** Keeps the result for the session, or prints it. */
-  print(result: CommandResult): void {
+  async print(result: CommandResult): Promise<void> {
     if (this.session) this.session.result = result;
-    else printResult(this, result);
+    else await printResult(this, result);
   }
 
   close(): void {
@@ -219,19 +230,37 @@ export function action<A extends unknown[]>(body: (ctx: Ctx, ...args: A) => Prom
     const ctx = new Ctx(cmd.optsWithGlobals() as GlobalOptions, sessions.getStore()?.argv ?? process.argv.slice(2));
     try {
       const result = await body(ctx, ...(args.slice(0, -1) as A));
-      ctx.print(result);
+      await ctx.print(result);
     } finally {
       ctx.close();
     }
   };
 }
 
-export function printResult(ctx: Ctx, result: CommandResult): void {
+export async function printResult(ctx: Ctx, result: CommandResult): Promise<void> {
+  const format = (ctx.opts.output ?? (ctx.json ? 'json' : 'table')) as OutputFormat;
   if (ctx.json) process.stdout.write(`${JSON.stringify(result.data, null, 2)}\n`);
-  else if (result.human) process.stdout.write(result.human.endsWith('\n') ? result.human : `${result.human}\n`);
+  else if (format === 'yaml') process.stdout.write(await (await import('./output-formats.js')).toYaml(result.data));
+  else if (format === 'csv') process.stdout.write(await (await import('./output-formats.js')).toCsv(takeTables(), result.data));
+  else if (result.human) page(ctx, result.human.endsWith('\n') ? result.human : `${result.human}\n`);
   if (result.exitStatus) process.exitCode = result.exitStatus;
 }
 
+/**
+ * Human output longer than the screen goes through $PAGER (default `less -FRX`) on a TTY,
+ * never in a pipe and never under --no-pager.
+ */
+function page(ctx: Ctx, text: string): void {
+  const rows = process.stdout.rows;
+  const long = process.stdout.isTTY === true && rows > 0 && text.split('\n').length - 1 > rows;
+  if (!long || ctx.opts.pager === false || !outputSettings().pager || process.env.CI) {
+    process.stdout.write(text);
+    return;
+  }
+  const pager = process.env.PAGER?.trim() || 'less -FRX';
+  const r = spawnSync(pager, { input: text, stdio: ['pipe', 'inherit', 'inherit'], shell: true });
+  if (r.error || (r.status !== 0 && r.status !== null && r.status === 127)) process.stdout.write(text);
+}
 
 export function examples(cmd: Command, lines: string[]): Command {
   return cmd.addHelpText('after', `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`);

@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureChecks, measureReverse, measureStartup, type LatencyFigures, type ReverseFigures, type StartupFigures } from './decisions.js';
+import { measureCompletion, type CompletionFigures } from './completion.js';
 import { enrichSite } from './enrich.js';
 import { measureImport, type ImportFigures } from './import.js';
 
@@ -63,13 +64,15 @@ const user = probe.prepare(`SELECT u.username FROM users u JOIN profiles p ON p.
 probe.close();
 log(`measuring start-up (${startupRuns} runs each)…`);
 const startup: StartupFigures = measureStartup(largest, user, startupRuns);
+log(`measuring shell completion of live values (${startupRuns} runs each)…`);
+const completion: CompletionFigures = measureCompletion(BIN, largest, user, startupRuns);
 let imports: ImportFigures[] = [];
 if (importSizes.length) {
   log(`measuring import at ${importSizes.join(', ')} rows…`);
   imports = measureImport(importSizes, repeat);
 }
 
-const results = { when: new Date().toISOString(), node: process.version, startup, sizes: perSize, imports, seconds: Math.round((Date.now() - started) / 1000) };
+const results = { when: new Date().toISOString(), node: process.version, startup, completion, sizes: perSize, imports, seconds: Math.round((Date.now() - started) / 1000) };
 writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 
 const f = (n: number, d = 2) => n.toFixed(d);
@@ -77,6 +80,9 @@ const mark = (ok: boolean) => (ok ? 'ok' : 'MISSED');
 const rows: string[][] = [];
 rows.push(['start-up', '`schoolctl --help`', `${f(startup.helpMs, 0)} ms`, `${f(startup.helpRatio)}× node -e 0 (${f(startup.nodeMs, 0)} ms)`, `≤ 1.25× ${mark(startup.helpRatio <= 1.25)}`]);
 rows.push(['start-up', `\`whocan messages --user\` at ${sizes[sizes.length - 1]}`, `${f(startup.checkMs, 0)} ms`, `${f(startup.checkRatio)}× node -e 0`, `≤ 2.5× ${mark(startup.checkRatio <= 2.5)}`]);
+for (const c of completion.requests) {
+  rows.push(['completion', `\`__complete ${c.words}\` at ${sizes[sizes.length - 1]}`, `${f(c.ms, 0)} ms`, `${c.candidates} candidate(s)`, `≤ 150 ms ${mark(c.ms <= 150)}`]);
+}
 for (const s of perSize) {
   const big = s.users === Math.max(...sizes);
   rows.push(['check p50 / p99', `${s.users} users, ${s.checks.checks} triples`, `${f(s.checks.p50ms, 3)} / ${f(s.checks.p99ms, 3)} ms`, `cold p99 ${f(s.checks.coldP99ms, 3)} ms (first ${s.checks.coldChecks})`, big ? `≤ 0.2 / 2 ms ${mark(s.checks.p50ms <= 0.2 && s.checks.p99ms <= 2)}` : '']);

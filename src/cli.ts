@@ -5,7 +5,6 @@ import type { Command } from 'commander';
 import type { Sqlite } from './db/open.js';
 import { EXIT, SchoolctlError, invalid, shellWords } from './model/errors.js';
 import type { CommandResult, Session } from './commands/runtime.js';
-import { configureColour, configureOutput, renderDecision } from './commands/render.js';
 
 interface Group {
   readonly name: string;
@@ -14,7 +13,7 @@ interface Group {
 }
 
 /** Every command group. Modules add one line here. */
-const GROUPS: readonly Group[] = [
+export const GROUPS: readonly Group[] = [
   { name: 'init', summary: 'create a new model: settings catalogue, six default profiles, empty site', load: () => import('./commands/init.js') },
   { name: 'demo', summary: 'build the demo site and take a short tour of whocan traces', load: () => import('./commands/demo.js') },
   { name: 'profiles', summary: 'profiles, their settings and the profile matrix', load: () => import('./commands/profiles.js') },
@@ -37,9 +36,10 @@ const GROUPS: readonly Group[] = [
   { name: 'apply', summary: 'make the model match a declarative site file (--plan shows the changes first)', load: () => import('./commands/apply.js') },
   { name: 'generate', summary: 'a synthetic site of any size, deterministic from a seed, as CSV files or a model', load: () => import('./commands/generate.js') },
   { name: 'audit', summary: 'who changed what, when, with which command', load: () => import('./commands/audit.js') },
+  { name: 'completion', summary: 'the shell completion script for bash, zsh or fish', load: () => import('./commands/completion.js') },
 ];
 
-const GLOBAL_OPTIONS: readonly [flags: string, description: string][] = [
+export const GLOBAL_OPTIONS: readonly [flags: string, description: string][] = [
   ['--db <file>', 'the model (default: $SCHOOLCTL_DB, else ./schoolctl.db)'],
   ['--json', 'machine output on stdout, one JSON document (short for -o json)'],
   ['-o, --output <format>', 'table, plain, json, csv or yaml, for listings and whocan'],
@@ -103,7 +103,7 @@ function groupWord(argv: readonly string[]): string | undefined {
 }
 
 /** The program with the named group's commands registered (the others as names only). */
-async function buildProgram(argv: readonly string[]): Promise<Command> {
+export async function buildProgram(argv: readonly string[]): Promise<Command> {
   const { Command } = await import('commander');
   const program = globalOptions(new Command('schoolctl'))
     .description(DESCRIPTION)
@@ -127,6 +127,11 @@ async function buildProgram(argv: readonly string[]): Promise<Command> {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // The shells' completion entry point: no commander parse, no output but the candidates.
+  if (groupWord(argv) === '__complete') {
+    const at = argv.indexOf('__complete');
+    return (await import('./commands/complete.js')).runComplete([...argv.slice(0, at), ...argv.slice(at + 1)]);
+  }
   if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) return void process.stdout.write(topHelp());
   if (argv.length === 1 && argv[0] === '--version') return void process.stdout.write(`${VERSION}\n`);
   if (argv.length === 0) {
@@ -135,14 +140,15 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   const { CommanderError } = await import('commander');
-  await configureColour(argv);
+  const render = await import('./commands/render.js');
+  await render.configureColour(argv);
   let json = argv.includes('--json');
   try {
-    json = configureOutput(argv).format === 'json';
+    json = render.configureOutput(argv).format === 'json';
     const program = await buildProgram(argv);
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
-    process.exitCode = exitFor(e, json, CommanderError);
+    process.exitCode = exitFor(e, json, CommanderError, render.renderDecision);
   }
 }
 
@@ -174,7 +180,12 @@ export async function runCommand(sqlite: Sqlite, words: readonly string[]): Prom
   return session.result;
 }
 
-function exitFor(e: unknown, json: boolean, CommanderError: typeof import('commander').CommanderError): number {
+function exitFor(
+  e: unknown,
+  json: boolean,
+  CommanderError: typeof import('commander').CommanderError,
+  renderDecision: typeof import('./commands/render.js').renderDecision,
+): number {
   if (e instanceof CommanderError) {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
     if (json) writeJsonError('usage', e.message.replace(/^error: /, ''));

@@ -6,6 +6,7 @@ import { invalid } from '../model/errors.js';
 import { safeText } from '../model/text-safety.js';
 import type { Decision } from '../model/trace.js';
 import { formatTarget } from '../model/trace.js';
+import { OUTPUT_FORMATS, type OutputFormat } from './output-format-names.js';
 
 let chalk: ChalkInstance | undefined;
 let textOutput = true;
@@ -45,8 +46,7 @@ export function renderDecision(d: Decision): string {
 
 // ---- output formats and the one table renderer ----
 
-export const OUTPUT_FORMATS = ['table', 'plain', 'json', 'csv', 'yaml'] as const;
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+export { OUTPUT_FORMATS, type OutputFormat };
 
 export interface OutputSettings {
   readonly format: OutputFormat;

@@ -112,7 +112,10 @@ export async function buildProgram(argv: readonly string[]): Promise<Command> {
     .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .configureOutput({
-      outputError: (str, write) => write(str.replace(/^error: /, 'schoolctl: ')),
+      // A missing argument is reported (or asked for) by main, with the values it takes.
+      outputError: (str, write) => {
+        if (!/missing required argument|required option .* not specified|option .* argument missing/.test(str)) write(str.replace(/^error: /, 'schoolctl: '));
+      },
     })
     .addHelpText('after', `\nExamples:\n${EXAMPLES.map((e) => `  $ ${e}`).join('\n')}\n`);
 
@@ -143,13 +146,41 @@ export async function main(argv: string[]): Promise<void> {
   const render = await import('./commands/render.js');
   await render.configureColour(argv);
   let json = argv.includes('--json');
-  try {
-    json = render.configureOutput(argv).format === 'json';
-    const program = await buildProgram(argv);
-    await program.parseAsync(argv, { from: 'user' });
-  } catch (e) {
-    process.exitCode = exitFor(e, json, CommanderError, render.renderDecision);
+  let words = argv;
+  // A missing argument is asked for at a terminal and the line run again with the answer.
+  for (let asked = 0; ; asked++) {
+    try {
+      const format = render.configureOutput(words).format;
+      json = format === 'json';
+      const program = await buildProgram(words);
+      await program.parseAsync(words, { from: 'user' });
+      return;
+    } catch (e) {
+      let error = e;
+      try {
+        const ask = isMissing(e) ? await import('./commands/ask.js') : undefined;
+        const missing = ask?.missingOf(e);
+        if (ask && missing) {
+          const more = asked < 10 && ask.canAsk(words, render.outputSettings().format) ? await ask.askFor(words, missing) : undefined;
+          if (more) {
+            words = more;
+            continue;
+          }
+          error = await ask.explainMissing(words, missing, (e as Error).message);
+        }
+      } catch (inner) {
+        error = (inner as Error)?.name === 'ExitPromptError' ? invalid('not-answered', 'Nothing changed: the question was not answered.') : inner;
+      }
+      process.exitCode = exitFor(error, json, CommanderError, render.renderDecision);
+      return;
+    }
   }
+}
+
+/** A commander usage error about a missing argument or option, or a command's own missing value. */
+function isMissing(e: unknown): boolean {
+  const code = (e as { code?: string })?.code;
+  return code === 'commander.missingArgument' || code === 'commander.missingMandatoryOptionValue' || code === 'commander.optionMissingArgument' || code === 'missing-argument';
 }
 
 /**

@@ -40,7 +40,7 @@ function findOption(chain: readonly CommandSpec[], flag: string): OptionSpec | u
   return undefined;
 }
 
-function locate(root: CommandSpec, before: readonly string[]): Position {
+export function locate(root: CommandSpec, before: readonly string[]): Position {
   let cmd = root;
   const chain: CommandSpec[] = [root];
   const path: string[] = [];

@@ -19,6 +19,7 @@ import { parseAssignments } from '../db/stores/profiles-store.js';
 import { invalid } from '../model/errors.js';
 import { findSetting, nearestKey } from '../model/settings-catalogue.js';
 import { table } from './render.js';
+import { missingValue } from './ask.js';
 import { action, changeResult, examples, type Ctx } from './runtime.js';
 import { SITE_TARGET } from '../model/school-scope.js';
 
@@ -30,6 +31,7 @@ interface TargetOpts {
 
 function oneTarget(opts: TargetOpts): void {
   const n = [opts.profile, opts.unit, opts.user].filter((v) => v !== undefined).length;
+  if (n === 0) throw missingValue({ name: '--profile', oneOf: ['--profile', '--unit', '--user'] }, 'where the policy applies is missing');
   if (n !== 1) throw invalid('bad-target', 'Give exactly one of --profile P, --unit U or --user U.');
 }
 

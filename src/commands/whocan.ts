@@ -25,8 +25,8 @@ async function actions() {
 async function whocan(ctx: Ctx, actionKey: string | undefined, target: string | undefined, opts: WhocanOpts) {
   if (opts.actions) return actions();
   if (!actionKey) {
-    const { invalid } = await import('../model/errors.js');
-    throw invalid('missing-action', 'Give an action (for example: whocan messages --user j.devries); "schoolctl whocan --actions" lists them.');
+    const { missingValue } = await import('./ask.js');
+    throw missingValue({ name: 'action' }, 'an action is missing (for example: whocan messages --user j.devries)');
   }
   const db = await ctx.open();
   const facts = createFacts(db);

@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import stringWidth from 'string-width';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { progressLine } from '../src/commands/progress.js';
 import { fitWidths, renderTable, truncate, wrap } from '../src/commands/render.js';
 import { BIN, demoDb, run } from './helpers.js';
 
@@ -59,6 +60,17 @@ describe('the table renderer', () => {
   it('never lets a line overflow, even when every column is at its floor', () => {
     const many = Array.from({ length: 12 }, (_, i) => `column-${i}`);
     expect(widest(renderTable(many, [many], { width: 30, boxed: true }))).toBeLessThanOrEqual(30);
+  });
+});
+
+describe('the progress line', () => {
+  it('says what, done of total, rate and time left', () => {
+    expect(progressLine('importing users from u.csv', 'rows', 12_000, 2, { total: 48_000 })).toBe('importing users from u.csv: 12,000 of 48,000 rows (25%) · 6,000 rows/s · 6 s left');
+  });
+
+  it('estimates time left from the share of the file read when the total is not known', () => {
+    expect(progressLine('importing users from -', 'rows', 5_000, 10, { fraction: 0.5 })).toBe('importing users from -: 5,000 rows (50%) · 500 rows/s · 10 s left');
+    expect(progressLine('exporting users', 'rows', 100, 0.1)).toBe('exporting users: 100 rows');
   });
 });
 

@@ -72,6 +72,23 @@ describe.runIf(hasTmux)('at a terminal', () => {
     for (const l of lines) expect([...l].length).toBeLessThanOrEqual(60);
   });
 
+  it('generate shows what it does, users done of the total, rate and time left', async () => {
+    const fresh = `${db}.generated.db`;
+    startSized(120, fresh, 'generate', '--users', '60000');
+    const shown = await waitFor(/generating .*: [\d,]+ of 60,000 users \(\d+%\) · [\d,]+ users\/s · .* left|exit status/);
+    expect(shown).toMatch(/of 60,000 users \(\d+%\)/);
+    await waitFor(/exit status 0/, 60_000);
+  });
+
+  it('import from standard input at a terminal says so and how to end it', async () => {
+    start(db, 'import', 'terms', '-');
+    await waitFor(/Reading terms CSV from standard input .*Ctrl-D/);
+    tmux('send-keys', '-t', 'main', '-l', 'id,name,from,to,org\n2027-T1,2027-T1,2027-01-04,2027-07-09,\n');
+    tmux('send-keys', '-t', 'main', 'C-d');
+    await waitFor(/exit status 0/);
+    expect(run(db, 'terms', 'list', '--json').json.map((t: { id: string }) => t.id)).toContain('2027-T1');
+  });
+
   it('a confirmation answered "n" changes nothing', async () => {
     start(db, 'users', 'remove', 'j.devries');
     await waitFor(/Remove user j\.devries .*\?/);

@@ -109,6 +109,11 @@ export class Ctx {
   /** The session this command runs in, when it runs in-process on a caller's connection. */
   private readonly session = sessions.getStore();
 
+  /** Whether this command runs in-process for a caller (nothing of it is printed). */
+  get inSession(): boolean {
+    return this.session !== undefined;
+  }
+
   async open(create = false): Promise<Sqlite> {
     if (!this.sqliteDb) this.sqliteDb = this.session?.sqlite ?? (await openModel(this.dbPath, { create }));
     return this.sqliteDb;

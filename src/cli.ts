@@ -67,7 +67,7 @@ function globalOptions(program: Command): Command {
 }
 
 /** The top-level help, written without loading commander: `schoolctl --help` stays instant. */
-function topHelp(): string {
+export function topHelp(): string {
   const width = Math.max(...GLOBAL_OPTIONS.map(([f]) => f.length), ...GROUPS.map((g) => g.name.length)) + 2;
   const row = (left: string, right: string) => `  ${left.padEnd(width)}${right}`;
   return [
@@ -83,7 +83,8 @@ function topHelp(): string {
     'Commands:',
     ...GROUPS.map((g) => row(g.name, g.summary)),
     '',
-    'Run "schoolctl COMMAND --help" for a command\'s options and examples.',
+    'Run "schoolctl COMMAND --help" for a command\'s options and examples, and',
+    '"schoolctl help" for the topics (trace, policies, workflow, exit-codes …).',
     '',
     'Examples:',
     ...EXAMPLES.map((e) => `  $ ${e}`),
@@ -109,12 +110,14 @@ export async function buildProgram(argv: readonly string[]): Promise<Command> {
     .description(DESCRIPTION)
     .version(VERSION, '--version')
     .showHelpAfterError(false)
+    // Suggestions come from main, worded like every other "did you mean".
+    .showSuggestionAfterError(false)
     .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .configureOutput({
       // A missing argument is reported (or asked for) by main, with the values it takes.
       outputError: (str, write) => {
-        if (!/missing required argument|required option .* not specified|option .* argument missing/.test(str)) write(str.replace(/^error: /, 'schoolctl: '));
+        if (!/missing required argument|required option .* not specified|option .* argument missing|unknown (command|option)/.test(str)) write(str.replace(/^error: /, 'schoolctl: '));
       },
     })
     .addHelpText('after', `\nExamples:\n${EXAMPLES.map((e) => `  $ ${e}`).join('\n')}\n`);
@@ -123,6 +126,10 @@ export async function buildProgram(argv: readonly string[]): Promise<Command> {
   const group = GROUPS.find((g) => g.name === word);
   if (group) {
     (await group.load()).register(program);
+    const { GROUP_TOPICS } = await import('./commands/help-topics.js');
+    const topics = GROUP_TOPICS[group.name];
+    const cmd = program.commands.find((c) => c.name() === group.name);
+    if (topics && cmd) cmd.addHelpText('after', `\nSee also "schoolctl help TOPIC" for: ${topics.join(', ')}.\n`);
   } else {
     for (const g of GROUPS) program.command(g.name).description(g.summary);
   }
@@ -142,6 +149,7 @@ export async function main(argv: string[]): Promise<void> {
     process.exitCode = EXIT.invalid;
     return;
   }
+  if (groupWord(argv) === 'help') return helpCommand(argv.slice(argv.indexOf('help') + 1).filter((w) => !w.startsWith('-')));
   const { CommanderError } = await import('commander');
   const render = await import('./commands/render.js');
   await render.configureColour(argv);
@@ -158,6 +166,8 @@ export async function main(argv: string[]): Promise<void> {
     } catch (e) {
       let error = e;
       try {
+        const code = (e as { code?: string })?.code;
+        if (code === 'commander.unknownCommand' || code === 'commander.unknownOption') error = await (await import('./commands/usage.js')).explainUnknown(words, e as Error & { code: string });
         const ask = isMissing(e) ? await import('./commands/ask.js') : undefined;
         const missing = ask?.missingOf(e);
         if (ask && missing) {
@@ -175,6 +185,20 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
   }
+}
+
+/** `schoolctl help [TOPIC|COMMAND]`: a concept page, a command's help, or the list of both. */
+async function helpCommand(words: readonly string[]): Promise<void> {
+  const { findTopic, topicIndex, HELP_TOPICS } = await import('./commands/help-topics.js');
+  const name = words[0];
+  if (name === undefined) return void process.stdout.write(`${topHelp()}\n${topicIndex()}\n`);
+  const topic = findTopic(name);
+  if (topic) return void process.stdout.write(`${topic.name}: ${topic.title}\n\n${topic.text}\n`);
+  if (GROUPS.some((g) => g.name === name)) return main([...words, '--help']);
+  const { didYouMean } = await import('./model/did-you-mean.js');
+  const names = [...HELP_TOPICS.map((t) => t.name), ...GROUPS.map((g) => g.name)];
+  process.stderr.write(`schoolctl: There is no help topic or command "${name}"${didYouMean(name, names) || '.'} Topics: ${HELP_TOPICS.map((t) => t.name).join(', ')}.\n`);
+  process.exitCode = EXIT.invalid;
 }
 
 /** A commander usage error about a missing argument or option, or a command's own missing value. */

@@ -138,6 +138,10 @@ export async function completions(words: readonly string[]): Promise<string[]> {
       candidates = v ? await vocabularyValues(v, cur, at, model) : [];
     } else if (cur.startsWith('-')) {
       candidates = optionWords(at.chain);
+    } else if (at.path.length === 0 && at.positionals[0] === 'help') {
+      candidates = at.positionals.length === 1 ? [...(await import('./help-topics.js')).HELP_TOPICS.map((t) => t.name), ...at.cmd.commands.map((c) => c.name)] : [];
+    } else if (at.path.length === 0 && at.positionals.length === 0) {
+      candidates = [...at.cmd.commands.map((c) => c.name), 'help'];
     } else if (at.cmd.commands.length && at.positionals.length === 0) {
       candidates = at.cmd.commands.map((c) => c.name);
     } else {

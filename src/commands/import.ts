@@ -9,10 +9,10 @@ import { pipeline } from 'node:stream/promises';
 import { importCsvFile, type ImportOutcome } from '../db/bulk/import-file.js';
 import { BULK_KINDS, findKind } from '../db/bulk/registry.js';
 import { invalid } from '../model/errors.js';
-import { nearestKey } from '../model/settings-catalogue.js';
 import { startProgress } from './progress.js';
 import { action, examples, requireInputFile, type Ctx } from './runtime.js';
 import { SITE_TARGET } from '../model/school-scope.js';
+import { didYouMean } from '../model/did-you-mean.js';
 
 const ROLLBACK = Symbol('rollback');
 /** Above this many changed rows the audit keeps the counts, not every row. */
@@ -21,8 +21,7 @@ const AUDIT_ROWS = 100;
 export function requireKind(name: string) {
   const kind = findKind(name);
   if (!kind) {
-    const near = nearestKey(name, BULK_KINDS.map((k) => k.name));
-    throw invalid('unknown-kind', `There is no import kind "${name}"${near ? `; did you mean "${near}"?` : ''} Kinds: ${BULK_KINDS.map((k) => k.name).join(', ')}.`);
+    throw invalid('unknown-kind', `There is no import kind "${name}"${didYouMean(name, BULK_KINDS.map((k) => k.name)) || '.'} Kinds: ${BULK_KINDS.map((k) => k.name).join(', ')}.`);
   }
   return kind;
 }

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import stringWidth from 'string-width';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { progressLine } from '../src/commands/progress.js';
-import { fitWidths, renderTable, truncate, wrap } from '../src/commands/render.js';
+import { fitWidths, measureExactly, renderTable, truncate, wrap } from '../src/commands/render.js';
 import { BIN, demoDb, run } from './helpers.js';
 
 function runAt(columns: number | undefined, db: string, ...args: string[]) {
@@ -18,6 +18,7 @@ function runAt(columns: number | undefined, db: string, ...args: string[]) {
 const widest = (text: string) => Math.max(...text.split('\n').map((l) => stringWidth(l)));
 
 describe('the table renderer', () => {
+  beforeAll(measureExactly);
   const head = ['user', 'because'];
   const rows = [['a.long.username', 'messages is on for a.long.username through the Staff profile and no policy turns it off']];
 
@@ -35,6 +36,12 @@ describe('the table renderer', () => {
     expect(lines[1]).toMatch(/^-+ {2}-+$/);
     expect(lines[2].endsWith('…')).toBe(true);
     expect(widest(out)).toBeLessThanOrEqual(40);
+  });
+
+  it('measures wide characters as the terminal shows them', () => {
+    const out = renderTable(['名前', 'note'], [['日本語の名前です', 'a note that is long enough to need wrapping here']], { width: 30, boxed: true });
+    expect(widest(out)).toBeLessThanOrEqual(30);
+    expect(out.split('\n').every((l) => stringWidth(l) === stringWidth(out.split('\n')[0]))).toBe(true);
   });
 
   it('without a width limit nothing is cut', () => {

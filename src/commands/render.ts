@@ -1,7 +1,6 @@
 // Human renderings shared by commands: decisions as numbered traces, tables, marks.
 
 import type { ChalkInstance } from 'chalk';
-import stringWidth from 'string-width';
 import { invalid } from '../model/errors.js';
 import { safeText } from '../model/text-safety.js';
 import type { Decision } from '../model/trace.js';
@@ -84,6 +83,14 @@ export function configureOutput(argv: readonly string[]): OutputSettings {
 
 export function outputSettings(): OutputSettings {
   return output;
+}
+
+/** Columns a string takes on screen; string-width (wide characters, emoji) once a table is drawn. */
+let stringWidth: (s: string) => number = (s) => [...s].length;
+
+/** Loads the exact measure; `table` calls it, so commands that print no table never load it. */
+export async function measureExactly(): Promise<void> {
+  stringWidth = (await import('string-width')).default;
 }
 
 export type Tone = 'ok' | 'bad' | 'dim' | 'bold';
@@ -257,6 +264,7 @@ export async function table(head: string[], rows: Cell[][]): Promise<string> {
     captured.push({ head, rows });
     return '';
   }
+  await measureExactly();
   const boxed = output.format === 'table' && process.stdout.isTTY === true;
   return renderTable(head, rows, { width: terminalWidth(), boxed, colour: chalk ? (tone, s) => paint[tone](s) : undefined });
 }

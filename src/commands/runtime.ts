@@ -264,7 +264,8 @@ function page(ctx: Ctx, text: string): void {
   }
   const pager = process.env.PAGER?.trim() || 'less -FRX';
   const r = spawnSync(pager, { input: text, stdio: ['pipe', 'inherit', 'inherit'], shell: true });
-  if (r.error || (r.status !== 0 && r.status !== null && r.status === 127)) process.stdout.write(text);
+  // No such pager: print the text instead.
+  if (r.error || r.status === 127) process.stdout.write(text);
 }
 
 export function examples(cmd: Command, lines: string[]): Command {

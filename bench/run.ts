@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureAccessTests, type AccessTestFigures } from './access-tests.js';
 import { measureChecks, measureReverse, measureStartup, type LatencyFigures, type ReverseFigures, type StartupFigures } from './decisions.js';
+import { measureCompletion, type CompletionFigures } from './completion.js';
 import { enrichSite } from './enrich.js';
 import { measureImport, type ImportFigures } from './import.js';
 import { measureRosters, type RosterFigures } from './rosters.js';
@@ -82,6 +83,11 @@ if (only !== 'whatif') {
   log('measuring schoolctl test of 1,000 assertions…');
   accessTests = measureAccessTests(largest);
 }
+let completion: CompletionFigures | undefined;
+if (only !== 'whatif') {
+  log(`measuring shell completion of live values (${startupRuns} runs each)…`);
+  completion = measureCompletion(BIN, largest, user, startupRuns);
+}
 let imports: ImportFigures[] = [];
 if (importSizes.length && only !== 'whatif') {
   log(`measuring import at ${importSizes.join(', ')} rows…`);
@@ -94,7 +100,7 @@ if (rosterSizes.length) {
   rosters = measureRosters(rosterSizes);
 }
 
-const results = { when: new Date().toISOString(), node: process.version, startup, accessTests, sizes: perSize, imports, rosters, whatIf, seconds: Math.round((Date.now() - started) / 1000) };
+const results = { when: new Date().toISOString(), node: process.version, startup, completion, accessTests, sizes: perSize, imports, rosters, whatIf, seconds: Math.round((Date.now() - started) / 1000) };
 writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 
 const f = (n: number, d = 2) => n.toFixed(d);
@@ -112,6 +118,9 @@ if (accessTests) {
     `${Object.entries(accessTests.byKind).map(([k, n]) => `${n} ${k}`).join(', ')}; ${accessTests.passed} passed`,
     `≤ 5 s ${mark(accessTests.ms <= 5000 && accessTests.failed === 0)}`,
   ]);
+}
+for (const c of completion?.requests ?? []) {
+  rows.push(['completion', `\`__complete ${c.words}\` at ${sizes[sizes.length - 1]}`, `${f(c.ms, 0)} ms`, `${c.candidates} candidate(s)`, `≤ 150 ms ${mark(c.ms <= 150)}`]);
 }
 for (const s of perSize) {
   const big = s.users === Math.max(...sizes);

@@ -5,7 +5,6 @@ import type { Command } from 'commander';
 import type { Sqlite } from './db/open.js';
 import { EXIT, SchoolctlError, invalid, shellWords } from './model/errors.js';
 import type { CommandResult, Session } from './commands/runtime.js';
-import { configureColour, renderDecision } from './commands/render.js';
 import { safeText } from './model/text-safety.js';
 
 interface Group {
@@ -15,7 +14,7 @@ interface Group {
 }
 
 /** Every command group. Modules add one line here. */
-const GROUPS: readonly Group[] = [
+export const GROUPS: readonly Group[] = [
   { name: 'init', summary: 'create a new model: settings catalogue, six default profiles, empty site', load: () => import('./commands/init.js') },
   { name: 'demo', summary: 'build the demo site and take a short tour of whocan traces', load: () => import('./commands/demo.js') },
   { name: 'profiles', summary: 'profiles, their settings and the profile matrix', load: () => import('./commands/profiles.js') },
@@ -41,11 +40,15 @@ const GROUPS: readonly Group[] = [
   { name: 'upgrade', summary: "bring a model written by an older schoolctl to this version's schema", load: () => import('./commands/upgrade.js') },
   { name: 'diff-access', summary: 'who gains and who loses which access compared with another model file', load: () => import('./commands/diff-access.js') },
   { name: 'audit', summary: 'who changed what, when, with which command', load: () => import('./commands/audit.js') },
+  { name: 'completion', summary: 'the shell completion script for bash, zsh or fish', load: () => import('./commands/completion.js') },
 ];
 
-const GLOBAL_OPTIONS: readonly [flags: string, description: string][] = [
+export const GLOBAL_OPTIONS: readonly [flags: string, description: string][] = [
   ['--db <file>', 'the model (default: $SCHOOLCTL_DB, else ./schoolctl.db)'],
-  ['--json', 'machine output on stdout, one JSON document'],
+  ['--json', 'machine output on stdout, one JSON document (short for -o json)'],
+  ['-o, --output <format>', 'table, plain, json, csv or yaml, for listings and whocan'],
+  ['--wide', 'tables at full width, however wide the terminal'],
+  ['--no-pager', 'never page long output (it is paged only on a terminal)'],
   ['--as <user>', 'act as that user: the change is checked against their rights'],
   ['--no-input', 'never prompt; a missing argument is an error'],
   ['--yes', 'confirm destructive changes without asking'],
@@ -97,7 +100,7 @@ export function wrapWords(text: string, width: number): string[] {
 }
 
 /** The top-level help, written without loading commander: `schoolctl --help` stays instant. */
-function topHelp(): string {
+export function topHelp(): string {
   let width = 0;
   for (const [f] of GLOBAL_OPTIONS) width = Math.max(width, f.length);
   for (const g of GROUPS) width = Math.max(width, g.name.length);
@@ -119,7 +122,8 @@ function topHelp(): string {
     'Commands:',
     ...GROUPS.map((g) => row(g.name, g.summary)),
     '',
-    'Run "schoolctl COMMAND --help" for a command\'s options and examples.',
+    'Run "schoolctl COMMAND --help" for a command\'s options and examples, and',
+    '"schoolctl help" for the topics (trace, policies, workflow, exit-codes …).',
     '',
     'Exit status:',
     ...EXIT_STATUS.map((l) => `  ${l}`),
@@ -132,7 +136,7 @@ function topHelp(): string {
 
 /** The first word that is not an option or an option's value: the command group. */
 function groupWord(argv: readonly string[]): string | undefined {
-  const withValue = new Set(['--db', '--as']);
+  const withValue = new Set(['--db', '--as', '-o', '--output']);
   for (let i = 0; i < argv.length; i++) {
     const w = argv[i];
     if (withValue.has(w)) i++;
@@ -142,15 +146,20 @@ function groupWord(argv: readonly string[]): string | undefined {
 }
 
 /** The program with the named group's commands registered (the others as names only). */
-async function buildProgram(argv: readonly string[]): Promise<Command> {
+export async function buildProgram(argv: readonly string[]): Promise<Command> {
   const { Command } = await import('commander');
   const program = globalOptions(new Command('schoolctl'))
     .description(DESCRIPTION)
     .showHelpAfterError(false)
+    // Suggestions come from main, worded like every other "did you mean".
+    .showSuggestionAfterError(false)
     .configureHelp({ showGlobalOptions: true, helpWidth: HELP_WIDTH, minWidthToWrap: 20 })
     .exitOverride()
     .configureOutput({
-      outputError: (str, write) => write(str.replace(/^error: /, 'schoolctl: ')),
+      // A missing argument is reported (or asked for) by main, with the values it takes.
+      outputError: (str, write) => {
+        if (!/missing required argument|required option .* not specified|option .* argument missing|unknown (command|option)/.test(str)) write(str.replace(/^error: /, 'schoolctl: '));
+      },
     })
     .addHelpText('after', `\nExamples:\n${EXAMPLES.map((e) => `  $ ${e}`).join('\n')}\n`);
 
@@ -171,6 +180,10 @@ async function buildProgram(argv: readonly string[]): Promise<Command> {
       return examplesOf(cmd);
     };
     for (const cmd of program.commands) groupExamples(cmd);
+    const { GROUP_TOPICS } = await import('./commands/help-topics.js');
+    const topics = GROUP_TOPICS[group.name];
+    const cmd = program.commands.find((c) => c.name() === group.name);
+    if (topics && cmd) cmd.addHelpText('after', `\nSee also "schoolctl help TOPIC" for: ${topics.join(', ')}.\n`);
   } else {
     for (const g of GROUPS) program.command(g.name).description(g.summary);
   }
@@ -189,6 +202,11 @@ function endQuietlyOnClosedPipe(): void {
 
 export async function main(argv: string[]): Promise<void> {
   endQuietlyOnClosedPipe();
+  // The shells' completion entry point: no commander parse, no output but the candidates.
+  if (groupWord(argv) === '__complete') {
+    const at = argv.indexOf('__complete');
+    return (await import('./commands/complete.js')).runComplete([...argv.slice(0, at), ...argv.slice(at + 1)]);
+  }
   if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) return void process.stdout.write(topHelp());
   if (argv.length === 1 && argv[0] === '--version') return void process.stdout.write(`${VERSION}\n`);
   if (argv.length === 0) {
@@ -196,15 +214,62 @@ export async function main(argv: string[]): Promise<void> {
     process.exitCode = EXIT.invalid;
     return;
   }
+  if (groupWord(argv) === 'help') return helpCommand(argv.slice(argv.indexOf('help') + 1).filter((w) => !w.startsWith('-')));
   const { CommanderError } = await import('commander');
-  await configureColour(argv);
-  const json = argv.includes('--json');
-  const program = await buildProgram(argv);
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-  } catch (e) {
-    process.exitCode = exitFor(e, json, CommanderError);
+  const render = await import('./commands/render.js');
+  await render.configureColour(argv);
+  let json = argv.includes('--json');
+  let words = argv;
+  // A missing argument is asked for at a terminal and the line run again with the answer.
+  for (let asked = 0; ; asked++) {
+    try {
+      const format = render.configureOutput(words).format;
+      json = format === 'json';
+      const program = await buildProgram(words);
+      await program.parseAsync(words, { from: 'user' });
+      return;
+    } catch (e) {
+      let error = e;
+      try {
+        const code = (e as { code?: string })?.code;
+        if (code === 'commander.unknownCommand' || code === 'commander.unknownOption') error = await (await import('./commands/usage.js')).explainUnknown(words, e as Error & { code: string });
+        const ask = isMissing(e) ? await import('./commands/ask.js') : undefined;
+        const missing = ask?.missingOf(e);
+        if (ask && missing) {
+          const more = asked < 10 && ask.canAsk(words, render.outputSettings().format) ? await ask.askFor(words, missing) : undefined;
+          if (more) {
+            words = more;
+            continue;
+          }
+          error = await ask.explainMissing(words, missing, (e as Error).message);
+        }
+      } catch (inner) {
+        error = (inner as Error)?.name === 'ExitPromptError' ? invalid('not-answered', 'Nothing changed: the question was not answered.') : inner;
+      }
+      process.exitCode = exitFor(error, json, CommanderError, render.renderDecision);
+      return;
+    }
   }
+}
+
+/** `schoolctl help [TOPIC|COMMAND]`: a concept page, a command's help, or the list of both. */
+async function helpCommand(words: readonly string[]): Promise<void> {
+  const { findTopic, topicIndex, HELP_TOPICS } = await import('./commands/help-topics.js');
+  const name = words[0];
+  if (name === undefined) return void process.stdout.write(`${topHelp()}\n${topicIndex()}\n`);
+  const topic = findTopic(name);
+  if (topic) return void process.stdout.write(`${topic.name}: ${topic.title}\n\n${topic.text}\n`);
+  if (GROUPS.some((g) => g.name === name)) return main([...words, '--help']);
+  const { didYouMean } = await import('./model/did-you-mean.js');
+  const names = [...HELP_TOPICS.map((t) => t.name), ...GROUPS.map((g) => g.name)];
+  process.stderr.write(`schoolctl: There is no help topic or command "${name}"${didYouMean(name, names) || '.'} Topics: ${HELP_TOPICS.map((t) => t.name).join(', ')}.\n`);
+  process.exitCode = EXIT.invalid;
+}
+
+/** A commander usage error about a missing argument or option, or a command's own missing value. */
+function isMissing(e: unknown): boolean {
+  const code = (e as { code?: string })?.code;
+  return code === 'commander.missingArgument' || code === 'commander.missingMandatoryOptionValue' || code === 'commander.optionMissingArgument' || code === 'missing-argument';
 }
 
 /**
@@ -237,7 +302,12 @@ export async function runCommand(sqlite: Sqlite, words: readonly string[]): Prom
   return session.result;
 }
 
-function exitFor(e: unknown, json: boolean, CommanderError: typeof import('commander').CommanderError): number {
+function exitFor(
+  e: unknown,
+  json: boolean,
+  CommanderError: typeof import('commander').CommanderError,
+  renderDecision: typeof import('./commands/render.js').renderDecision,
+): number {
   if (e instanceof CommanderError) {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
     if (json) writeJsonError('usage', e.message.replace(/^error: /, ''));

@@ -36,7 +36,7 @@ async function apply(ctx: Ctx, file: string, opts: { plan?: boolean; maxLoss?: n
   requireInputFile(file, 'give a site file (YAML, or JSON ending in .json)');
   const doc = parseSiteText(readFileSync(file, 'utf8'), file);
   // A session's model is already open, wherever --db would point.
-  const fresh = !ctx.inSessionRun && !existsSync(ctx.dbPath);
+  const fresh = !ctx.inSession && !existsSync(ctx.dbPath);
   if (fresh && opts.plan) seedDefaultProfiles(await ctx.openScratch());
   else if (fresh) await createModel(ctx);
   // --plan is apply's dry run: the change is made, its access diff computed, and rolled back.

@@ -1,9 +1,9 @@
 // `audit`: every change with its time, actor, command and values before and after.
 
 import type { Command } from 'commander';
-import { safeText } from '../model/text-safety.js';
 import { auditRows } from '../db/stores/audit-store.js';
 import { invalid } from '../model/errors.js';
+import { table, type Cell } from './render.js';
 import { action, changeLines, examples, type Ctx } from './runtime.js';
 
 function since(raw: string | undefined): string | undefined {
@@ -25,13 +25,12 @@ async function audit(ctx: Ctx, opts: { since?: string; actor?: string; limit?: s
   if (!Number.isInteger(limit) || limit < 1) throw invalid('bad-limit', `--limit "${opts.limit}" is not valid; use a whole number of 1 or more.`);
   const rows = await auditRows(await ctx.kdb(), { since: from, actor: opts.actor, limit });
   const data = rows.map((r) => ({ ...r, changes: JSON.parse(r.changes) as { entity: string; id: string; before: unknown; after: unknown }[] }));
-  const lines: string[] = [];
-  for (const r of data) {
-    lines.push(`#${r.id} ${safeText(r.at)} ${safeText(r.actor)}: ${safeText(r.command)}${r.summary && r.summary !== r.command ? ` (${safeText(r.summary)})` : ''}`);
-    for (const c of r.changes.slice(0, 10)) lines.push(...changeLines(c).map((l) => `    ${safeText(l)}`));
-    if (r.changes.length > 10) lines.push(`    … and ${r.changes.length - 10} more change(s)`);
-  }
-  return { data, human: lines.join('\n') || 'No changes recorded.' };
+  const cells = data.map((r): Cell[] => {
+    const changes = r.changes.slice(0, 10).flatMap((c) => changeLines(c));
+    if (r.changes.length > 10) changes.push(`… and ${r.changes.length - 10} more change(s)`);
+    return [r.id, r.at, r.actor, r.summary && r.summary !== r.command ? `${r.command} (${r.summary})` : r.command, { text: changes }];
+  });
+  return { data, human: cells.length ? await table(['#', 'at', 'actor', 'command', 'changes'], cells) : 'No changes recorded.' };
 }
 
 export function register(program: Command): void {

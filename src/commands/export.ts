@@ -9,6 +9,7 @@ import type { Sqlite } from '../db/open.js';
 import { BULK_KINDS } from '../db/bulk/registry.js';
 import { invalid } from '../model/errors.js';
 import { requireKind } from './import.js';
+import { startProgress } from './progress.js';
 import { examples, Ctx, type GlobalOptions } from './runtime.js';
 
 /** Writes text in large chunks, waiting for the pipe when it is full. */
@@ -28,7 +29,7 @@ export class ChunkWriter {
 }
 
 /** Writes one kind as CSV or JSON to a stream. */
-export async function writeKind(db: Sqlite, kindName: string, format: string, out: Writable): Promise<number> {
+export async function writeKind(db: Sqlite, kindName: string, format: string, out: Writable, onRow?: (rows: number) => void): Promise<number> {
   const kind = requireKind(kindName);
   const names = kind.columns.map((c) => c.name);
   const w = new ChunkWriter(out);
@@ -37,7 +38,7 @@ export async function writeKind(db: Sqlite, kindName: string, format: string, ou
     await w.write(csvLine(names));
     for (const row of kind.exportRows(db)) {
       await w.write(csvLine(row.map((c) => (c === null || c === undefined ? '' : String(c)))));
-      n++;
+      onRow?.(++n);
     }
   } else {
     await w.write('[');
@@ -45,7 +46,7 @@ export async function writeKind(db: Sqlite, kindName: string, format: string, ou
       const obj: Record<string, string> = {};
       names.forEach((c, i) => (obj[c] = row[i] === null || row[i] === undefined ? '' : String(row[i])));
       await w.write(`${n ? ',' : ''}\n  ${JSON.stringify(obj)}`);
-      n++;
+      onRow?.(++n);
     }
     await w.write(n ? '\n]\n' : ']\n');
   }
@@ -76,7 +77,10 @@ async function exportCommand(ctx: Ctx, what: string, dir: string | undefined, op
   if (format !== 'csv' && format !== 'json') throw invalid('bad-format', `Format "${format}" is not valid; use csv or json.`);
   requireKind(what);
   const db = await ctx.open();
-  await writeKind(db, what, format, process.stdout);
+  // Progress only when the rows go to a file or a pipe, not to the same terminal.
+  const progress = process.stdout.isTTY ? undefined : startProgress(ctx, `exporting ${what}`);
+  await writeKind(db, what, format, process.stdout, progress && ((n) => progress.update(n)));
+  progress?.end();
 }
 
 export function register(program: Command): void {

@@ -7,6 +7,7 @@ import { CsvSink, DbSink } from '../db/bulk/generate-sinks.js';
 import { invalid } from '../model/errors.js';
 import { GENERATED_KINDS, generateSite } from '../model/site-generator.js';
 import { createModel } from './init.js';
+import { startProgress } from './progress.js';
 import { action, examples, type Ctx } from './runtime.js';
 
 function whole(raw: string | undefined, what: string, min: number, dflt: number): number {
@@ -66,8 +67,14 @@ async function generate(ctx: Ctx, opts: { users?: string; schools?: string; seed
     const db = ctx.sqlite;
     const sink = new DbSink(db);
     db.pragma('foreign_keys = OFF');
+    const progress = startProgress(ctx, `generating ${ctx.dbPath}`, 'users');
+    let made = 0;
     await ctx.change(`generate --users ${users} --schools ${schools} --seed ${seed}`, (tx) => {
-      for (const row of generateSite({ users, schools, seed })) sink.write(row);
+      for (const row of generateSite({ users, schools, seed })) {
+        sink.write(row);
+        if (row.kind === 'users') progress.update(++made, { total: users });
+      }
+      progress.end();
       sink.close();
       tx.record('generate', ctx.dbPath, null, { ...sink.counts });
     });
@@ -78,7 +85,13 @@ async function generate(ctx: Ctx, opts: { users?: string; schools?: string; seed
     if (existsSync(opts.out!) && !statSync(opts.out!).isDirectory()) throw invalid('not-a-directory', `--out "${opts.out}" is a file; give a directory for the CSV files, for example --out site-csv/.`);
     mkdirSync(opts.out!, { recursive: true });
     const sink = new CsvSink(opts.out!);
-    for (const row of generateSite({ users, schools, seed })) await sink.write(row);
+    const progress = startProgress(ctx, `generating CSV files in ${opts.out}`, 'users');
+    let made = 0;
+    for (const row of generateSite({ users, schools, seed })) {
+      await sink.write(row);
+      if (row.kind === 'users') progress.update(++made, { total: users });
+    }
+    progress.end();
     await sink.close();
     counts = sink.counts;
     where = opts.out!;

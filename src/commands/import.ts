@@ -9,9 +9,10 @@ import { pipeline } from 'node:stream/promises';
 import { importCsvFile, type ImportOutcome } from '../db/bulk/import-file.js';
 import { BULK_KINDS, findKind } from '../db/bulk/registry.js';
 import { invalid } from '../model/errors.js';
-import { nearestKey } from '../model/settings-catalogue.js';
+import { startProgress } from './progress.js';
 import { action, count, examples, requireInputFile, type Ctx } from './runtime.js';
 import { SITE_TARGET } from '../model/school-scope.js';
+import { didYouMean } from '../model/did-you-mean.js';
 
 const ROLLBACK = Symbol('rollback');
 /** Above this many changed rows the audit keeps the counts, not every row. */
@@ -20,8 +21,7 @@ const AUDIT_ROWS = 100;
 export function requireKind(name: string) {
   const kind = findKind(name);
   if (!kind) {
-    const near = nearestKey(name, BULK_KINDS.map((k) => k.name));
-    throw invalid('unknown-kind', `There is no import kind "${name}"${near ? `; did you mean "${near}"?` : ''} Kinds: ${BULK_KINDS.map((k) => k.name).join(', ')}.`);
+    throw invalid('unknown-kind', `There is no import kind "${name}"${didYouMean(name, BULK_KINDS.map((k) => k.name)) || '.'} Kinds: ${BULK_KINDS.map((k) => k.name).join(', ')}.`);
   }
   return kind;
 }
@@ -31,17 +31,6 @@ async function spoolStdin(): Promise<{ path: string; cleanup: () => void }> {
   const path = join(dir, 'stdin.csv');
   await pipeline(process.stdin, createWriteStream(path));
   return { path, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-/** A bar on stderr, only on a TTY and never under --quiet or --json. */
-function progressBar(ctx: Ctx): ((done: number, total: number) => void) | undefined {
-  if (ctx.opts.quiet || ctx.json || !process.stderr.isTTY) return undefined;
-  return (done, total) => {
-    const width = 30;
-    const f = total ? Math.min(1, done / total) : 0;
-    const full = Math.round(f * width);
-    process.stderr.write(`\r[${'#'.repeat(full)}${' '.repeat(width - full)}] ${(f * 100).toFixed(0).padStart(3)}%`);
-  };
 }
 
 function summary(c: { create: number; update: number; same: number }, dry: boolean): string {
@@ -62,19 +51,25 @@ async function importKind(ctx: Ctx, kindName: string, file: string, opts: { dryR
   ctx.limits = { maxLoss: opts.maxLoss, maxGain: opts.maxGain };
   let path = file;
   let cleanup = () => {};
-  if (file === '-') ({ path, cleanup } = await spoolStdin());
+  if (file === '-') {
+    // Someone at a terminal would otherwise wait for a prompt that never comes.
+    if (process.stdin.isTTY && !ctx.opts.quiet) {
+      process.stderr.write(`Reading ${kind.name} CSV from standard input (header first: ${kind.columns.map((c) => c.name).join(',')}); end with Ctrl-D on an empty line, or Ctrl-C to stop.\n`);
+    }
+    ({ path, cleanup } = await spoolStdin());
+  }
   else requireInputFile(file, 'give a CSV file, or - for standard input');
   try {
     const db = await ctx.open();
     ctx.guard(kind.right, SITE_TARGET, `import ${kind.name} (bulk imports need ${kind.right} at site level)`);
-    const bar = progressBar(ctx);
+    const progress = startProgress(ctx, `importing ${kind.name} from ${file === '-' ? 'standard input' : file}`);
     let outcome: ImportOutcome | undefined;
     // SQLite only changes this setting outside a transaction; it is restored in finally.
     if (kind.checkedTables) db.pragma('foreign_keys = OFF');
     try {
       await ctx.change(`import ${kind.name} (${file === '-' ? 'stdin' : file})`, async (tx) => {
-        outcome = await importCsvFile(db, kind, path, bar);
-        if (bar) process.stderr.write('\r\u001b[K');
+        outcome = await importCsvFile(db, kind, path, (bytes, total, rows) => progress.update(rows, { fraction: total ? bytes / total : undefined }));
+        progress.end();
         if (outcome.problems.length) throw ROLLBACK;
         for (const table of kind.checkedTables ?? []) {
           const broken = db.pragma(`foreign_key_check(${table})`) as unknown[];

@@ -18,10 +18,12 @@ import {
 import { parseAssignments } from '../db/stores/profiles-store.js';
 import { invalid } from '../model/errors.js';
 import { safeText } from '../model/text-safety.js';
-import { findSetting, nearestKey } from '../model/settings-catalogue.js';
+import { CATALOGUE, findSetting } from '../model/settings-catalogue.js';
 import { table } from './render.js';
+import { missingValue } from './ask.js';
 import { action, changeResult, examples, type Ctx } from './runtime.js';
 import { SITE_TARGET } from '../model/school-scope.js';
+import { didYouMean } from '../model/did-you-mean.js';
 
 interface TargetOpts {
   profile?: string;
@@ -31,6 +33,7 @@ interface TargetOpts {
 
 function oneTarget(opts: TargetOpts): void {
   const n = [opts.profile, opts.unit, opts.user].filter((v) => v !== undefined).length;
+  if (n === 0) throw missingValue({ name: '--profile', oneOf: ['--profile', '--unit', '--user'] }, 'where the policy applies is missing');
   if (n !== 1) throw invalid('bad-target', 'Give exactly one of --profile P, --unit U or --user U.');
 }
 
@@ -69,8 +72,7 @@ async function unset(ctx: Ctx, name: string, keys: string[]) {
   const p = requirePolicy(db, name);
   for (const k of keys) {
     if (!findSetting(k)) {
-      const near = nearestKey(k);
-      throw invalid('unknown-setting', `There is no setting "${k}"${near ? `; did you mean "${near}"?` : '.'} "schoolctl profiles settings" lists every key.`);
+      throw invalid('unknown-setting', `There is no setting "${k}"${didYouMean(k, CATALOGUE.map((s) => s.key)) || '.'} "schoolctl profiles settings" lists every key.`);
     }
   }
   ctx.guard('policy-management', policyTarget(p), `change policy ${p.name}`);

@@ -20,7 +20,7 @@ import {
 } from '../db/stores/profiles-store.js';
 import { invalid } from '../model/errors.js';
 import { CATALOGUE, SECTIONS, SECTION_TITLES, validValues, type Section } from '../model/settings-catalogue.js';
-import { mark, table } from './render.js';
+import { mark, table, type Cell } from './render.js';
 import { action, changeResult, examples, type Ctx } from './runtime.js';
 
 function sectionFilter(section: string | undefined): Section | undefined {
@@ -72,7 +72,7 @@ async function matrix(ctx: Ctx, opts: { section?: string }) {
     section: s.section,
     values: Object.fromEntries(profiles.map((p, i) => [p.name, values[i].get(s.key) ?? ''])),
   }));
-  const rows: (string | number)[][] = [];
+  const rows: Cell[][] = [];
   let current: Section | undefined;
   for (const s of settings) {
     if (s.section !== current) {

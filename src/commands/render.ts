@@ -1,9 +1,11 @@
 // Human renderings shared by commands: decisions as numbered traces, tables, marks.
 
 import type { ChalkInstance } from 'chalk';
+import { invalid } from '../model/errors.js';
+import { safeText } from '../model/text-safety.js';
 import type { Decision, FixOption, TraceStep } from '../model/trace.js';
 import { formatTarget } from '../model/trace.js';
-import { safeText } from '../model/text-safety.js';
+import { OUTPUT_FORMATS, type OutputFormat } from './output-format-names.js';
 
 let chalk: ChalkInstance | undefined;
 let textOutput = true;
@@ -14,9 +16,6 @@ export async function configureColour(argv: readonly string[]): Promise<void> {
   textOutput = !argv.includes('--json');
   if (process.stdout.isTTY && !('NO_COLOR' in process.env) && !argv.includes('--no-color')) chalk = (await import('chalk')).default;
 }
-
-/** Beyond this many rows a table is printed as plain aligned columns: fast, and no box to scroll. */
-const BOXED_ROWS = 1000;
 
 /**
  * The last line of defence for human output: text a renderer forgot is escaped; only the colour codes
@@ -89,34 +88,240 @@ export function renderDecision(d: Decision, opts: { allFixes?: boolean } = {}): 
   return lines.join('\n');
 }
 
-export async function table(head: string[], rawRows: (string | number)[][]): Promise<string> {
-  if (!textOutput) return '';
-  // Every cell is model text: escaped here, so no listing can forget it.
-  const rows = rawRows.map((r) => r.map((c) => (typeof c === 'string' ? safeText(c) : c)));
-  if (rows.length > BOXED_ROWS) return columns(head, rows);
-  const { default: Table } = await import('cli-table3');
-  const t = new Table({
-    head,
-    style: { head: chalk ? ['bold'] : [], border: chalk ? ['grey'] : [] },
-    // No rule between rows: long tables (the matrix) stay readable.
-    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+// ---- output formats and the one table renderer ----
+
+export { OUTPUT_FORMATS, type OutputFormat };
+
+export interface OutputSettings {
+  readonly format: OutputFormat;
+  /** Every column at its full width, whatever the terminal. */
+  readonly wide: boolean;
+  readonly pager: boolean;
+}
+
+let output: OutputSettings = { format: 'table', wide: false, pager: true };
+
+/** The `-o/--output` value named on the command line (`--json` is `-o json`); exit 2 for an unknown one. */
+export function outputFormatOf(argv: readonly string[]): OutputFormat {
+  let named: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const w = argv[i];
+    if (w === '--') break;
+    if (w === '-o' || w === '--output') named = argv[++i];
+    else if (w.startsWith('--output=')) named = w.slice('--output='.length);
+    else if (/^-o[^-]/.test(w)) named = w.slice(2);
+  }
+  if (named === undefined) return argv.includes('--json') ? 'json' : 'table';
+  if (!(OUTPUT_FORMATS as readonly string[]).includes(named)) {
+    throw invalid('bad-output', `-o/--output "${safeText(named)}" is not an output format; use one of ${OUTPUT_FORMATS.join(', ')}.`);
+  }
+  return named as OutputFormat;
+}
+
+/** Reads `-o`, `--json`, `--wide` and `--no-pager` once, before the command runs. */
+export function configureOutput(argv: readonly string[]): OutputSettings {
+  const format = outputFormatOf(argv);
+  output = { format, wide: argv.includes('--wide'), pager: !argv.includes('--no-pager') };
+  textOutput = format === 'table' || format === 'plain' || format === 'csv';
+  return output;
+}
+
+export function outputSettings(): OutputSettings {
+  return output;
+}
+
+/** Columns a string takes on screen; string-width (wide characters, emoji) once a table is drawn. */
+let stringWidth: (s: string) => number = (s) => [...s].length;
+
+/** Loads the exact measure; `table` calls it, so commands that print no table never load it. */
+export async function measureExactly(): Promise<void> {
+  stringWidth = (await import('string-width')).default;
+}
+
+export type Tone = 'ok' | 'bad' | 'dim' | 'bold';
+/** A cell the renderer colours (after laying it out) or prints as several lines. */
+export interface StyledCell {
+  readonly text: string | readonly string[];
+  readonly tone?: Tone;
+}
+export type Cell = string | number | null | undefined | StyledCell;
+
+export interface TableStyle {
+  /** The widest a line may be; Infinity for no limit. */
+  readonly width: number;
+  /** Box drawing (a terminal) or plain aligned columns (pipes, `-o plain`). */
+  readonly boxed: boolean;
+  readonly colour?: (tone: Tone, s: string) => string;
+}
+
+/** A cell's lines, every one escaped for the terminal. */
+function cellLines(c: Cell): string[] {
+  if (c === null || c === undefined) return [''];
+  if (typeof c === 'number') return [String(c)];
+  if (typeof c === 'string') return [safeText(c)];
+  return (typeof c.text === 'string' ? [c.text] : [...c.text]).map((l) => safeText(l));
+}
+
+function cellTone(c: Cell): Tone | undefined {
+  return c !== null && typeof c === 'object' ? c.tone : undefined;
+}
+
+/** The cell as one plain value, for CSV. */
+export function cellValue(c: Cell): string {
+  if (c === null || c === undefined) return '';
+  if (typeof c === 'number') return String(c);
+  if (typeof c === 'string') return c;
+  return typeof c.text === 'string' ? c.text : c.text.join(' ');
+}
+
+/** `s` cut to `width` columns, ending in `…` when something was cut. */
+export function truncate(s: string, width: number): string {
+  if (stringWidth(s) <= width) return s;
+  if (width <= 0) return '';
+  let out = '';
+  for (const ch of s) {
+    if (stringWidth(out + ch) > width - 1) break;
+    out += ch;
+  }
+  return `${out}…`;
+}
+
+/** Word-wraps `s` to `width` columns; a word longer than that is broken. */
+export function wrap(s: string, width: number): string[] {
+  if (stringWidth(s) <= width) return [s];
+  const lines: string[] = [];
+  let line = '';
+  const push = () => {
+    lines.push(line);
+    line = '';
+  };
+  for (const word of s.split(/(?<= )/)) {
+    if (stringWidth(line + word.trimEnd()) <= width) {
+      line += word;
+      continue;
+    }
+    if (line.trim()) push();
+    let rest = word;
+    while (stringWidth(rest.trimEnd()) > width) {
+      let head = '';
+      for (const ch of rest) {
+        if (stringWidth(head + ch) > width) break;
+        head += ch;
+      }
+      lines.push(head);
+      rest = rest.slice(head.length);
+    }
+    line = rest;
+  }
+  if (line.trim() || !lines.length) lines.push(line);
+  return lines.map((l) => l.trimEnd());
+}
+
+/**
+ * Column widths that fit `available`. First a header wider than its column's values gives way
+ * (down to its longest word, at most 6), then the widest column gives up one column at a time,
+ * down to a floor of a few characters each (the caller cuts what still does not fit).
+ */
+export function fitWidths(natural: readonly number[], available: number, values: readonly number[] = natural, headerWord: readonly number[] = values): number[] {
+  const widths = [...natural];
+  let total = widths.reduce((a, b) => a + b, 0);
+  const shrink = (floor: readonly number[]) => {
+    while (total > available) {
+      let widest = -1;
+      for (let i = 0; i < widths.length; i++) if (widths[i] > floor[i] && (widest < 0 || widths[i] > widths[widest])) widest = i;
+      if (widest < 0) return;
+      widths[widest]--;
+      total--;
+    }
+  };
+  shrink(widths.map((w, i) => Math.min(w, Math.max(values[i], Math.min(headerWord[i], 6), 1))));
+  shrink(widths.map((n) => Math.min(n, 4)));
+  return widths;
+}
+
+/**
+ * The one table renderer. Every cell goes through `safeText`; the header is followed by a rule,
+ * so it reads as a header without colour; no line is wider than `style.width`. Boxed tables
+ * wrap what is too wide, plain columns keep one line per row and cut with `…`.
+ */
+export function renderTable(head: readonly string[], rows: readonly (readonly Cell[])[], style: TableStyle): string {
+  const n = head.length;
+  const paintTone = (c: Cell, s: string) => {
+    const tone = cellTone(c);
+    return tone && style.colour ? style.colour(tone, s) : s;
+  };
+  const grid = [head.map((h) => cellLines(h)), ...rows.map((r) => head.map((_, i) => cellLines(r[i])))];
+  if (!style.boxed) for (const r of grid) for (let i = 0; i < n; i++) r[i] = [r[i].join(' ')];
+  // A loop, not Math.max(...rows): a listing of 200,000 rows is no argument list.
+  const widest = (cells: readonly string[][][], i: number) => {
+    let w = 1;
+    for (const r of cells) for (const l of r[i]) w = Math.max(w, stringWidth(l));
+    return w;
+  };
+  const natural = head.map((_, i) => widest(grid, i));
+  const values = head.map((_, i) => (grid.length > 1 ? widest(grid.slice(1), i) : natural[i]));
+  const headerWord = head.map((_, i) => Math.max(...grid[0][i].flatMap((l) => l.split(' ')).map((w) => stringWidth(w))));
+  const overhead = style.boxed ? 3 * n + 1 : 2 * (n - 1);
+  const widths = Number.isFinite(style.width) ? fitWidths(natural, Math.max(n, style.width - overhead), values, headerWord) : natural;
+  const laid = grid.map((r) => r.map((lines, i) => (style.boxed ? lines.flatMap((l) => wrap(l, widths[i])) : lines.map((l) => truncate(l, widths[i])))));
+  const out: string[] = [];
+  const source = [head, ...rows];
+  laid.forEach((r, ri) => {
+    const height = Math.max(...r.map((lines) => lines.length));
+    for (let h = 0; h < height; h++) {
+      const parts = r.map((lines, i) => {
+        const text = lines[h] ?? '';
+        const painted = ri === 0 ? (style.colour ? style.colour('bold', text) : text) : paintTone(source[ri][i], text);
+        return style.boxed || i < n - 1 ? painted + ' '.repeat(Math.max(0, widths[i] - stringWidth(text))) : painted;
+      });
+      out.push(style.boxed ? `│ ${parts.join(' │ ')} │` : parts.join('  ').trimEnd());
+    }
+    if (ri === 0) out.push(style.boxed ? `├${widths.map((w) => '─'.repeat(w + 2)).join('┼')}┤` : widths.map((w) => '-'.repeat(w)).join('  '));
   });
-  for (const r of rows) t.push(r.map(String));
-  return t.toString();
+  if (style.boxed) {
+    out.unshift(`┌${widths.map((w) => '─'.repeat(w + 2)).join('┬')}┐`);
+    out.push(`└${widths.map((w) => '─'.repeat(w + 2)).join('┴')}┘`);
+  }
+  // The floor of a few characters per column can still be too wide for a very narrow terminal.
+  return out.map((l) => (Number.isFinite(style.width) && stringWidth(l) > style.width ? truncate(l, style.width) : l)).join('\n');
 }
 
-export function mark(value: string): string {
-  if (value === 'on') return paint.ok('✓');
-  if (value === 'off') return paint.bad('✗');
-  return value === '' ? paint.dim('—') : value;
+/** The terminal's width: `--wide` none, else the TTY's columns, else $COLUMNS, else none (a pipe). */
+export function terminalWidth(): number {
+  if (output.wide) return Infinity;
+  if (process.stdout.isTTY && process.stdout.columns) return process.stdout.columns;
+  const env = Number(process.env.COLUMNS);
+  return Number.isInteger(env) && env > 0 ? env : Infinity;
 }
 
-/** Plain aligned columns, for long listings: widths in one pass, no argument list as long as the rows. */
-function columns(head: string[], rows: (string | number)[][]): string {
-  const widths = head.map((h) => h.length);
-  for (const r of rows) for (let c = 0; c < r.length; c++) widths[c] = Math.max(widths[c] ?? 0, String(r[c]).length);
-  const line = (r: readonly (string | number)[]) => r.map((cell, c) => (c === r.length - 1 ? String(cell) : String(cell).padEnd(widths[c]))).join('  ');
-  const out: string[] = [line(head)];
-  for (const r of rows) out.push(line(r));
-  return out.join('\n');
+export interface CapturedTable {
+  readonly head: readonly string[];
+  readonly rows: readonly (readonly Cell[])[];
+}
+let captured: CapturedTable[] = [];
+
+/** The tables rendered since the last call, for `-o csv`. */
+export function takeTables(): CapturedTable[] {
+  const t = captured;
+  captured = [];
+  return t;
+}
+
+/** A listing's table in the chosen output: fitted to the terminal, plain in pipes, kept for CSV. */
+export async function table(head: string[], rows: Cell[][]): Promise<string> {
+  if (!textOutput) return '';
+  if (output.format === 'csv') {
+    captured.push({ head, rows });
+    return '';
+  }
+  await measureExactly();
+  const boxed = output.format === 'table' && process.stdout.isTTY === true;
+  return renderTable(head, rows, { width: terminalWidth(), boxed, colour: chalk ? (tone, s) => paint[tone](s) : undefined });
+}
+
+export function mark(value: string): Cell {
+  if (output.format === 'csv') return value;
+  if (value === 'on') return { text: '✓', tone: 'ok' };
+  if (value === 'off') return { text: '✗', tone: 'bad' };
+  return value === '' ? { text: '—', tone: 'dim' } : value;
 }

@@ -3,6 +3,7 @@
 
 import type { Command } from 'commander';
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,7 @@ import { brokenLimit, summarize, type Limits } from '../model/access-summary.js'
 import { changedFacts, openBefore, stopTracking, trackChanges } from '../db/change-tracking.js';
 import { accessDiffJson, accessSummaryLines, renderAccessDiff } from './access-render.js';
 import type { Decision, Target } from '../model/trace.js';
+import { outputSettings, takeTables, type OutputFormat } from './render.js';
 
 export interface GlobalOptions {
   db?: string;
@@ -35,6 +37,9 @@ export interface GlobalOptions {
   quiet?: boolean;
   color?: boolean;
   dryRun?: boolean;
+  output?: string;
+  wide?: boolean;
+  pager?: boolean;
 }
 
 export interface CommandResult {
@@ -101,13 +106,19 @@ export class Ctx {
     return modelPath(this.opts.db ?? (process.env.SCHOOLCTL_DB || undefined) ?? './schoolctl.db');
   }
 
+  /** `--json` or `-o json`: one JSON document on stdout, nothing else. */
   get json(): boolean {
-    return this.opts.json === true;
+    return this.opts.json === true || this.opts.output === 'json';
+  }
+
+  /** `-o json|yaml|csv`: a document for programs, so no prompts and no progress. */
+  get machineOutput(): boolean {
+    return this.json || this.opts.output === 'yaml' || this.opts.output === 'csv';
   }
 
   /** Prompts only on a TTY, never under CI or --no-input. */
   get interactive(): boolean {
-    return this.opts.input !== false && !process.env.CI && process.stdin.isTTY === true && !this.json;
+    return this.opts.input !== false && !process.env.CI && process.stdin.isTTY === true && process.stderr.isTTY === true && !this.machineOutput;
   }
 
   get actor(): string {
@@ -117,8 +128,8 @@ export class Ctx {
   /** The session this command runs in, when it runs in-process on a caller's connection. */
   private readonly session = sessions.getStore();
 
-  /** Whether the command runs in-process on a caller's open model (runCommand). */
-  get inSessionRun(): boolean {
+  /** Whether this command runs in-process for a caller (runCommand): nothing of it is printed. */
+  get inSession(): boolean {
     return this.session !== undefined;
   }
 
@@ -344,10 +355,10 @@ export class Ctx {
   }
 
   /** Keeps the result for the session, or prints it; a dry run adds its access diff. */
-  print(result: CommandResult): void {
+  async print(result: CommandResult): Promise<void> {
     if (this.dryRun && this.accessDiff && !(result as { accessShown?: boolean }).accessShown) result = withAccessDiff(result, this.accessDiff);
     if (this.session) this.session.result = result;
-    else printResult(this, result);
+    else await printResult(this, result);
   }
 
   /** Ends the command: a new model goes into place only when it succeeded; a failed one leaves no file. */
@@ -465,7 +476,7 @@ export function action<A extends unknown[]>(body: (ctx: Ctx, ...args: A) => Prom
       }
       ctx.finish(true);
       ok = true;
-      ctx.print(result);
+      await ctx.print(result);
     } finally {
       if (!ok) ctx.finish(false);
     }
@@ -490,15 +501,34 @@ function refuseUnsafeInput(cmd: Command, values: unknown[]): void {
   for (const [key, v] of Object.entries(opts)) check(flags.find((o) => o.attributeName() === key)?.long ?? `--${key}`, v);
 }
 
-export function printResult(ctx: Ctx, result: CommandResult): void {
+export async function printResult(ctx: Ctx, result: CommandResult): Promise<void> {
+  const format = (ctx.opts.output ?? (ctx.json ? 'json' : 'table')) as OutputFormat;
   if (ctx.json) process.stdout.write(`${JSON.stringify(result.data, null, 2)}\n`);
+  else if (format === 'yaml') process.stdout.write(await (await import('./output-formats.js')).toYaml(result.data));
+  else if (format === 'csv') process.stdout.write(await (await import('./output-formats.js')).toCsv(takeTables(), result.data));
   else if (result.human) {
     const human = terminalSafe(result.human);
-    process.stdout.write(human.endsWith('\n') ? human : `${human}\n`);
+    page(ctx, human.endsWith('\n') ? human : `${human}\n`);
   }
   if (result.exitStatus) process.exitCode = result.exitStatus;
 }
 
+/**
+ * Human output longer than the screen goes through $PAGER (default `less -FRX`) on a TTY,
+ * never in a pipe and never under --no-pager.
+ */
+function page(ctx: Ctx, text: string): void {
+  const rows = process.stdout.rows;
+  const long = process.stdout.isTTY === true && rows > 0 && text.split('\n').length - 1 > rows;
+  if (!long || ctx.opts.pager === false || !outputSettings().pager || process.env.CI) {
+    process.stdout.write(text);
+    return;
+  }
+  const pager = process.env.PAGER?.trim() || 'less -FRX';
+  const r = spawnSync(pager, { input: text, stdio: ['pipe', 'inherit', 'inherit'], shell: true });
+  // No such pager: print the text instead.
+  if (r.error || r.status === 127) process.stdout.write(text);
+}
 
 const EXAMPLES = new WeakMap<Command, readonly string[]>();
 

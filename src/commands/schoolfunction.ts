@@ -40,6 +40,7 @@ import { nearestKey } from '../model/settings-catalogue.js';
 import { requirePortalType } from './portal.js';
 import { table } from './render.js';
 import { action, collect, changeResult, examples, type Ctx } from './runtime.js';
+import { didYouMean } from '../model/did-you-mean.js';
 
 interface ScopeOpts {
   project: string;
@@ -66,16 +67,14 @@ export function parseFunction(raw: string): SchoolFunction {
   if (isFunction(f)) return f;
   if (f === ADMIN_HOLDER || f === 'admin') throw invalid('admin-flag', `${adminHint()}.`);
   if (isUserType(f)) throw invalid('user-type', `"${raw}" is a user type, set with "schoolctl portal user USER --type ${f}"; functions are: ${FUNCTIONS.join(', ')}.`);
-  const near = nearestKey(f, FUNCTIONS);
-  throw invalid('unknown-function', `There is no school function "${raw}"${near ? `; did you mean "${near}"?` : ''} Functions are: ${FUNCTIONS.join(', ')}.`);
+  throw invalid('unknown-function', `There is no school function "${raw}"${didYouMean(f, FUNCTIONS) || '.'} Functions are: ${FUNCTIONS.join(', ')}.`);
 }
 
 function parseHolder(raw: string): Holder {
   const h = normaliseHolder(raw);
   if ((HOLDERS as readonly string[]).includes(h)) return h as Holder;
   if (h === ADMIN_HOLDER || h === 'admin') throw invalid('admin-flag', `The admin flag has no switches: it holds every right. ${adminHint()}.`);
-  const near = nearestKey(h, HOLDERS);
-  throw invalid('unknown-function', `There is no school function or user type "${raw}"${near ? `; did you mean "${near}"?` : ''} Valid: ${HOLDERS.join(', ')}.`);
+  throw invalid('unknown-function', `There is no school function or user type "${raw}"${didYouMean(h, HOLDERS) || '.'} Valid: ${HOLDERS.join(', ')}.`);
 }
 
 /** The scope options given, checked against the scope the function takes. */

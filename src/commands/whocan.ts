@@ -34,7 +34,8 @@ async function whocan(ctx: Ctx, actionKey: string | undefined, target: string | 
   if (opts.all) return everything(ctx, actionKey, opts);
   if (opts.whatIf?.length) return whatIf(ctx, actionKey, target, opts);
   if (!actionKey) {
-    throw invalid('missing-action', 'Give an action (for example: whocan messages --user j.devries); "schoolctl whocan --actions" lists them.');
+    const { missingValue } = await import('./ask.js');
+    throw missingValue({ name: 'action' }, 'an action is missing (for example: whocan messages --user j.devries)');
   }
   if (opts.user !== undefined && opts.user.trim() === '') {
     const { invalid } = await import('../model/errors.js');

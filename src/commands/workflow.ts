@@ -116,7 +116,7 @@ async function show(ctx: Ctx, rawArea: string | undefined) {
         ['phase', 'description', 'responsible role', 'learner', 'parent', 'external systems', 'transition action'],
         rows
           .filter((r) => r.area === area)
-          .map((r) => [`${r.phase}\n${r.title}`, r.description, r.responsible ?? '—', yesNo(r.learner), yesNo(r.parent), yesNo(r.external), r.transition ?? '—']),
+          .map((r) => [{ text: [r.phase, r.title] }, r.description, r.responsible ?? '—', yesNo(r.learner), yesNo(r.parent), yesNo(r.external), r.transition ?? '—']),
       ),
     );
   }

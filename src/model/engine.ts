@@ -3,9 +3,9 @@
 
 import type { Facts, UserFact } from './facts.js';
 import { invalid } from './errors.js';
-import { nearestKey } from './settings-catalogue.js';
 import { groupedAllowed } from './access-surface.js';
 import { deny, fail, type Decision, type Outcome, type Target } from './trace.js';
+import { didYouMean } from './did-you-mean.js';
 
 export interface EvalOptions {
   readonly term?: string;
@@ -90,10 +90,9 @@ export class DecisionEngine {
   action(key: string): ActionDef {
     const def = this.actionsByKey.get(key);
     if (!def) {
-      const near = nearestKey(key, this.actionsByKey.keys());
       throw invalid(
         'unknown-action',
-        `Unknown action "${key}"${near ? `; did you mean "${near}"?` : ''} Run "schoolctl whocan --actions" for the list.`,
+        `Unknown action "${key}"${didYouMean(key, this.actionsByKey.keys()) || '.'} Run "schoolctl whocan --actions" for the list.`,
       );
     }
     return def;

@@ -276,7 +276,7 @@ export function nearestKey(input: string, keys: Iterable<string> = BY_KEY.keys()
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const key of keys) {
-    const d = editDistance(input.toLowerCase(), key);
+    const d = editDistance(input.toLowerCase(), key.toLowerCase());
     if (d < bestDistance) {
       bestDistance = d;
       best = key;

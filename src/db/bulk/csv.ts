@@ -66,8 +66,8 @@ export interface CsvReadOptions {
  */
 const THREAD_BYTES = 4 << 20;
 
-/** Streams a CSV file through the handlers; `onProgress(bytesRead, total)` for a progress bar. */
-export function readCsv(path: string, h: CsvHandlers, onProgress?: (done: number, total: number) => void, opts: CsvReadOptions = {}): Promise<CsvReadResult> {
+/** Streams a CSV file through the handlers; `onProgress(bytesRead, total, rows)` for a progress line. */
+export function readCsv(path: string, h: CsvHandlers, onProgress?: (done: number, total: number, rows: number) => void, opts: CsvReadOptions = {}): Promise<CsvReadResult> {
   const total = statSync(path).size;
   let header: string[] | undefined;
   let headerProblems: CellError[] = [];
@@ -126,7 +126,7 @@ export function readCsv(path: string, h: CsvHandlers, onProgress?: (done: number
         const now = Date.now();
         if (now - lastProgress > 100) {
           lastProgress = now;
-          onProgress(b.bytesRead, total);
+          onProgress(b.bytesRead, total, rows);
         }
       }
     };

@@ -22,7 +22,7 @@ export interface ImportOutcome {
 const PROBLEM_LIMIT = 10_000;
 
 /** Runs the file against the model inside the caller's open transaction; changes nothing it can't keep. */
-export async function importCsvFile(db: Sqlite, kind: BulkKind<unknown>, path: string, onProgress?: (done: number, total: number) => void): Promise<ImportOutcome> {
+export async function importCsvFile(db: Sqlite, kind: BulkKind<unknown>, path: string, onProgress?: (done: number, total: number, rows: number) => void): Promise<ImportOutcome> {
   const model = new ModelCache(db);
   const run = new KindRun(kind, db, model, 200, PROBLEM_LIMIT);
   // A large load touches every page of several indexes: a bounded 16 MB page cache keeps most of them

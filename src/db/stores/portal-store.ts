@@ -2,7 +2,7 @@
 // school-function assignments with their scope, and the Instellingen switches.
 
 import { invalid } from '../../model/errors.js';
-import { nearestKey } from '../../model/settings-catalogue.js';
+import { didYouMean } from '../../model/did-you-mean.js';
 import { isSchoolYear, type PortalUserType } from '../../model/schoolfunction-rights.js';
 import { checkIdentifier } from './lookups.js';
 import type { Sqlite } from '../open.js';
@@ -16,8 +16,8 @@ export interface PortalUserRow {
 }
 
 function hint(names: readonly string[], input: string, list: string): string {
-  const near = nearestKey(input, names);
-  return near ? ` Did you mean "${near}"?` : ` ${list}`;
+  const near = didYouMean(input, names);
+  return near || `. ${list}`;
 }
 
 /** A project is a school year: two consecutive years, such as 2025-2026. */
@@ -31,7 +31,7 @@ export function checkProjectId(id: string): string {
 export function requirePortalProject(db: Sqlite, id: string): string {
   if (db.prepare('SELECT 1 FROM portal_projects WHERE id = ?').get(id)) return id;
   const names = db.prepare('SELECT id FROM portal_projects ORDER BY id').pluck().all() as string[];
-  throw invalid('unknown-project', `There is no portal project "${id}".${hint(names, id, names.length ? `Projects are: ${names.join(', ')}.` : 'Create one with "schoolctl portal project add 2025-2026".')}`);
+  throw invalid('unknown-project', `There is no portal project "${id}"${hint(names, id, names.length ? `Projects are: ${names.join(', ')}.` : 'Create one with "schoolctl portal project add 2025-2026".')}`);
 }
 
 export function addProject(db: Sqlite, id: string): void {
@@ -104,7 +104,7 @@ export function requireStructure(db: Sqlite, kind: ScopeKind, project: string, i
   const names = db.prepare(`SELECT id FROM ${STRUCTURE_TABLE[kind]} WHERE project = ? ORDER BY id`).pluck().all(project) as string[];
   throw invalid(
     `unknown-${kind}`,
-    `There is no ${kind} "${id}" in project ${project}.${hint(names, id, names.length ? `It has: ${names.slice(0, 20).join(', ')}.` : `Add one with "schoolctl portal ${kind} add ${id} --project ${project}${kind === 'klas' ? ' --afdeling A' : ''}".`)}`,
+    `There is no ${kind} "${id}" in project ${project}${hint(names, id, names.length ? `It has: ${names.slice(0, 20).join(', ')}.` : `Add one with "schoolctl portal ${kind} add ${id} --project ${project}${kind === 'klas' ? ' --afdeling A' : ''}".`)}`,
   );
 }
 

@@ -7,7 +7,6 @@ import {
   CATALOGUE,
   DEFAULT_PROFILES,
   findSetting,
-  nearestKey,
   normaliseValue,
   validValues,
   type SettingDef,
@@ -15,6 +14,7 @@ import {
 import type { ProfileRow } from './lookups.js';
 import type { Sqlite } from '../open.js';
 import type { DB } from '../schema.js';
+import { didYouMean } from '../../model/did-you-mean.js';
 
 /** The six default profiles with the catalogue's defaults. */
 export function seedDefaultProfiles(db: Sqlite): void {
@@ -51,8 +51,7 @@ export function parseAssignments(words: readonly string[], forPolicy = false): A
     const raw = w.slice(eq + 1);
     const def = findSetting(key);
     if (!def) {
-      const near = nearestKey(key);
-      throw invalid('unknown-setting', `There is no setting "${key}"${near ? `; did you mean "${near}"?` : ''} "schoolctl profiles settings" lists every key.`);
+      throw invalid('unknown-setting', `There is no setting "${key}"${didYouMean(key, CATALOGUE.map((s) => s.key)) || '.'} "schoolctl profiles settings" lists every key.`);
     }
     if (forPolicy && def.notInPolicies) {
       throw invalid('not-in-policies', `Policies cannot set ${key} (${def.label}); set it on the profile instead.`);

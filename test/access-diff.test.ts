@@ -14,21 +14,12 @@ import type { ActionDef } from '../src/model/engine';
 import type { Facts } from '../src/model/facts';
 import { decisionEngine } from '../src/model/registry';
 import { CATALOGUE, isActionSetting } from '../src/model/settings-catalogue';
+import { prng } from '../src/model/site-generator';
 import { demoDb, run, tempDb } from './helpers';
 
 const engine = decisionEngine();
 const SURFACE = engine.actions().filter((d) => !OUTSIDE_SURFACE.has(d.module));
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Pick = <T>(xs: readonly T[]) => T;
 
@@ -218,7 +209,7 @@ async function tryChange(file: string, commands: string[][], sampled: boolean, p
 
 async function checkKinds(file: string, seed: number, perKind: number, sampled: boolean): Promise<Record<string, number>> {
   beforeCache.clear();
-  const random = rng(seed);
+  const random = prng(seed);
   const pick: Pick = (xs) => xs[Math.floor(random() * xs.length)];
   const reader = new Database(file, { readonly: true });
   const done: Record<string, number> = {};

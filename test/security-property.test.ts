@@ -176,7 +176,7 @@ async function sequence(steps: { actor: string; words: string[] }[]): Promise<vo
 }
 
 // Skipped: fails since the last merge of every branch (see the closing note); mend it first next session.
-describe.skip('--as never escalates, whatever the sequence', () => {
+describe('--as never escalates, whatever the sequence', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'schoolctl-prop-'));
     sqlite = new Database(demoDb()) as unknown as Sqlite;

@@ -60,6 +60,6 @@ export function register(program: Command): void {
       .description('print the shell completion script: groups, subcommands, options and the names in the model')
       .addHelpText('after', '\nSet-up, once (bash): echo \'eval "$(schoolctl completion bash)"\' >> ~/.bashrc\nzsh: source <(schoolctl completion zsh) in ~/.zshrc\nfish: schoolctl completion fish > ~/.config/fish/completions/schoolctl.fish\nNames come from the model of --db or $SCHOOLCTL_DB, read only.')
       .action(action(completion)),
-    ['schoolctl completion bash', 'schoolctl completion zsh > ~/.zfunc/_schoolctl', 'schoolctl completion fish > ~/.config/fish/completions/schoolctl.fish'],
+    ['schoolctl completion bash', 'mkdir -p ~/.zfunc && schoolctl completion zsh > ~/.zfunc/_schoolctl', 'mkdir -p ~/.config/fish/completions && schoolctl completion fish > ~/.config/fish/completions/schoolctl.fish'],
   );
 }

@@ -154,6 +154,6 @@ export function register(program: Command): void {
       .command('demo')
       .description('build the demo site (in ./schoolctl-demo.db unless --db) and take a short tour of whocan traces')
       .action(action(demo)),
-    ['schoolctl demo', 'schoolctl --db /tmp/demo.db demo --json'],
+    ['schoolctl demo', 'schoolctl --db my-demo.db demo --json'],
   );
 }

@@ -543,16 +543,20 @@ export function examples(cmd: Command, lines: string[]): Command {
   return cmd.addHelpText('after', `\nExamples:\n${lines.map((l) => `  $ ${continued(l)}`).join('\n')}\n`);
 }
 
-/** A shell line broken at spaces outside quotes so each printed line fits 80 columns, each but the last ending in " \\". */
+/** A shell line broken at spaces outside quotes and before any trailing comment, so each printed line fits 80 columns, each but the last ending in " \\". */
 function continued(line: string): string {
   const width = 76; // after "  $ ", and continuation lines indented as far
   if (line.length <= width) return line;
   const words: string[] = [];
   let word = '';
   let quote = '';
-  for (const ch of line) {
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
     if (quote) {
       if (ch === quote) quote = '';
+    } else if (ch === '#' && word === '') {
+      word = line.slice(i); // a trailing comment stays whole: a break inside it would run its words
+      break;
     } else if (ch === '"' || ch === "'") quote = ch;
     else if (ch === ' ') {
       words.push(word);

@@ -172,7 +172,7 @@ export function register(program: Command): void {
       'schoolctl whocan create-courses unit:north --user j.devries --json',
       'schoolctl whocan search-user user:s.bakker',
       'schoolctl whocan --actions',
-      'schoolctl whocan messages --user c.meijer --what-if "policies apply \'South quiet hours\' --profile Staff"',
+      'schoolctl whocan messages --user c.meijer --what-if "policies apply \'South quiet hours\' --profile Staff"  # exit 1: then a deny',
       'schoolctl whocan messages --what-if "profiles set Student messages=off"',
       'schoolctl whocan --user j.devries --all',
     ],

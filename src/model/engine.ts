@@ -164,7 +164,7 @@ export class DecisionEngine {
     // Setting decisions are the same for everyone of a setting signature: one evaluation per group.
     const grouped = groupedAllowed(def, facts, target, opts);
     const names = grouped ? [] : (def.candidates?.(lookup) ?? facts.allUsernames());
-    const allowed: ReverseLookup['allowed'] = grouped ?? [];
+    const allowed: ReverseLookup['allowed'] = grouped ? (among ? grouped.filter((x) => among(x.user)) : grouped) : [];
     const seen = new Set<string>();
     for (const username of names) {
       if (seen.has(username)) continue;

@@ -231,6 +231,10 @@ export class Ctx {
     // Under --as the model before the change is kept, and every row the change writes is logged.
     const before = as !== undefined ? snapshot(sqlite) : undefined;
     const log = before ? ChangeLog.start(sqlite) : undefined;
+    // The impact check compares with the model as committed: a second connection on a file, and
+    // on an in-memory model (which has none) a copy taken now, unless one was taken already.
+    const ownCopy = !before && !memoryBefore && sqlite.memory && !nested && !this.newModel ? snapshot(sqlite) : undefined;
+    const committedCopy = before ?? memoryBefore ?? ownCopy;
     try {
       const drift = driftMark(sqlite);
       if (diffing) trackChanges(sqlite);
@@ -257,7 +261,7 @@ export class Ctx {
         stopTracking(sqlite);
       }
       // A new model has nothing to break; a session's caller answers for the whole change.
-      if (!nested && !this.newModel && tx.changes.some(mayHaveImpact)) await this.announceImpact();
+      if (!nested && !this.newModel && tx.changes.some(mayHaveImpact)) await this.announceImpact(committedCopy);
       // A change to what a sync owns lands, with a warning that the next sync undoes it (docs/rosters.md).
       for (const w of driftWarnings(sqlite, drift)) this.note(w);
       if (tx.changes.length > 0) {
@@ -273,6 +277,7 @@ export class Ctx {
       log?.stop();
       before?.close();
       memoryBefore?.close();
+      ownCopy?.close();
     }
   }
 
@@ -305,9 +310,10 @@ export class Ctx {
    * inside the open transaction) go to stderr, and need --yes or a yes at a TTY; without either
    * the change is refused (exit 2) and rolled back.
    */
-  private async announceImpact(): Promise<void> {
+  private async announceImpact(committedCopy: Sqlite | undefined): Promise<void> {
     const { committedImpactState, consequences, impactState } = await import('../db/doctor/impact.js');
-    const found = consequences(committedImpactState(this.dbPath), impactState(this.sqlite));
+    const committed = committedCopy ? impactState(committedCopy) : committedImpactState(this.sqlite.name);
+    const found = consequences(committed, impactState(this.sqlite));
     if (!found.length) return;
     const list = found.map((c) => `  - ${safeText(c)}`).join("\n");
     if (this.opts.yes) {

@@ -18,7 +18,7 @@ describe('the settings catalogue', () => {
     expect(new Set(CATALOGUE.map((s) => s.label)).size).toBe(CATALOGUE.length);
   });
 
-  it('holds every section of seed 003 §5.1–6.9 and the two supervisor role switches, off by default', () => {
+  it('holds every section of the profile page and the two supervisor role switches, off by default', () => {
     for (const section of SECTIONS) expect(CATALOGUE.some((s) => s.section === section), section).toBe(true);
     for (const key of ['mentor-role', 'headteacher-role']) {
       const s = CATALOGUE.find((c) => c.key === key)!;

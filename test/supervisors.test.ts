@@ -42,7 +42,7 @@ function personalPolicy(key: string, value: string, user: string): string[] {
   return [`schoolctl policies create ${name}`, `schoolctl policies set ${name} ${key}=${value}`, `schoolctl policies apply ${name} --user ${user}`];
 }
 
-describe('seed 002 §8: the Mentor tab is not visible', () => {
+describe('the three checks: the Mentor tab is not visible', () => {
   it('role missing in the profile: the trace names the profile, and the fixes make the entry show', () => {
     const db = site();
     const d = whocan(db, 'tab:mentor', '--user', 't.assist');

@@ -26,7 +26,7 @@ const SWITCHES: Record<WorkflowArea, Partial<Record<PhaseKey, ('learner' | 'pare
   assessment: { 'course-registration': ['external'], 'organisation-approval': ['learner', 'parent'], completed: ['learner', 'parent', 'external'] },
 };
 
-/** seed 001's edit rights, and DOMAIN.md §6's attendance decision, written out independently of the code. */
+/** The workflow's edit rights, and DOMAIN.md §6's attendance decision, written out independently of the code. */
 const EDITORS: Record<WorkflowArea, Record<string, string[]>> = {
   behaviour: { 'group-registration': ['m.ment'], 'organisation-approval': ['h.head', 'm.ment'], completed: [] },
   assessment: { 'course-registration': ['t.teach'], 'organisation-approval': ['h.head', 't.teach'], completed: ['h.head'] },

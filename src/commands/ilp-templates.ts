@@ -1,5 +1,5 @@
 // `ilp-templates`: Individual Learning Plan templates; mentors and headteachers can use ILPs only
-// once the site has at least one (seed 002 §7).
+// once the site has at least one (DOMAIN.md §5).
 
 import type { Command } from 'commander';
 import { addIlpTemplate, ilpTemplate, ilpTemplates, removeIlpTemplate } from '../db/stores/supervisor-store.js';

@@ -1,4 +1,4 @@
-// `profiles`: read and change profiles and their settings (seed 003).
+// `profiles`: read and change profiles and their settings (DOMAIN.md §2).
 
 import type { Command } from 'commander';
 import { requireProfile } from '../db/stores/lookups.js';

@@ -1,4 +1,4 @@
-// `projects`: itslearning's collaborative workspaces, with members.
+// `projects`: the site's collaborative workspaces, with members.
 
 import type { Command } from 'commander';
 import { checkIdentifier, requireProject, requireUnit, requireUser } from '../db/stores/lookups.js';

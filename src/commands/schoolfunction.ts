@@ -1,5 +1,5 @@
 // `schoolfunction`: who holds which school function per project and over which scope, the rights
-// catalogue of seed 004, and the Instellingen switches (DOMAIN.md §7). Changes need the portal
+// catalogue, and the Instellingen switches (DOMAIN.md §7). Changes need the portal
 // admin flag under --as.
 
 import type { Command } from 'commander';

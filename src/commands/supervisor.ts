@@ -1,5 +1,5 @@
 // `supervisor`: mentors with their learners and classes, headteachers with their organisations,
-// and the renamable names of both roles (DOMAIN.md §5, seeds 000 and 002).
+// and the renamable names of both roles (DOMAIN.md §5).
 
 import type { Command } from 'commander';
 import { requireUnit, requireUser, type UserRow } from '../db/stores/lookups.js';

@@ -1,4 +1,4 @@
-// Searching, messaging and viewing other users (DOMAIN.md §4; seed 003 §5.2, §6.7, §6.8).
+// Searching, messaging and viewing other users (DOMAIN.md §4: the profile page's search, messaging and user-viewing rows).
 
 import type { ActionDef, EvalContext } from './engine.js';
 import type { Facts, UserFact } from './facts.js';

@@ -1,4 +1,4 @@
-// The schedule portal's rights catalogue (DOMAIN.md §7, seed 004): one row per top-level bullet of
+// The schedule portal's rights catalogue (DOMAIN.md §7): one row per top-level bullet of
 // the user-type and school-function lists, as data. A right's key is shared by every holder of the
 // same right, so `whocan edit-prognoses klas:3A` finds mentors, teamleiders and roostermakers at once.
 
@@ -24,7 +24,7 @@ export const HOLDERS: readonly Holder[] = [...USER_TYPES, ...FUNCTIONS];
 /** The admin flag: applicatiebeheerder holds every right and needs no switch. */
 export const ADMIN_HOLDER = 'applicatiebeheerder';
 
-/** Legacy roles (seed 004 "rollen") that external parties still need: no warning for these. */
+/** Legacy roles ("rollen") that external parties still need: no warning for these. */
 export const ALLOWED_LEGACY_ROLES: readonly string[] = ['merces', '_itslearning', 'magister', 'somtod'];
 
 export type ScopeKind = 'afdeling' | 'klas' | 'team' | 'sectie' | 'project' | 'own';

@@ -1,5 +1,5 @@
-// The settings catalogue: every row of the profile admin page (seed 003 §5.1–6.9) plus the
-// Mentor and Headteacher role switches (seed 002 §3). Plain data; validation and ordering live
+// The settings catalogue: every row of the profile admin page (DOMAIN.md §2) plus the
+// Mentor and Headteacher role switches. Plain data; validation and ordering live
 // beside it so every module reads the same rules.
 
 export type SettingKind = 'on-off' | 'scope' | 'sharing' | 'number' | 'choice' | 'text';
@@ -179,7 +179,7 @@ export const CATALOGUE: readonly SettingDef[] = [
   { key: 'map-from-profile', label: 'Map from profile', section: 'synchronisation', kind: 'text', notInPolicies: true,
     defaults: ['', 'districtAdministrator, siteAdministrator, systemAdministrator, principal', 'Instructor, teacher, aide, counselor, proctor', 'Learner, student', 'guardian, relative', ''],
     note: 'External role names, separated by commas: an import maps a role through this field (Learner → Student); a profile\'s own name always maps to it.' },
-  // Supervisor roles (seed 002 §3)
+  // Supervisor roles
   { key: 'mentor-role', label: 'Mentor role', section: 'supervisors', kind: 'on-off', defaults: OFF6 },
   { key: 'headteacher-role', label: 'Headteacher role', section: 'supervisors', kind: 'on-off', defaults: OFF6 },
 ];

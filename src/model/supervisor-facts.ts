@@ -15,7 +15,7 @@ export interface SupervisorOf {
   readonly path: SupervisorPath;
 }
 
-/** The renamable names of seed 002 §6 and seed 000 (the site's term for "Headteacher"). */
+/** The renamable role names (DOMAIN.md §5: the site's own term for "Mentor" or "Headteacher"). */
 export interface SupervisorNames {
   readonly mentorTool: string;
   readonly mentorRole: string;

@@ -1,4 +1,4 @@
-// Supervisor rules (DOMAIN.md §5, seed 002 §7–8, seed 000): the Mentor, Headteacher and Supervisor
+// Supervisor rules (DOMAIN.md §5): the Mentor, Headteacher and Supervisor
 // menu entries, and managing or sharing a learner's Individual Learning Plan. Every label comes
 // from the site's current names (`facts.supervisorNames()`).
 
@@ -72,7 +72,7 @@ export interface EntryCheck {
   readonly fixes: string[];
 }
 
-/** The three checks of seed 002 §8 for one role's menu entry. */
+/** The three checks (DOMAIN.md §5) for one role's menu entry. */
 export function checkEntry(facts: Facts, user: UserFact, role: SupervisorRole): EntryCheck {
   const names = facts.supervisorNames();
   const { tool, role: roleName } = roleLabels(names, role);

@@ -1,6 +1,6 @@
 // The three workflow areas as data (DOMAIN.md §6): each a fixed sequence of phases with a
 // responsible role, a transition action, who may edit, and three visibility switches.
-// Behaviour and assessment are seed 001's tables; attendance is inferred from seed 000 (the
+// Behaviour and assessment follow the product's phase tables; attendance is inferred (the
 // teacher submits attendance to the mentor, who submits it to the organisation).
 
 import type { SupervisorNames } from './supervisor-facts.js';

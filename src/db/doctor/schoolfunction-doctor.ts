@@ -5,7 +5,7 @@ import { command } from '../../model/errors.js';
 import { ALLOWED_LEGACY_ROLES, RIGHTS } from '../../model/schoolfunction-rights.js';
 import type { DoctorCheck, CheckFinding } from './doctor-checks.js';
 
-/** Users that still carry a role other than the four external parties need (seed 004). */
+/** Users that still carry a role other than the four external parties need (DOMAIN.md §7). */
 const legacyRoles: DoctorCheck = {
   key: 'portal-legacy-role',
   description: 'portal users that still carry a legacy role other than merces, _itslearning, magister and somtod',

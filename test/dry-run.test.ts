@@ -2,10 +2,10 @@
 // model file byte for byte as it was (not even an audit record). Guardrails hold with exit 4.
 
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { demoDb, run } from './helpers';
+import { demoDb, run, tempDb } from './helpers';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
 
@@ -69,6 +69,21 @@ describe('--dry-run', () => {
     expect(failed).toEqual([]);
     expect(run(db, 'audit', '--json').stdout).toBe(audit);
   }, 300_000);
+
+  it('builds a new model (init, demo, generate) and throws it away, writing no file and replacing none', () => {
+    for (const words of [['init'], ['demo'], ['generate', '--users', '50']]) {
+      const fresh = tempDb();
+      const r = run(fresh, ...words, '--dry-run');
+      expect(r.status, `${words.join(' ')}: ${r.stderr}`).toBe(0);
+      expect(r.stderr).toMatch(/Dry run: the new model was built and thrown away/);
+      expect(existsSync(fresh), words.join(' ')).toBe(false);
+      expect(readdirSync(dirname(fresh)), words.join(' ')).toEqual([]);
+    }
+    const before = hash(db);
+    expect(run(db, 'init', '--force', '--yes', '--dry-run').status).toBe(0);
+    expect(hash(db)).toBe(before);
+    expect(readdirSync(dirname(db)).filter((f) => f.includes('.bak-'))).toEqual([]);
+  });
 
   it('prints the change, then who loses what, with the rule', () => {
     const r = run(db, 'policies', 'apply', 'South quiet hours', '--profile', 'Staff', '--dry-run');

@@ -22,7 +22,7 @@ export async function createModel(ctx: Ctx, opts: CreateOptions = {}): Promise<v
     if (opts.overwrite) ctx.replaceTarget = true;
     else if (!opts.force) throw invalid('exists', `A model already exists at ${path}; pass --force to replace it, or --db to choose another file.`);
     else {
-      const held = holdForReplace(path);
+      const held = holdForReplace(path, ctx.opts.dryRun === true);
       ctx.replacing = held;
       if (held.users > 0) await ctx.confirm(`${path} holds a model with ${held.users} user(s); init --force moves it aside (${path}.bak-TIME) and starts an empty one.`);
     }

@@ -207,7 +207,8 @@ export class Ctx {
 
   /** Whether this change is a dry run: made, diffed and rolled back (never inside a session). */
   get dryRun(): boolean {
-    return this.opts.dryRun === true && !this.session;
+    // A new model is built whole and then thrown away (finish), so its own steps are not rolled back.
+    return this.opts.dryRun === true && !this.session && !this.newModel;
   }
 
   /**
@@ -372,7 +373,10 @@ export class Ctx {
     if (this.session) return; // a session's connection belongs to its caller
     try {
       if (this.newModel) {
-        if (ok) {
+        if (ok && this.opts.dryRun) {
+          this.newModel.discard();
+          this.note(`Dry run: the new model was built and thrown away; nothing was written to ${safeText(this.dbPath)}.`);
+        } else if (ok) {
           if (this.replacing) this.replacing.backup = this.replacing.moveAside();
           this.newModel.place(this.replacing !== undefined || this.replaceTarget);
         } else this.newModel.discard();

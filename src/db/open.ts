@@ -182,7 +182,7 @@ export async function scratchModel(): Promise<Sqlite> {
  * An existing file that a new model replaces (init --force): held under the write lock like any
  * writer (another writer makes it wait, then exit 3), then moved aside instead of destroyed.
  */
-export function holdForReplace(path: string): { users: number; moveAside(): string; release(): void } {
+export function holdForReplace(path: string, preview = false): { users: number; moveAside(): string; release(): void } {
   let db: Sqlite | undefined;
   let users = 0;
   let sqlite = true;
@@ -195,9 +195,14 @@ export function holdForReplace(path: string): { users: number; moveAside(): stri
     db = new Database(path, { fileMustExist: true });
     try {
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-      // Out of WAL: the one file is then the whole model, and no other connection may hold it.
-      db.pragma('journal_mode = DELETE');
-      db.exec('BEGIN IMMEDIATE');
+      if (preview) {
+        // A dry run only reads: not a byte of the model may change, not even its journal mode.
+        db.exec('BEGIN');
+      } else {
+        // Out of WAL: the one file is then the whole model, and no other connection may hold it.
+        db.pragma('journal_mode = DELETE');
+        db.exec('BEGIN IMMEDIATE');
+      }
       if (db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'users'`).get()) users = db.prepare('SELECT count(*) FROM users').pluck().get() as number;
     } catch (e) {
       db.close();

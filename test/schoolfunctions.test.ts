@@ -41,7 +41,7 @@ function scopeStep(r: { json: { trace: { rule: string; result: string; detail: s
 }
 
 describe('the rights catalogue', () => {
-  it('has one row per top-level bullet of the portal's rights list, in its order, with the Dutch label word for word', () => {
+  it("has one row per top-level bullet of the portal's rights list, in its order, with the Dutch label word for word", () => {
     const bullets = seedBullets();
     // Derived from the seed text: the user-type and function lists, without the assign-steps example.
     expect(bullets.length).toBeGreaterThan(100);

@@ -80,7 +80,10 @@ describe('--dry-run', () => {
       expect(readdirSync(dirname(fresh)), words.join(' ')).toEqual([]);
     }
     const before = hash(db);
-    expect(run(db, 'init', '--force', '--yes', '--dry-run').status).toBe(0);
+    const replaced = run(db, 'init', '--force', '--yes', '--dry-run');
+    expect(replaced.status).toBe(0);
+    // It says what it would do, never that it did it.
+    expect(replaced.stdout).toMatch(/^Would create .*: 6 default profiles, .*the old model would be kept as /);
     expect(hash(db)).toBe(before);
     expect(readdirSync(dirname(db)).filter((f) => f.includes('.bak-'))).toEqual([]);
   });

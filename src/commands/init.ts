@@ -43,10 +43,11 @@ export function register(program: Command): void {
       .action(
         action(async (ctx, opts: { force?: boolean }) => {
           await createModel(ctx, { force: opts.force === true });
-          const kept = ctx.replacing ? ` (the old model is kept as ${ctx.dbPath}.bak-TIME)` : '';
+          const dryRun = ctx.opts.dryRun === true;
+          const kept = ctx.replacing ? ` (the old model ${dryRun ? 'would be' : 'is'} kept as ${ctx.dbPath}.bak-TIME)` : '';
           return {
             data: { created: ctx.dbPath, profiles: DEFAULT_PROFILES.length, settings: CATALOGUE.length },
-            human: `Created ${ctx.dbPath}: ${DEFAULT_PROFILES.length} default profiles, ${CATALOGUE.length} settings each${kept}.`,
+            human: `${dryRun ? 'Would create' : 'Created'} ${ctx.dbPath}: ${DEFAULT_PROFILES.length} default profiles, ${CATALOGUE.length} settings each${kept}.`,
           };
         }),
       ),

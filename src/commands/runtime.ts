@@ -20,6 +20,7 @@ import type { Facts } from '../model/facts.js';
 import { decisionEngine } from '../model/registry.js';
 import { EXIT, SchoolctlError, held, invalid, shellWords } from '../model/errors.js';
 import { firstUnsafeCharacter, safeText } from '../model/text-safety.js';
+import { writeJson } from './json-out.js';
 import { terminalSafe } from './render.js';
 import { accessDiff, type AccessDiff } from '../model/access-surface.js';
 import { brokenLimit, summarize, type Limits } from '../model/access-summary.js';
@@ -48,6 +49,8 @@ export interface CommandResult {
   /** The human rendering, printed on stdout. */
   readonly human: string;
   readonly exitStatus?: number;
+  /** Print `data` as the JSON document even without --json (a report format that is JSON). */
+  readonly asJson?: boolean;
 }
 
 export interface AuditChange {
@@ -513,7 +516,7 @@ function refuseUnsafeInput(cmd: Command, values: unknown[]): void {
 
 export async function printResult(ctx: Ctx, result: CommandResult): Promise<void> {
   const format = (ctx.opts.output ?? (ctx.json ? 'json' : 'table')) as OutputFormat;
-  if (ctx.json) process.stdout.write(`${JSON.stringify(result.data, null, 2)}\n`);
+  if (ctx.json || result.asJson) writeJson((piece) => process.stdout.write(piece), result.data);
   else if (format === 'yaml') process.stdout.write(await (await import('./output-formats.js')).toYaml(result.data));
   else if (format === 'csv') process.stdout.write(await (await import('./output-formats.js')).toCsv(takeTables(), result.data));
   else if (result.human) {

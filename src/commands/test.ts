@@ -123,7 +123,7 @@ async function runTests(ctx: Ctx, paths: string[], format: Format | undefined) {
     ctx.note(`${run.passed} passed, ${run.failed} failed`);
     return { data: run, human: format === 'junit' ? await junitReport(run, new Date()) : tapReport(run), exitStatus };
   }
-  if (format === 'json') return { data: run, human: JSON.stringify(run, null, 2), exitStatus };
+  if (format === 'json') return { data: run, human: '', asJson: true, exitStatus };
   return { data: run, human: humanReport(run), exitStatus };
 }
 

@@ -262,7 +262,7 @@ async function external(ctx: Ctx, rawArea: string, opts: { term?: string; format
     for (const l of learners) rows.push({ username: l.username, name: l.name, externalId: l.externalId, area, term, batch: batchName(batch), phase: batch.phase });
   }
   rows.sort((a, b) => a.username.localeCompare(b.username) || a.batch.localeCompare(b.batch));
-  if (format === 'json' || ctx.json) return { data: rows, human: JSON.stringify(rows, null, 2) };
+  if (format === 'json' || ctx.json) return { data: rows, human: '', asJson: true };
   const { stringify } = await import('csv-stringify/sync');
   const csv = stringify(
     rows.map((r) => [r.username, r.name, r.externalId, r.area, r.term, r.batch, r.phase].map(safeCell)),

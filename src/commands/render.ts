@@ -37,7 +37,8 @@ const MARK = { pass: '✓', fail: '✗', info: '·' } as const;
 
 /** How far a fix reaches, in words: "also gives messages to 0 others". */
 function radius(f: FixOption, action: string): string {
-  const names = (l: FixOption['gains']) => (l.length ? `: ${l.slice(0, 5).map((g) => g.user).join(', ')}${l.length > 5 ? ', …' : ''}` : '');
+  if (!f.gains || !f.losses) return 'its reach was not measured';
+  const names = (l: NonNullable<FixOption['gains']>) => (l.length ? `: ${l.slice(0, 5).map((g) => g.user).join(', ')}${l.length > 5 ? ', …' : ''}` : '');
   const gain = `also gives ${action} to ${f.gains.length} other${f.gains.length === 1 ? '' : 's'}${names(f.gains)}`;
   return f.losses.length ? `${gain}; takes it from ${f.losses.length}${names(f.losses)}` : gain;
 }

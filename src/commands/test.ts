@@ -63,14 +63,15 @@ async function runFile(ctx: Ctx, file: AccessTestFile, opened: Map<string, Sqlit
         throw invalid('bad-test-file', `${file.path}:${w.line}: what-if "schoolctl ${shellWords(w.words)}" failed: ${e.message}`);
       }
     }
-    // Fix assertions compare with what whocan prints: the narrowest verified fix.
+    // Fix assertions compare with what whocan prints: the narrowest verified fix (whose reach
+    // alone is measured, as whocan's human answer does).
     const { verifiedDecision } = await import('./fix-check.js');
     const fixDecisions = new Map<unknown, Decision>();
     for (const { assertion } of file.assertions) {
       if (assertion.kind !== 'fix') continue;
       const q = assertion.question;
       try {
-        fixDecisions.set(assertion, await verifiedDecision(db, decisionEngine(), q.action, assertion.user, q.target, { term: q.term, project: q.project }));
+        fixDecisions.set(assertion, await verifiedDecision(db, decisionEngine(), q.action, assertion.user, q.target, { term: q.term, project: q.project }, 'narrowest'));
       } catch (err) {
         if (!(err instanceof SchoolctlError) || err.exitStatus !== EXIT.invalid) throw err;
       }

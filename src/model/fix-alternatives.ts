@@ -13,6 +13,43 @@ export interface FixAlternative {
   readonly commands: readonly string[];
   /** What kind of change it is, narrowest first: `user`, `policy`, `assignment`, `profile`. */
   readonly reach: FixReach;
+  /**
+   * When every command only changes settings: the people whose own effective settings it can
+   * change (named users, or the members of a profile). The engine reads only the subject's own
+   * settings, so no one else's decision can change; undefined when that is not known.
+   */
+  readonly affects?: AffectedPeople;
+}
+
+/** The people a settings-only change can reach: these users, or these plus every member of a profile. */
+export interface AffectedPeople {
+  readonly users: readonly string[];
+  readonly profiles: readonly string[];
+}
+
+/**
+ * Whom a fix's commands can reach when they only change settings: `policies create` of a new
+ * policy reaches nobody, `policies set` of a policy created by the same fix (before it is applied)
+ * nobody, `policies apply P --user U` only U, `profiles set P …` the members of P. Any other
+ * command (an assignment, an existing policy's values, an apply to a unit) makes it unknown.
+ */
+export function affectedBy(facts: Facts, commands: readonly string[]): AffectedPeople | undefined {
+  const users = new Set<string>();
+  const profiles = new Set<string>();
+  const fresh = new Set<string>();
+  const applied = new Set<string>();
+  for (const line of commands) {
+    const [schoolctl, group, sub, name, ...rest] = parseShellWords(line);
+    if (schoolctl !== 'schoolctl' || name === undefined) return undefined;
+    if (group === 'policies' && sub === 'create' && rest.length === 0 && !facts.policy(name)) fresh.add(name);
+    else if (group === 'policies' && sub === 'set' && fresh.has(name) && !applied.has(name)) continue;
+    else if (group === 'policies' && sub === 'apply' && fresh.has(name) && rest.length === 2 && rest[0] === '--user') {
+      users.add(rest[1]);
+      applied.add(name);
+    } else if (group === 'profiles' && sub === 'set' && facts.profileByName(name) && rest.length > 0 && rest.every((a) => a.includes('=') && !a.startsWith('-'))) profiles.add(name);
+    else return undefined;
+  }
+  return { users: [...users], profiles: [...profiles] };
 }
 
 export type FixReach = 'user' | 'assignment' | 'policy' | 'profile' | 'end-user-profile';
@@ -80,6 +117,9 @@ export function fixAlternatives(facts: Facts, decision: Decision): FixAlternativ
     if (narrowed) alternatives.push(personal);
   }
   return alternatives
-    .map((commands) => ({ commands, reach: reachOfAll(facts, commands) }))
+    .map((commands) => {
+      const affects = affectedBy(facts, commands);
+      return { commands, reach: reachOfAll(facts, commands), ...(affects ? { affects } : {}) };
+    })
     .sort((a, b) => RANK[a.reach] - RANK[b.reach] || a.commands.length - b.commands.length);
 }

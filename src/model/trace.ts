@@ -49,8 +49,9 @@ export interface Decision {
 /** One verified way to allow, with who else gains or loses the same action. */
 export interface FixOption {
   readonly commands: readonly string[];
-  readonly gains: readonly { readonly user: string; readonly action: string; readonly target: string | null }[];
-  readonly losses: readonly { readonly user: string; readonly action: string; readonly target: string | null }[];
+  /** Absent when the reach was not measured (only the narrowest fix's reach was asked for). */
+  readonly gains?: readonly { readonly user: string; readonly action: string; readonly target: string | null }[];
+  readonly losses?: readonly { readonly user: string; readonly action: string; readonly target: string | null }[];
 }
 
 export function pass(rule: string, detail: string, source?: Source): TraceStep {

@@ -1,0 +1,98 @@
+// How far a fix reaches is measured only among the people it can affect (for a settings-only fix,
+// those whose own settings it changes), and on a human answer only as far as ranking needs. Both
+// shortcuts must give exactly what a brute-force measure gives: every alternative run again on
+// its own, with everyone allowed the same action and target compared before and after.
+
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { runCommand } from '../src/cli';
+import { verifiedDecision } from '../src/commands/fix-check';
+import { createFacts } from '../src/db/facts/sqlite-facts';
+import { parseShellWords } from '../src/model/errors';
+import { decisionEngine } from '../src/model/registry';
+import { formatTarget, type Decision } from '../src/model/trace';
+import { demoDb, run, tempDb } from './helpers';
+
+type Db = Database.Database;
+const engine = decisionEngine();
+
+/** Everyone but the subject allowed the question, before and after these commands (rolled back). */
+async function bruteReach(db: Db, d: Decision, commands: readonly string[], opts: { term?: string }) {
+  const target = d.target ? formatTarget(d.target) : undefined;
+  const allowed = () => new Set(engine.whoCan(createFacts(db), d.action, target, opts).allowed.map((a) => a.user).filter((u) => u !== d.subject.user));
+  const was = allowed();
+  db.exec('BEGIN');
+  let now: Set<string>;
+  try {
+    for (const line of commands) await runCommand(db, parseShellWords(line).slice(1));
+    now = allowed();
+  } finally {
+    db.exec('ROLLBACK');
+  }
+  return { gains: [...now].filter((u) => !was.has(u)).sort(), losses: [...was].filter((u) => !now.has(u)).sort() };
+}
+
+async function compare(path: string, users: string[], questions: { action: string; target?: string }[], opts: { term?: string }) {
+  const db = new Database(path);
+  let alternatives = 0;
+  let reaching = 0;
+  try {
+    for (const q of questions) {
+      for (const user of users) {
+        const plain = engine.decide(createFacts(db), q.action, user, q.target, opts);
+        if (plain.decision === 'allow' || plain.fixes.length === 0) continue;
+        const all = await verifiedDecision(db, engine, q.action, user, q.target, opts, 'all');
+        const narrow = await verifiedDecision(db, engine, q.action, user, q.target, opts, 'narrowest');
+        const what = `${q.action} ${q.target ?? ''} --user ${user}`;
+        // The same narrowest fix, with the same reach, whichever way it was measured.
+        expect(narrow.fixes, what).toEqual(all.fixes);
+        expect(narrow.alternatives?.length, what).toBe(all.alternatives?.length);
+        if (all.alternatives?.length) expect(narrow.alternatives![0], what).toEqual(all.alternatives[0]);
+        for (const alt of all.alternatives ?? []) {
+          alternatives++;
+          const brute = await bruteReach(db, plain, alt.commands, opts);
+          expect({ gains: alt.gains!.map((g) => g.user), losses: alt.losses!.map((g) => g.user) }, `${what}: ${alt.commands.join(' && ')}`).toEqual(brute);
+          if (brute.gains.length + brute.losses.length) reaching++;
+        }
+      }
+    }
+  } finally {
+    db.close();
+  }
+  return { alternatives, reaching };
+}
+
+describe('the reach of a fix', () => {
+  it('on the demo: the scoped and the lazy measure equal brute force for every alternative', async () => {
+    const path = demoDb();
+    const db = new Database(path, { readonly: true });
+    const users = db.prepare('SELECT username FROM users ORDER BY username').pluck().all() as string[];
+    const learner = db.prepare(`SELECT u.username FROM users u JOIN profiles p ON p.id = u.profile_id WHERE p.role_in_hierarchy = 'student' ORDER BY 1 LIMIT 1`).pluck().get() as string;
+    db.close();
+    const questions = [
+      { action: 'messages' },
+      { action: 'create-courses' },
+      { action: 'tab:mentor' },
+      { action: 'search-user', target: `user:${learner}` },
+      { action: 'view-behaviour', target: `learner:${learner}` },
+      { action: 'manage-user', target: `user:${learner}` },
+      { action: 'user-and-access-rights-management', target: 'unit:north' },
+    ];
+    const r = await compare(path, users, questions, { term: '2026-T2' });
+    // It must have compared alternatives that reach others, not only ones that reach nobody.
+    expect(r.alternatives).toBeGreaterThan(40);
+    expect(r.reaching).toBeGreaterThan(5);
+  }, 120_000);
+
+  it('on a generated 2,000-user site, for a sample of users', async () => {
+    const path = tempDb();
+    expect(run(path, 'generate', '--users', '2000', '--seed', '11', '--quiet').status).toBe(0);
+    const db = new Database(path, { readonly: true });
+    const users = (db.prepare('SELECT username FROM users ORDER BY username').pluck().all() as string[]).filter((_, i) => i % 200 === 0);
+    const learner = db.prepare(`SELECT u.username FROM users u JOIN profiles p ON p.id = u.profile_id WHERE p.role_in_hierarchy = 'student' ORDER BY u.id DESC LIMIT 1`).pluck().get() as string;
+    const term = db.prepare('SELECT id FROM terms ORDER BY id LIMIT 1').pluck().get() as string | undefined;
+    db.close();
+    const r = await compare(path, users, [{ action: 'create-courses' }, { action: 'search-user', target: `user:${learner}` }, { action: 'tab:mentor' }], { term });
+    expect(r.alternatives).toBeGreaterThan(10);
+  }, 120_000);
+});

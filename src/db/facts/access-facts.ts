@@ -26,38 +26,46 @@ export function accessFacts(db: Sqlite) {
     projects: db.prepare('SELECT id FROM portal_projects ORDER BY id').pluck(),
     inUnit: db.prepare(`SELECT DISTINCT u.username FROM unit_ancestors a JOIN memberships m ON m.unit_id = a.unit_id JOIN users u ON u.id = m.user_id WHERE a.ancestor_id = ?`).pluck(),
   };
+  function readSignatures(withSchools: boolean): readonly SubjectSignature[] {
+    const schools = new Map<number, string>();
+    if (withSchools) {
+      const schoolsOfUnit = new Map<string, string[]>();
+      for (const [unit, school] of q.unitSchools.raw().iterate() as Iterable<[string, string]>) {
+        const l = schoolsOfUnit.get(unit);
+        if (l) l.push(school);
+        else schoolsOfUnit.set(unit, [school]);
+      }
+      const own = new Map<number, Set<string>>();
+      for (const [user, unit] of q.memberships.raw().iterate() as Iterable<[number, string]>) {
+        const l = schoolsOfUnit.get(unit);
+        if (!l) continue;
+        let set = own.get(user);
+        if (!set) own.set(user, (set = new Set()));
+        for (const sc of l) set.add(sc);
+      }
+      // A parent's schools are also their children's schools (DOMAIN.md §1).
+      const all = new Map<number, Set<string>>(own);
+      for (const [parent, child] of q.parentLinks.raw().iterate() as Iterable<[number, number]>) {
+        const c = own.get(child);
+        if (!c) continue;
+        const mine = all.get(parent);
+        all.set(parent, new Set([...(mine ?? []), ...c]));
+      }
+      for (const [user, set] of all) schools.set(user, [...set].sort().join(','));
+    }
+    const policies = new Map<number, string>();
+    for (const r of q.ownPolicies.iterate() as Iterable<{ id: number; policies: string }>) policies.set(r.id, r.policies);
+    const rows = q.users.raw().all() as [number, string, number][];
+    return rows.map(([id, username, profile]) => ({ id, username, signature: `${profile}|${policies.get(id) ?? ''}|${schools.get(id) ?? ''}` }));
+  }
+  // A facts object is one snapshot of the model (it already caches users and settings), so the
+  // signatures are read once per object: a run of many lookups (a test file) reads them once.
+  const memo = new Map<boolean, readonly SubjectSignature[]>();
   return {
     subjectSignatures(withSchools: boolean): readonly SubjectSignature[] {
-      const schools = new Map<number, string>();
-      if (withSchools) {
-        const schoolsOfUnit = new Map<string, string[]>();
-        for (const [unit, school] of q.unitSchools.raw().iterate() as Iterable<[string, string]>) {
-          const l = schoolsOfUnit.get(unit);
-          if (l) l.push(school);
-          else schoolsOfUnit.set(unit, [school]);
-        }
-        const own = new Map<number, Set<string>>();
-        for (const [user, unit] of q.memberships.raw().iterate() as Iterable<[number, string]>) {
-          const l = schoolsOfUnit.get(unit);
-          if (!l) continue;
-          let set = own.get(user);
-          if (!set) own.set(user, (set = new Set()));
-          for (const sc of l) set.add(sc);
-        }
-        // A parent's schools are also their children's schools (DOMAIN.md §1).
-        const all = new Map<number, Set<string>>(own);
-        for (const [parent, child] of q.parentLinks.raw().iterate() as Iterable<[number, number]>) {
-          const c = own.get(child);
-          if (!c) continue;
-          const mine = all.get(parent);
-          all.set(parent, new Set([...(mine ?? []), ...c]));
-        }
-        for (const [user, set] of all) schools.set(user, [...set].sort().join(','));
-      }
-      const policies = new Map<number, string>();
-      for (const r of q.ownPolicies.iterate() as Iterable<{ id: number; policies: string }>) policies.set(r.id, r.policies);
-      const rows = q.users.raw().all() as [number, string, number][];
-      return rows.map(([id, username, profile]) => ({ id, username, signature: `${profile}|${policies.get(id) ?? ''}|${schools.get(id) ?? ''}` }));
+      let known = memo.get(withSchools);
+      if (!known) memo.set(withSchools, (known = readSignatures(withSchools)));
+      return known;
     },
     anySchoolPolicyAssigned: () => q.schoolPolicy.get() !== undefined,
     schoolIds: () => q.schoolIds.all() as string[],

@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { accessTestText } from '../src/db/access-tests/test-file.js';
 import { createFacts } from '../src/db/facts/sqlite-facts.js';
 import type { Assertion } from '../src/model/access-tests.js';
+import { verifiedDecision } from '../src/commands/fix-check.js';
 import { decisionEngine } from '../src/model/registry.js';
 import { BIN, median } from './decisions.js';
 
@@ -22,9 +23,12 @@ export interface AccessTestFigures {
   failed: number;
 }
 
-/** The assertions: 550 allow/deny, 50 fix, 250 who on learners, 150 only on learners and classes. */
-function pinned(path: string): Assertion[] {
-  const db = new Database(path, { readonly: true });
+/**
+ * The assertions: 550 allow/deny, 50 fix, 250 who on learners, 150 only on learners and classes.
+ * A fix is pinned as `schoolctl test` judges it: the narrowest verified fix, from the same function.
+ */
+async function pinned(path: string): Promise<Assertion[]> {
+  const db = new Database(path);
   const facts = createFacts(db as never);
   const engine = decisionEngine();
   const term = db.prepare('SELECT id FROM terms WHERE org_id IS NULL ORDER BY starts DESC LIMIT 1').pluck().get() as string | undefined;
@@ -42,17 +46,22 @@ function pinned(path: string): Assertion[] {
     (u: string, i: number) => ({ action: 'tab:mentor', target: undefined, user: u, i }),
   ];
   let fixes = 0;
-  users.forEach((user, i) => {
-    if (out.length >= 600) return;
+  for (const [i, user] of users.entries()) {
+    if (out.length >= 600) break;
     const q = questions[i % questions.length](user, i);
     const question = { action: q.action, ...(q.target ? { target: q.target } : {}), ...(q.action === 'view-behaviour' && term ? { term } : {}) };
     const d = engine.decide(facts, q.action, user, q.target, { term: question.term });
     const name = `${user} ${q.action} ${q.target ?? ''} #${i}`;
     if (d.decision === 'deny' && d.fixes.length && fixes < 50) {
-      fixes++;
-      out.push({ kind: 'fix', name, question, user, commands: d.fixes });
-    } else out.push({ kind: d.decision, name, question, user });
-  });
+      const verified = await verifiedDecision(db as never, engine, q.action, user, q.target, { term: question.term }, 'narrowest');
+      if (verified.fixes.length) {
+        fixes++;
+        out.push({ kind: 'fix', name, question, user, commands: verified.fixes });
+        continue;
+      }
+    }
+    out.push({ kind: d.decision, name, question, user });
+  }
   for (const [i, l] of learners.slice(0, 250).entries()) {
     const action = i % 2 ? 'manage-ilp' : 'view-behaviour';
     const question = { action, target: `learner:${l}`, ...(action === 'view-behaviour' && term ? { term } : {}) };
@@ -68,8 +77,8 @@ function pinned(path: string): Assertion[] {
   return out;
 }
 
-export function measureAccessTests(path: string, runs = 3): AccessTestFigures {
-  const assertions = pinned(path);
+export async function measureAccessTests(path: string, runs = 3): Promise<AccessTestFigures> {
+  const assertions = await pinned(path);
   const file = join(mkdtempSync(join(tmpdir(), 'schoolctl-bench-')), 'access.yaml');
   writeFileSync(file, accessTestText([{ title: 'bench', note: 'pinned from the site', assertions }], ['bench']));
   const times: number[] = [];

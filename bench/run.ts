@@ -18,6 +18,7 @@ import { measureAccessTests, type AccessTestFigures } from './access-tests.js';
 import { measureChecks, measureReverse, measureStartup, type LatencyFigures, type ReverseFigures, type StartupFigures } from './decisions.js';
 import { measureCompletion, type CompletionFigures } from './completion.js';
 import { enrichSite } from './enrich.js';
+import { measureDenyWithFixes, type FixFigures } from './fixes.js';
 import { measureImport, type ImportFigures } from './import.js';
 import { measureRosters, type RosterFigures } from './rosters.js';
 import { measureWhatIf, type WhatIfFigures } from './whatif.js';
@@ -56,6 +57,7 @@ interface SizeFigures {
   users: number;
   checks: LatencyFigures;
   reverse: ReverseFigures;
+  fixes: FixFigures;
 }
 
 const only = process.env.BENCH_ONLY;
@@ -64,7 +66,10 @@ const perSize: SizeFigures[] = [];
 for (const users of only === 'whatif' ? [] : sizes) {
   const db = site(users);
   log(`measuring checks and reverse lookups at ${users} users…`);
-  perSize.push({ users, checks: measureChecks(db), reverse: measureReverse(db) });
+  const checks = measureChecks(db);
+  const reverse = measureReverse(db);
+  log(`measuring denies with verified, ranked fixes at ${users} users…`);
+  perSize.push({ users, checks, reverse, fixes: measureDenyWithFixes(db) });
 }
 const largest = site(sizes[sizes.length - 1]);
 const probe = new Database(largest, { readonly: true });
@@ -81,7 +86,7 @@ const startup: StartupFigures | undefined = only === 'whatif' ? undefined : (log
 let accessTests: AccessTestFigures | undefined;
 if (only !== 'whatif') {
   log('measuring schoolctl test of 1,000 assertions…');
-  accessTests = measureAccessTests(largest);
+  accessTests = await measureAccessTests(largest);
 }
 let completion: CompletionFigures | undefined;
 if (only !== 'whatif') {
@@ -125,6 +130,10 @@ for (const c of completion?.requests ?? []) {
 for (const s of perSize) {
   const big = s.users === Math.max(...sizes);
   rows.push(['check p50 / p99', `${s.users} users, ${s.checks.checks} triples`, `${f(s.checks.p50ms, 3)} / ${f(s.checks.p99ms, 3)} ms`, `cold p99 ${f(s.checks.coldP99ms, 3)} ms (first ${s.checks.coldChecks})`, big ? `≤ 0.2 / 2 ms ${mark(s.checks.p50ms <= 0.2 && s.checks.p99ms <= 2)}` : '']);
+}
+for (const s of perSize) {
+  const big = s.users === Math.max(...sizes);
+  rows.push(['deny with fixes', `${s.users} users: ${s.fixes.denies.length} denies, \`whocan … --user\``, `${f(s.fixes.ms, 0)} ms`, `median; --json (every reach) ${f(s.fixes.jsonMs, 0)} ms`, big ? `≤ 250 ms ${mark(s.fixes.ms <= 250)}` : '']);
 }
 for (const s of perSize) {
   for (const [name, r] of Object.entries(s.reverse)) {

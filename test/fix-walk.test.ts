@@ -69,9 +69,12 @@ async function walk(path: string, users: string[], perKind: number, opts: { term
         }
       }
       out.denies += denies.length;
-      const judge = (user: string, target: string | undefined) => ({ decide: (f: Facts) => engine.decide(f, def.key, user, target, evalOpts), allowed: () => new Set<string>() });
-      // What whocan prints for each deny: the same verification, done for all of them at once.
-      const checked = await checkManyFixes(db, denies.map((d) => ({ decision: d.decision, judge: judge(d.user, d.target) })));
+      const judge = (user: string, target: string | undefined) => ({
+        decide: (f: Facts, as?: string) => engine.decide(f, def.key, as ?? user, target, evalOpts),
+        allowed: (f: Facts, among?: (u: string) => boolean) => new Set(engine.whoCan(f, def.key, target, evalOpts, among).allowed.map((a) => a.user)),
+      });
+      // What whocan prints for each deny: the same verification and ranking, done for all of them at once.
+      const checked = await checkManyFixes(db, denies.map((d) => ({ decision: d.decision, judge: judge(d.user, d.target) })), 'narrowest');
       const byFix = new Map<string, { lines: readonly string[]; denies: typeof denies }>();
       denies.forEach((d, i) => {
         const printed = checked[i].fixes[0]?.commands ?? [];

@@ -75,8 +75,12 @@ function scopeOf(alt: FixAlternative): ((facts: Facts, username: string) => bool
   if (!a) return undefined;
   const users = new Set(a.users);
   const profiles = new Set(a.profiles);
+  const inUnit = (facts: Facts, u: string) => {
+    const id = a.units.length ? facts.user(u)?.id : undefined;
+    return id !== undefined && a.units.some((unit) => facts.belongsToUnit(id, unit));
+  };
   // The external visitor has no user row; a profile-wide change may still reach it, so it is judged.
-  return (facts, u) => users.has(u) || (profiles.size > 0 && (u === EXTERNAL_USERNAME || profiles.has(facts.user(u)?.profile.name ?? '')));
+  return (facts, u) => users.has(u) || (profiles.size > 0 && (u === EXTERNAL_USERNAME || profiles.has(facts.user(u)?.profile.name ?? ''))) || inUnit(facts, u);
 }
 
 /**
@@ -106,15 +110,18 @@ export async function checkManyFixes(sqlite: Sqlite, denies: readonly { decision
     const { decision, judge } = denies[deny];
     const subject = decision.subject.user;
     const a = proposed[deny][alt].affects;
-    // Named users alone: ask each of them; no lookup over the site.
-    if (a && a.profiles.length === 0) return new Set(a.users.filter((u) => u !== subject && f.user(u) && judge.decide(f, u).decision === 'allow'));
+    // Named users and members of units: ask each of them; no lookup over the site.
+    if (a && a.profiles.length === 0 && (a.units.length === 0 || typeof f.usersInUnit === 'function')) {
+      const people = new Set([...a.users, ...a.units.flatMap((unit) => f.usersInUnit(unit))]);
+      return new Set([...people].filter((u) => u !== subject && f.user(u) && judge.decide(f, u).decision === 'allow'));
+    }
     const scope = scopes[deny][alt];
     return judge.allowed(f, scope ? (u) => u !== subject && scope(f, u) : (u) => u !== subject);
   };
   /** Nobody besides the subject can be reached: the reach is empty without judging anyone. */
   const nobodyElse = (deny: number, alt: number) => {
     const a = proposed[deny][alt].affects;
-    return a !== undefined && a.profiles.length === 0 && a.users.every((u) => u === denies[deny].decision.subject.user);
+    return a !== undefined && a.profiles.length === 0 && a.units.length === 0 && a.users.every((u) => u === denies[deny].decision.subject.user);
   };
   const before = (deny: number, alt: number) => {
     const key = scopeKey(deny, alt);

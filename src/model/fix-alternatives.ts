@@ -21,21 +21,24 @@ export interface FixAlternative {
   readonly affects?: AffectedPeople;
 }
 
-/** The people a settings-only change can reach: these users, or these plus every member of a profile. */
+/** The people a settings-only change can reach: these users, the members of these profiles, and of these units (and below). */
 export interface AffectedPeople {
   readonly users: readonly string[];
   readonly profiles: readonly string[];
+  readonly units: readonly string[];
 }
 
 /**
  * Whom a fix's commands can reach when they only change settings: `policies create` of a new
  * policy reaches nobody, `policies set` of a policy created by the same fix (before it is applied)
- * nobody, `policies apply P --user U` only U, `profiles set P …` the members of P. Any other
- * command (an assignment, an existing policy's values, an apply to a unit) makes it unknown.
+ * nobody, `policies apply P --user U` only U, `--unit C` the members of C and of the units below
+ * it, `profiles set P …` the members of P. Any other command (an assignment, an existing
+ * policy's values) makes it unknown.
  */
 export function affectedBy(facts: Facts, commands: readonly string[]): AffectedPeople | undefined {
   const users = new Set<string>();
   const profiles = new Set<string>();
+  const units = new Set<string>();
   const fresh = new Set<string>();
   const applied = new Set<string>();
   for (const line of commands) {
@@ -43,13 +46,13 @@ export function affectedBy(facts: Facts, commands: readonly string[]): AffectedP
     if (schoolctl !== 'schoolctl' || name === undefined) return undefined;
     if (group === 'policies' && sub === 'create' && rest.length === 0 && !facts.policy(name)) fresh.add(name);
     else if (group === 'policies' && sub === 'set' && fresh.has(name) && !applied.has(name)) continue;
-    else if (group === 'policies' && sub === 'apply' && fresh.has(name) && rest.length === 2 && rest[0] === '--user') {
-      users.add(rest[1]);
+    else if (group === 'policies' && sub === 'apply' && fresh.has(name) && rest.length === 2 && (rest[0] === '--user' || rest[0] === '--unit')) {
+      (rest[0] === '--user' ? users : units).add(rest[1]);
       applied.add(name);
     } else if (group === 'profiles' && sub === 'set' && facts.profileByName(name) && rest.length > 0 && rest.every((a) => a.includes('=') && !a.startsWith('-'))) profiles.add(name);
     else return undefined;
   }
-  return { users: [...users], profiles: [...profiles] };
+  return { users: [...users], profiles: [...profiles], units: [...units] };
 }
 
 export type FixReach = 'user' | 'assignment' | 'policy' | 'profile' | 'end-user-profile';
@@ -85,9 +88,9 @@ function reachOfAll(facts: Facts, commands: readonly string[]): FixReach {
   return worst;
 }
 
-/** A policy name for one user's own setting that no policy of the site has yet. */
-function freshPolicyName(facts: Facts, key: string, username: string): string {
-  const base = `${key} for ${username}`;
+/** A policy name for a setting of one user or unit that no policy of the site has yet. */
+function freshPolicyName(facts: Facts, key: string, forWhom: string): string {
+  const base = `${key} for ${forWhom}`;
   if (!facts.policy(base)) return base;
   for (let i = 2; ; i++) if (!facts.policy(`${base} (${i})`)) return `${base} (${i})`;
 }
@@ -95,8 +98,9 @@ function freshPolicyName(facts: Facts, key: string, username: string): string {
 /**
  * Every alternative worth verifying for a deny, narrowest first: the engine's own fix, and for
  * each profile-wide setting change in it, the same values in a site policy applied to the
- * subject alone. (Strictest wins, so a new policy only helps where no stricter one acts; the
- * verification finds out.)
+ * subject alone, to the members of the subject's class or group, and to their school.
+ * (Strictest wins, so a new policy only helps where no stricter one acts; the verification finds
+ * out.)
  */
 export function fixAlternatives(facts: Facts, decision: Decision): FixAlternative[] {
   if (decision.decision === 'allow' || decision.fixes.length === 0) return [];
@@ -104,17 +108,29 @@ export function fixAlternatives(facts: Facts, decision: Decision): FixAlternativ
   const subject = facts.user(user);
   const alternatives: (readonly string[])[] = [decision.fixes];
   if (subject) {
-    let narrowed = false;
-    const personal = decision.fixes.flatMap((line) => {
-      const words = parseShellWords(line).slice(1);
-      if (words[0] !== 'profiles' || words[1] !== 'set' || words[2] !== subject.profile.name) return [line];
-      narrowed = true;
-      return words.slice(3).flatMap((assignment) => {
-        const name = freshPolicyName(facts, assignment.split('=')[0], user);
-        return [command('policies', 'create', name), command('policies', 'set', name, assignment), command('policies', 'apply', name, '--user', user)];
+    /** The fix with each of the subject's profile-wide changes made by a new policy applied to `to`. */
+    const narrowedTo = (forWhom: string, to: readonly string[]): (readonly string[]) | undefined => {
+      let narrowed = false;
+      const lines = decision.fixes.flatMap((line) => {
+        const words = parseShellWords(line).slice(1);
+        if (words[0] !== 'profiles' || words[1] !== 'set' || words[2] !== subject.profile.name) return [line];
+        narrowed = true;
+        return words.slice(3).flatMap((assignment) => {
+          const name = freshPolicyName(facts, assignment.split('=')[0], forWhom);
+          return [command('policies', 'create', name), command('policies', 'set', name, assignment), command('policies', 'apply', name, ...to)];
+        });
       });
-    });
-    if (narrowed) alternatives.push(personal);
+      return narrowed ? lines : undefined;
+    };
+    const units = typeof facts.unitsOf === 'function' ? facts.unitsOf(subject.id) : [];
+    const group = units.find((u) => u.kind === 'class' || u.kind === 'group');
+    const school = facts.userSchools(subject.id)[0];
+    const variants = [
+      narrowedTo(user, ['--user', user]),
+      group && narrowedTo(group.id, ['--unit', group.id]),
+      school && narrowedTo(school, ['--unit', school]),
+    ];
+    for (const v of variants) if (v) alternatives.push(v);
   }
   return alternatives
     .map((commands) => {

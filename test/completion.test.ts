@@ -1,6 +1,7 @@
 // Shell completion: the scripts run in real shells against a demo model; the candidates come
 // from `schoolctl __complete`, which reads the model and never writes it.
 
+import Database from 'better-sqlite3';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -10,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { CommandSpec } from '../src/commands/command-spec.js';
 import { completions } from '../src/commands/complete.js';
 import type { Vocabulary } from '../src/commands/vocabulary.js';
-import { VALUE_KINDS } from '../src/db/stores/model-prefix.cjs';
+import { prefixQuery, VALUE_KINDS } from '../src/db/stores/model-prefix.cjs';
 import { BIN, demoDb, run } from './helpers.js';
 
 let db: string;
@@ -176,5 +177,16 @@ describe('the fast entry', () => {
       expect(run(odd, '__complete', 'us').stdout).toBe('users\n');
     }
     expect(readdirSync(dir).sort()).toEqual(['empty.db', 'text.db']);
+  });
+});
+
+describe('the prefix read', () => {
+  it('is answered by the index of the id column, not a scan of the table', () => {
+    const model = new Database(db, { readonly: true });
+    // The portal's lists are keyed by (school year, id): short lists, read whole.
+    const keyedById = VALUE_KINDS.filter((k) => !['afdeling', 'klas', 'team', 'sectie'].includes(k));
+    const plans = keyedById.map((k) => [k, model.prepare(`EXPLAIN QUERY PLAN ${prefixQuery(k)}`).all('a', 'a\u{10ffff}', 50).map((r: any) => r.detail).join('; ')]);
+    model.close();
+    for (const [kind, plan] of plans) expect(`${kind}: ${plan}`).toMatch(/: SEARCH \w+ USING (?:(?:COVERING )?INDEX \S+|PRIMARY KEY) \(\w+>\? AND \w+<\?\)/);
   });
 });

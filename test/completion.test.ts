@@ -158,10 +158,15 @@ describe('the fast entry', () => {
     for (const words of [['users', 'join', 'j.de'], ['whocan', 'search-user', 'user:j'], ['users', 'add', 'x', '--profile', ''], ['profiles', 'set', 'Staff', 'messages='], ['portal', ''], ['help', 'w']]) {
       const r = run(db, '__complete', ...words);
       expect([r.status, r.stderr]).toEqual([0, '']);
-      process.env.SCHOOLCTL_DB = db;
-      expect(r.stdout.split('\n').filter(Boolean)).toEqual(await completions(words));
-      delete process.env.SCHOOLCTL_DB;
+      expect(r.stdout.split('\n').filter(Boolean)).toEqual(await completions(['--db', db, ...words]));
     }
+  });
+
+  it('has no snapshot to read when the file is missing or was written before the words were in it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'schoolctl-spec-'));
+    writeFileSync(join(dir, 'old.json'), JSON.stringify({ name: 'schoolctl', options: [], args: [], commands: [] }));
+    expect(fast.readSnapshot(join(dir, 'missing.json'))).toBeUndefined();
+    expect(fast.readSnapshot(join(dir, 'old.json'))).toBeUndefined();
   });
 
   it('offers no model values for a missing or unreadable model, without a word on stderr, and exits 0', () => {

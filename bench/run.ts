@@ -6,8 +6,10 @@
 //   BENCH_ROSTER_SIZES  users of the generated OneRoster bundle (default 200000; "0" skips it)
 //   BENCH_REPEAT        import repeats, the fastest counts (default 2)
 //   BENCH_STARTUP_RUNS  process starts per median (default 15)
+//   BENCH_COMPLETION_RUNS  completion requests of each kind, for p50 and p95 (default 40)
 //   BENCH_WHATIF        "0" skips the what-if rows (dry runs and apply --plan, at the largest size)
-//   BENCH_ONLY          "whatif" measures only the what-if rows and the site-wide reverse lookup
+//   BENCH_ONLY          "whatif" measures only the what-if rows and the site-wide reverse lookup;
+//                       "completion" only start-up and shell completion, at the largest size
 
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
@@ -63,7 +65,7 @@ interface SizeFigures {
 const only = process.env.BENCH_ONLY;
 const started = Date.now();
 const perSize: SizeFigures[] = [];
-for (const users of only === 'whatif' ? [] : sizes) {
+for (const users of only === 'whatif' || only === 'completion' ? [] : sizes) {
   const db = site(users);
   log(`measuring checks and reverse lookups at ${users} users…`);
   const checks = measureChecks(db);
@@ -77,30 +79,31 @@ const user = probe.prepare(`SELECT u.username FROM users u JOIN profiles p ON p.
 probe.close();
 let whatIf: WhatIfFigures | undefined;
 let siteWide: { ms: number; allowed: number } | undefined;
-if (process.env.BENCH_WHATIF !== '0') {
+if (process.env.BENCH_WHATIF !== '0' && only !== 'completion') {
   log(`measuring what-if dry runs and apply --plan at ${sizes[sizes.length - 1]} users…`);
   whatIf = measureWhatIf(largest, sizes[sizes.length - 1]);
   siteWide = measureReverse(largest)['site-wide'];
 }
 const startup: StartupFigures | undefined = only === 'whatif' ? undefined : (log(`measuring start-up (${startupRuns} runs each)…`), measureStartup(largest, user, startupRuns));
 let accessTests: AccessTestFigures | undefined;
-if (only !== 'whatif') {
+if (only !== 'whatif' && only !== 'completion') {
   log('measuring schoolctl test of 1,000 assertions…');
   accessTests = await measureAccessTests(largest);
 }
 let completion: CompletionFigures | undefined;
 if (only !== 'whatif') {
-  log(`measuring shell completion of live values (${startupRuns} runs each)…`);
-  completion = measureCompletion(BIN, largest, user, startupRuns);
+  const runs = Number(process.env.BENCH_COMPLETION_RUNS ?? 40);
+  log(`measuring shell completion of live values (${runs} runs each)…`);
+  completion = measureCompletion(BIN, largest, user, runs);
 }
 let imports: ImportFigures[] = [];
-if (importSizes.length && only !== 'whatif') {
+if (importSizes.length && only !== 'whatif' && only !== 'completion') {
   log(`measuring import at ${importSizes.join(', ')} rows…`);
   imports = measureImport(importSizes, repeat);
 }
 
 let rosters: RosterFigures[] = [];
-if (rosterSizes.length) {
+if (rosterSizes.length && only !== 'completion') {
   log(`measuring import oneroster at ${rosterSizes.join(', ')} users…`);
   rosters = measureRosters(rosterSizes);
 }
@@ -125,7 +128,8 @@ if (accessTests) {
   ]);
 }
 for (const c of completion?.requests ?? []) {
-  rows.push(['completion', `\`__complete ${c.words}\` at ${sizes[sizes.length - 1]}`, `${f(c.ms, 0)} ms`, `${c.candidates} candidate(s)`, `≤ 150 ms ${mark(c.ms <= 150)}`]);
+  const node = `node -e 0 ${f(completion!.nodeP50ms, 0)} / ${f(completion!.nodeP95ms, 0)} ms`;
+  rows.push(['completion p50 / p95', `\`__complete ${c.words}\` at ${sizes[sizes.length - 1]}`, `${f(c.p50ms, 0)} / ${f(c.p95ms, 0)} ms`, `${c.candidates} candidate(s); ${f(c.p50ms - completion!.nodeP50ms, 0)} ms over ${node}`, `p50 ≤ 150 ms ${mark(c.p50ms <= 150)}`]);
 }
 for (const s of perSize) {
   const big = s.users === Math.max(...sizes);

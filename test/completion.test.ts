@@ -1,11 +1,17 @@
 // Shell completion: the scripts run in real shells against a demo model; the candidates come
 // from `schoolctl __complete`, which reads the model and never writes it.
 
+import Database from 'better-sqlite3';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { CommandSpec } from '../src/commands/command-spec.js';
+import { completions } from '../src/commands/complete.js';
+import type { Vocabulary } from '../src/commands/vocabulary.js';
+import { prefixQuery, VALUE_KINDS } from '../src/db/stores/model-prefix.cjs';
 import { BIN, demoDb, run } from './helpers.js';
 
 let db: string;
@@ -100,5 +106,92 @@ describe.runIf(hasShell('fish'))('fish completion', () => {
   it('completes live values through complete -C', () => {
     const out = execFileSync('fish', ['-c', 'schoolctl completion fish | source; complete -C "schoolctl users join j.de"'], { encoding: 'utf8', env: env() });
     expect(out.split('\n').filter(Boolean)).toEqual(['j.devries']);
+  });
+});
+
+// The shells reach the fast entry, which reads the words the build wrote (dist/command-spec.json);
+// here its answers are held against those of the modules themselves, for every kind of value.
+describe('the fast entry', () => {
+  const fast = createRequire(import.meta.url)('../dist/src/commands/complete-fast.cjs');
+  const snapshot = () => fast.readSnapshot();
+
+  it('answers as the modules do, for every command, option and argument and every kind of value', async () => {
+    const spec = snapshot();
+    expect(spec?.lexicon).toBeDefined();
+    const lines: string[][] = [];
+    const kindOf: string[] = [];
+    const add = (words: string[], v: Vocabulary | undefined) => {
+      lines.push(words);
+      kindOf.push(!v ? 'none' : 'live' in v ? v.live : 'special' in v ? v.special : 'fixed');
+    };
+    const walk = async (cmd: CommandSpec, path: string[]) => {
+      for (const p of ['', '-', '--', 'a']) add([...path, p], undefined);
+      for (const o of cmd.options.filter((x) => x.value)) for (const p of ['', 'a', 's', 'n', 'j.d', 'm', '2']) add([...path, o.long ?? o.short ?? '', p], o.values);
+      // Each argument after plausible earlier ones: the first candidate the modules give there.
+      const before: string[] = [];
+      for (const a of cmd.args) {
+        for (const p of ['', 'a', 's', 'n', 'j.d', 'm', 'messages=', 'messages=o', 'user:', 'unit:n', 'class:']) add([...path, ...before, p], a.values);
+        before.push((await completions([...path, ...before, '']))[0] ?? 'x');
+      }
+      for (const c of cmd.commands) await walk(c, [...path, c.name]);
+    };
+    await walk(spec, []);
+    for (const a of spec.lexicon.actions) for (const k of a.targetKinds) add(['whocan', a.key, `${k}:`], { special: 'target' });
+    for (const s of spec.lexicon.settings) add(['profiles', 'set', 'Staff', `${s.key}=`], { special: 'setting' });
+    add(['help', ''], undefined);
+
+    process.env.SCHOOLCTL_DB = db;
+    const answered = new Set<string>();
+    const differ: string[] = [];
+    for (const [i, words] of lines.entries()) {
+      const [before, now] = [await completions(words), await fast.snapshotCompletions(spec, words)];
+      if (JSON.stringify(now) !== JSON.stringify(before)) differ.push(`${words.join(' ')}: ${before.slice(0, 3)} / ${now.slice(0, 3)}`);
+      if (now.length) answered.add(kindOf[i]);
+    }
+    delete process.env.SCHOOLCTL_DB;
+    expect(differ.slice(0, 5)).toEqual([]);
+    // Every kind of value was asked for and answered, so the comparison covered it.
+    expect([...VALUE_KINDS, 'setting', 'action', 'target', 'bulk-kind', 'fixed'].filter((k) => !answered.has(k))).toEqual([]);
+  });
+
+  it('reaches the shell through bin/schoolctl.js with the same answers', async () => {
+    for (const words of [['users', 'join', 'j.de'], ['whocan', 'search-user', 'user:j'], ['users', 'add', 'x', '--profile', ''], ['profiles', 'set', 'Staff', 'messages='], ['portal', ''], ['help', 'w']]) {
+      const r = run(db, '__complete', ...words);
+      expect([r.status, r.stderr]).toEqual([0, '']);
+      expect(r.stdout.split('\n').filter(Boolean)).toEqual(await completions(['--db', db, ...words]));
+    }
+  });
+
+  it('has no snapshot to read when the file is missing or was written before the words were in it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'schoolctl-spec-'));
+    writeFileSync(join(dir, 'old.json'), JSON.stringify({ name: 'schoolctl', options: [], args: [], commands: [] }));
+    expect(fast.readSnapshot(join(dir, 'missing.json'))).toBeUndefined();
+    expect(fast.readSnapshot(join(dir, 'old.json'))).toBeUndefined();
+  });
+
+  it('offers no model values for a missing or unreadable model, without a word on stderr, and exits 0', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'schoolctl-odd-'));
+    writeFileSync(join(dir, 'text.db'), 'not a model\n');
+    writeFileSync(join(dir, 'empty.db'), '');
+    for (const odd of [join(dir, 'missing.db'), join(dir, 'text.db'), join(dir, 'empty.db'), dir]) {
+      for (const words of [['users', 'join', ''], ['whocan', 'search-user', 'user:'], ['users', 'add', 'x', '--profile', '']]) {
+        const r = run(odd, '__complete', ...words);
+        expect([r.status, r.stdout, r.stderr]).toEqual([0, '', '']);
+      }
+      // The words that need no model are still there.
+      expect(run(odd, '__complete', 'us').stdout).toBe('users\n');
+    }
+    expect(readdirSync(dir).sort()).toEqual(['empty.db', 'text.db']);
+  });
+});
+
+describe('the prefix read', () => {
+  it('is answered by the index of the id column, not a scan of the table', () => {
+    const model = new Database(db, { readonly: true });
+    // The portal's lists are keyed by (school year, id): short lists, read whole.
+    const keyedById = VALUE_KINDS.filter((k) => !['afdeling', 'klas', 'team', 'sectie'].includes(k));
+    const plans = keyedById.map((k) => [k, model.prepare(`EXPLAIN QUERY PLAN ${prefixQuery(k)}`).all('a', 'a\u{10ffff}', 50).map((r: any) => r.detail).join('; ')]);
+    model.close();
+    for (const [kind, plan] of plans) expect(`${kind}: ${plan}`).toMatch(/: SEARCH \w+ USING (?:(?:COVERING )?INDEX \S+|PRIMARY KEY) \(\w+>\? AND \w+<\?\)/);
   });
 });

@@ -3,6 +3,8 @@
 
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
+import type { ActionWords, SettingWords } from './complete-core.cjs';
+import type { Vocabulary } from './vocabulary.js';
 
 export interface OptionSpec {
   readonly long?: string;
@@ -10,16 +12,29 @@ export interface OptionSpec {
   /** Whether it takes a value, and the value's placeholder (`<id>`, `<on|off>`). */
   readonly value: boolean;
   readonly placeholder?: string;
+  /** The words its value takes, as the vocabulary says (written at build time). */
+  readonly values?: Vocabulary;
 }
 export interface ArgSpec {
   readonly name: string;
   readonly variadic: boolean;
+  readonly values?: Vocabulary;
 }
 export interface CommandSpec {
   readonly name: string;
   readonly options: readonly OptionSpec[];
   readonly args: readonly ArgSpec[];
   readonly commands: readonly CommandSpec[];
+  /** On the root of the built file: every other word completion offers. */
+  readonly lexicon?: Lexicon;
+}
+
+/** The words completion offers that are not in the command tree, as the modules define them. */
+export interface Lexicon {
+  readonly helpTopics: readonly string[];
+  readonly bulkKinds: readonly string[];
+  readonly actions: readonly ActionWords[];
+  readonly settings: readonly SettingWords[];
 }
 
 export function specOf(cmd: Command): CommandSpec {

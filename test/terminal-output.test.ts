@@ -95,8 +95,22 @@ describe('listings at 80 columns and in other formats', () => {
     expect(widest(r.stdout)).toBeLessThanOrEqual(80);
     // Without the limit (a pipe) nothing is cut: the same rows, each at most as wide.
     expect(wide.stdout).not.toContain('…');
-    expect(r.stdout.split('\n').length).toBe(wide.stdout.split('\n').length);
+    if (line !== 'profiles matrix') expect(r.stdout.split('\n').length).toBe(wide.stdout.split('\n').length);
     expect(r.stdout).not.toMatch(/[│┌]/);
+  });
+
+  it('profiles matrix at 80 columns comes in blocks of profiles, each with every setting key whole', () => {
+    const wide = runAt(undefined, db, 'profiles', 'matrix');
+    const r = runAt(80, db, 'profiles', 'matrix');
+    const labels = (text: string) => text.split('\n').filter((l) => /^ {2}\S/.test(l)).map((l) => l.trim().split(/\s{2,}/)[0]);
+    const keys = labels(wide.stdout);
+    expect(keys.length).toBeGreaterThan(50);
+    const blocks = r.stdout.split('\n\n');
+    expect(blocks.length).toBeGreaterThan(1);
+    for (const b of blocks) expect(labels(b)).toEqual(keys);
+    // Every profile heads one block, and no setting key is cut.
+    for (const p of ['System', 'Administrator', 'Staff', 'Teaching', 'Student', 'Parent', 'Guest']) expect(r.stdout).toMatch(new RegExp(`^setting .*${p}`, 'm'));
+    expect(keys.every((k) => !k.includes('…'))).toBe(true);
   });
 
   it('--wide prints every column at full width', () => {

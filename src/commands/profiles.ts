@@ -81,7 +81,7 @@ async function matrix(ctx: Ctx, opts: { section?: string }) {
     }
     rows.push([`  ${s.key}`, ...values.map((v) => mark(v.get(s.key) ?? ''))]);
   }
-  return { data: { profiles: profiles.map((p) => p.name), settings: data }, human: await table(['setting', ...profiles.map((p) => `${p.name} (${p.level})`)], rows) };
+  return { data: { profiles: profiles.map((p) => p.name), settings: data }, human: await table(['setting', ...profiles.map((p) => `${p.name} (${p.level})`)], rows, { labelled: true }) };
 }
 
 async function settings(ctx: Ctx, opts: { section?: string }) {

@@ -158,6 +158,14 @@ export interface TableStyle {
   /** Box drawing (a terminal) or plain aligned columns (pipes, `-o plain`). */
   readonly boxed: boolean;
   readonly colour?: (tone: Tone, s: string) => string;
+  /**
+   * The first column names the rows (a matrix): when the table is too wide, the other columns
+   * are split into blocks that fit, each repeating the first column, instead of cutting every
+   * column down to a few characters.
+   */
+  readonly labelled?: boolean;
+  /** A block of a labelled table: the header wraps by words, and the label column is never narrowed. */
+  readonly block?: boolean;
 }
 
 /** A cell's lines, every one escaped for the terminal. */
@@ -228,7 +236,7 @@ export function wrap(s: string, width: number): string[] {
  * (down to its longest word, at most 6), then the widest column gives up one column at a time,
  * down to a floor of a few characters each (the caller cuts what still does not fit).
  */
-export function fitWidths(natural: readonly number[], available: number, values: readonly number[] = natural, headerWord: readonly number[] = values): number[] {
+export function fitWidths(natural: readonly number[], available: number, values: readonly number[] = natural, headerWord: readonly number[] = values, keepFirst = false): number[] {
   const widths = [...natural];
   let total = widths.reduce((a, b) => a + b, 0);
   const shrink = (floor: readonly number[]) => {
@@ -240,9 +248,42 @@ export function fitWidths(natural: readonly number[], available: number, values:
       total--;
     }
   };
-  shrink(widths.map((w, i) => Math.min(w, Math.max(values[i], Math.min(headerWord[i], 6), 1))));
-  shrink(widths.map((n) => Math.min(n, 4)));
+  const first = (floor: number[]) => (keepFirst ? [natural[0], ...floor.slice(1)] : floor);
+  shrink(first(widths.map((w, i) => Math.min(w, Math.max(values[i], Math.min(headerWord[i], 6), 1)))));
+  shrink(first(widths.map((n) => Math.min(n, 4))));
   return widths;
+}
+
+/**
+ * The columns of a labelled table in blocks that fit the width, each starting with the label
+ * column; undefined when the table fits as it is or no block could hold even one more column.
+ * A column needs its widest value (up to 10) and its longest header word (the header wraps by words).
+ */
+function columnBlocks(grid: readonly (readonly string[])[][], style: TableStyle): number[][] | undefined {
+  const n = grid[0].length;
+  const width = (i: number, rowsFrom: number) => {
+    let w = 1;
+    for (let r = rowsFrom; r < grid.length; r++) for (const l of grid[r][i]) w = Math.max(w, stringWidth(l));
+    return w;
+  };
+  const lineWidth = (ws: readonly number[]) => ws.reduce((a, b) => a + b, 0) + (style.boxed ? 3 * ws.length + 1 : 2 * (ws.length - 1));
+  const natural = Array.from({ length: n }, (_, i) => width(i, 0));
+  if (lineWidth(natural) <= style.width) return undefined;
+  // A long value (a list) is wrapped or cut inside its block rather than given a block of its own.
+  const need = natural.map((w, i) => (i === 0 ? w : Math.max(Math.min(width(i, 1), 10), ...grid[0][i].flatMap((l) => l.split(' ')).map((x) => stringWidth(x)))));
+  const blocks: number[][] = [];
+  let block = [0];
+  for (let i = 1; i < n; i++) {
+    if (block.length > 1 && lineWidth([...block, i].map((c) => need[c])) > style.width) {
+      blocks.push(block);
+      block = [0];
+    }
+    block.push(i);
+  }
+  blocks.push(block);
+  // A block that cannot hold its one column beside the label is no better than cutting.
+  if (blocks.some((b) => lineWidth(b.map((c) => need[c])) > style.width)) return undefined;
+  return blocks.length > 1 ? blocks : undefined;
 }
 
 /**
@@ -258,6 +299,14 @@ export function renderTable(head: readonly string[], rows: readonly (readonly Ce
   };
   const grid = [head.map((h) => cellLines(h)), ...rows.map((r) => head.map((_, i) => cellLines(r[i])))];
   if (!style.boxed) for (const r of grid) for (let i = 0; i < n; i++) r[i] = [r[i].join(' ')];
+  if (style.labelled && Number.isFinite(style.width) && n > 2) {
+    const blocks = columnBlocks(grid, style);
+    if (blocks) {
+      return blocks
+        .map((cols) => renderTable(cols.map((i) => head[i]), rows.map((r) => cols.map((i) => r[i])), { ...style, labelled: false, block: true }))
+        .join('\n\n');
+    }
+  }
   // A loop, not Math.max(...rows): a listing of 200,000 rows is no argument list.
   const widest = (cells: readonly string[][][], i: number) => {
     let w = 1;
@@ -268,8 +317,10 @@ export function renderTable(head: readonly string[], rows: readonly (readonly Ce
   const values = head.map((_, i) => (grid.length > 1 ? widest(grid.slice(1), i) : natural[i]));
   const headerWord = head.map((_, i) => Math.max(...grid[0][i].flatMap((l) => l.split(' ')).map((w) => stringWidth(w))));
   const overhead = style.boxed ? 3 * n + 1 : 2 * (n - 1);
-  const widths = Number.isFinite(style.width) ? fitWidths(natural, Math.max(n, style.width - overhead), values, headerWord) : natural;
-  const laid = grid.map((r) => r.map((lines, i) => (style.boxed ? lines.flatMap((l) => wrap(l, widths[i])) : lines.map((l) => truncate(l, widths[i])))));
+  const widths = Number.isFinite(style.width) ? fitWidths(natural, Math.max(n, style.width - overhead), values, headerWord, style.block === true) : natural;
+  const laid = grid.map((r, ri) =>
+    r.map((lines, i) => (style.boxed || (ri === 0 && style.block) ? lines.flatMap((l) => wrap(l, widths[i])) : lines.map((l) => truncate(l, widths[i])))),
+  );
   const out: string[] = [];
   const source = [head, ...rows];
   laid.forEach((r, ri) => {
@@ -314,7 +365,7 @@ export function takeTables(): CapturedTable[] {
 }
 
 /** A listing's table in the chosen output: fitted to the terminal, plain in pipes, kept for CSV. */
-export async function table(head: string[], rows: Cell[][]): Promise<string> {
+export async function table(head: string[], rows: Cell[][], opts: { labelled?: boolean } = {}): Promise<string> {
   if (!textOutput) return '';
   if (output.format === 'csv') {
     captured.push({ head, rows });
@@ -322,7 +373,7 @@ export async function table(head: string[], rows: Cell[][]): Promise<string> {
   }
   await measureExactly();
   const boxed = output.format === 'table' && process.stdout.isTTY === true;
-  return renderTable(head, rows, { width: terminalWidth(), boxed, colour: chalk ? (tone, s) => paint[tone](s) : undefined });
+  return renderTable(head, rows, { width: terminalWidth(), boxed, colour: chalk ? (tone, s) => paint[tone](s) : undefined, labelled: opts.labelled });
 }
 
 export function mark(value: string): Cell {

@@ -75,6 +75,9 @@ describe('the reach of a fix', () => {
       { action: 'tab:mentor' },
       { action: 'search-user', target: `user:${learner}` },
       { action: 'view-behaviour', target: `learner:${learner}` },
+      { action: 'tab:supervisor' },
+      { action: 'tab:headteacher' },
+      { action: 'manage-ilp', target: `learner:${learner}` },
       { action: 'manage-user', target: `user:${learner}` },
       { action: 'user-and-access-rights-management', target: 'unit:north' },
     ];
@@ -92,7 +95,7 @@ describe('the reach of a fix', () => {
     const learner = db.prepare(`SELECT u.username FROM users u JOIN profiles p ON p.id = u.profile_id WHERE p.role_in_hierarchy = 'student' ORDER BY u.id DESC LIMIT 1`).pluck().get() as string;
     const term = db.prepare('SELECT id FROM terms ORDER BY id LIMIT 1').pluck().get() as string | undefined;
     db.close();
-    const r = await compare(path, users, [{ action: 'create-courses' }, { action: 'search-user', target: `user:${learner}` }, { action: 'tab:mentor' }], { term });
+    const r = await compare(path, users, [{ action: 'create-courses' }, { action: 'search-user', target: `user:${learner}` }, { action: 'tab:mentor' }, { action: 'view-behaviour', target: `learner:${learner}` }], { term });
     expect(r.alternatives).toBeGreaterThan(10);
   }, 120_000);
 });

@@ -14,9 +14,10 @@ export interface FixAlternative {
   /** What kind of change it is, narrowest first: `user`, `policy`, `assignment`, `profile`. */
   readonly reach: FixReach;
   /**
-   * When every command only changes settings: the people whose own effective settings it can
-   * change (named users, or the members of a profile). The engine reads only the subject's own
-   * settings, so no one else's decision can change; undefined when that is not known.
+   * When every command only changes settings or a supervisor's own assignments: the people
+   * whose own settings or assignments it can change (named users, the members of a profile or a
+   * unit). The engine reads only the subject's own, so no one else's decision can change;
+   * undefined when that is not known.
    */
   readonly affects?: AffectedPeople;
 }
@@ -28,12 +29,28 @@ export interface AffectedPeople {
   readonly units: readonly string[];
 }
 
+/** Supervisor commands whose change is about the supervisor alone: their own role and learners. */
+const SUPERVISOR_CHANGES: ReadonlySet<string | undefined> = new Set(['add-mentor', 'add-headteacher', 'remove-mentor', 'remove-headteacher']);
+
+/** `--learner L`, `--class C`, `--org O` pairs and `--yes`, nothing else. */
+function supervisorOptions(rest: readonly string[]): boolean {
+  for (let i = 0; i < rest.length; i++) {
+    if (rest[i] === '--yes') continue;
+    if (!['--learner', '--class', '--org'].includes(rest[i]) || rest[i + 1] === undefined || rest[i + 1].startsWith('-')) return false;
+    i++;
+  }
+  return true;
+}
+
 /**
- * Whom a fix's commands can reach when they only change settings: `policies create` of a new
+ * Whom a fix's commands can reach when they only change settings or one supervisor's own
+ * assignments (a decision reads the subject's own settings and the subject's own supervisor
+ * assignments, nobody else's): `policies create` of a new
  * policy reaches nobody, `policies set` of a policy created by the same fix (before it is applied)
  * nobody, `policies apply P --user U` only U, `--unit C` the members of C and of the units below
- * it, `profiles set P …` the members of P. Any other command (an assignment, an existing
- * policy's values) makes it unknown.
+ * it, `profiles set P …` the members of P, `supervisor add-mentor X …` (and add-headteacher,
+ * remove-mentor, remove-headteacher) X alone. Any other command (a membership, an enrolment, an
+ * existing policy's values) makes it unknown.
  */
 export function affectedBy(facts: Facts, commands: readonly string[]): AffectedPeople | undefined {
   const users = new Set<string>();
@@ -50,6 +67,7 @@ export function affectedBy(facts: Facts, commands: readonly string[]): AffectedP
       (rest[0] === '--user' ? users : units).add(rest[1]);
       applied.add(name);
     } else if (group === 'profiles' && sub === 'set' && facts.profileByName(name) && rest.length > 0 && rest.every((a) => a.includes('=') && !a.startsWith('-'))) profiles.add(name);
+    else if (group === 'supervisor' && SUPERVISOR_CHANGES.has(sub) && facts.user(name) && supervisorOptions(rest)) users.add(name);
     else return undefined;
   }
   return { users: [...users], profiles: [...profiles], units: [...units] };

@@ -15,6 +15,7 @@ import { driftMark, driftWarnings } from '../db/rosters/sync-records.js';
 import { createFacts } from '../db/facts/sqlite-facts.js';
 import { ChangeLog, snapshot, touchedBy } from '../db/change-log.js';
 import { confirmNoEscalation } from '../model/escalation.js';
+import { actionNeed, needsSentence, whoCould, type Need } from '../model/refusal.js';
 import type { DB } from '../db/schema.js';
 import type { Facts } from '../model/facts.js';
 import { decisionEngine } from '../model/registry.js';
@@ -188,15 +189,11 @@ export class Ctx {
   guard(action: string, target: string | Target | null, what: string): void {
     if (this.opts.as === undefined) return;
     this.actedAs = true;
-    const decision = decisionEngine().decide(this.facts(), action, this.opts.as, target);
+    const facts = this.facts();
+    const decision = decisionEngine().decide(facts, action, this.opts.as, target);
     if (decision.decision === 'deny') {
       const last = [...decision.trace].reverse().find((s) => s.result === 'fail');
-      throw new SchoolctlError(
-        EXIT.denied,
-        'denied',
-        `${this.opts.as} may not ${what}: ${last?.detail ?? `${action} is denied`}.`,
-        { ...decision, fixes: [] } satisfies Decision,
-      );
+      throw refusal(facts, this.opts.as, `${this.opts.as} may not ${what}: ${last?.detail ?? `${action} is denied`}.`, decision, [actionNeed(action, decision.target)]);
     }
   }
 
@@ -298,11 +295,13 @@ export class Ctx {
       trace: verdict.outcome.trace,
       fixes: [],
     };
-    throw new SchoolctlError(
-      EXIT.denied,
-      'denied',
-      lines.length === 1 ? `${actor} may not make this change: ${lines[0]}; nothing was changed.` : `${actor} may not make this change; nothing was changed:\n${lines.join('\n')}`,
+    const needs = verdict.refusals.flatMap((r) => (r.need ? [r.need] : []));
+    throw refusal(
+      beforeFacts,
+      actor,
+      lines.length === 1 ? `${actor} may not make this change: ${lines[0]}; nothing was changed.` : `${actor} may not make this change; nothing was changed:\n${lines.join('\n')}\n`,
       decision,
+      needs,
     );
   }
 
@@ -394,6 +393,17 @@ export class Ctx {
   close(): void {
     this.finish(false);
   }
+}
+
+/**
+ * An `--as` refusal (exit 1, no fixes): the sentence, then what the change needs and who could make
+ * it instead, a reverse lookup through the engine on the model as it was; `--json` carries both
+ * as `lacking` and `whoCould` beside the decision.
+ */
+export function refusal(facts: Facts, actor: string, message: string, decision: Decision, needs: readonly Need[]): SchoolctlError {
+  const who = whoCould(decisionEngine(), facts, needs, actor);
+  const text = needs.length ? `${message}${message.endsWith('\n') ? '' : ' '}${needsSentence(needs, who)}.` : message.trimEnd();
+  return new SchoolctlError(EXIT.denied, 'denied', text, { ...decision, fixes: [], lacking: needs, whoCould: who } satisfies Decision);
 }
 
 /** Commands that only read the model: they open it as it is, read-only when it cannot be written. */

@@ -1,6 +1,8 @@
 // A decision is data with its reasons: the trace is the single source for the human view, the
 // JSON view and the `--as` refusal message.
 
+import type { Need, WhoCould } from './refusal.js';
+
 export type Source =
   | { kind: 'profile'; profile: string; setting: string }
   | { kind: 'policy'; policy: string; appliedTo: string; setting: string }
@@ -50,6 +52,10 @@ export interface Decision {
   readonly noFix?: string;
   /** On a deny whose fixes could not be verified: why. */
   readonly fixesNote?: string;
+  /** On an `--as` refusal: what the change needs that the actor lacks. */
+  readonly lacking?: readonly Need[];
+  /** On an `--as` refusal: who could make the change instead (the first by name, the rest counted). */
+  readonly whoCould?: WhoCould;
 }
 
 /** One verified way to allow, with who else gains or loses the same action. */

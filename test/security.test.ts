@@ -252,3 +252,13 @@ describe('an --as refusal names the right the actor lacks and who could make the
     expect(j.whoCould.more).toBe(Math.max(0, holders.length - 20));
   });
 });
+
+describe('a refusal sentence stays short on a bulk change', () => {
+  it('names the first three needs, counts the rest, and says when who-could was judged on part of them', async () => {
+    const { needsSentence } = await import('../src/model/refusal.js');
+    const needs = Array.from({ length: 25 }, (_, i) => ({ right: 'manage-user', target: `user:u${i}`, text: `manage-user user:u${i}` }));
+    const s = needsSentence(needs, { users: ['a', 'b', 'c', 'd', 'e', 'f'], more: 2, judgedNeeds: 20 });
+    expect(s).toBe('It needs manage-user user:u0; and manage-user user:u1; and manage-user user:u2; and 22 more (see --json); who can (judged on the first 20 needs): a, b, c, d, e (and 3 more)');
+    expect(needsSentence([needs[0]], { users: [], more: 0 })).toBe('It needs manage-user user:u0; no other user could make it either');
+  });
+});

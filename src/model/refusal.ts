@@ -37,7 +37,14 @@ export interface WhoCould {
   readonly users: readonly string[];
   /** How many more there are. */
   readonly more: number;
+  /** Set when the change had more distinct needs than are judged: only the first this many were. */
+  readonly judgedNeeds?: number;
 }
+
+/** The most distinct needs a refusal judges (a bulk change can refuse thousands of rows). */
+export const NEEDS_JUDGED = 20;
+/** The most needs a refusal's sentence names. */
+const NEEDS_NAMED = 3;
 
 /** The need of a guard: the action the engine denied, on its target. */
 export function actionNeed(action: string, target: Target | null, opts: EvalOptions = {}): Need {
@@ -69,10 +76,17 @@ export function whoCould(engine: DecisionEngine, facts: Facts, needs: readonly N
   if (needs.length === 0 || needs.some((n) => n.noOne)) return { users: [], more: 0 };
   let found: Set<string> | undefined;
   const seen = new Set<string>();
+  let judged = 0;
+  let capped = false;
   for (const n of needs) {
-    const key = JSON.stringify([n.right, n.target, n.term, n.project, n.atLeast]);
+    const key = JSON.stringify([n.right, n.target, n.term, n.project, n.atLeast, n.siteLevel]);
     if (n.right === null || seen.has(key)) continue;
     seen.add(key);
+    if (judged === NEEDS_JUDGED) {
+      capped = true;
+      continue;
+    }
+    judged++;
     const allowed = holders(engine, facts, n);
     if (!allowed) continue;
     found = found ? new Set([...found].filter((u) => allowed.has(u))) : allowed;
@@ -82,7 +96,7 @@ export function whoCould(engine: DecisionEngine, facts: Facts, needs: readonly N
   users = users.filter((u) => u !== actor && u !== EXTERNAL_USERNAME);
   if (Number.isFinite(above)) users = users.filter((u) => (facts.user(u)?.profile.level ?? -1) > above);
   users.sort((a, b) => a.localeCompare(b));
-  return { users: users.slice(0, WHO_COULD_LISTED), more: Math.max(0, users.length - WHO_COULD_LISTED) };
+  return { users: users.slice(0, WHO_COULD_LISTED), more: Math.max(0, users.length - WHO_COULD_LISTED), ...(capped ? { judgedNeeds: judged } : {}) };
 }
 
 /** Who holds a need's right, per the engine; undefined when it cannot say. */
@@ -114,11 +128,13 @@ export function whoCouldText(w: WhoCould, shown = WHO_COULD_SHOWN, noOne = false
   if (total === 0) return 'no other user could make it either';
   const names = w.users.slice(0, shown);
   const rest = total - names.length;
-  return `who can: ${names.join(', ')}${rest ? ` (and ${rest} more)` : ''}`;
+  return `who can${w.judgedNeeds ? ` (judged on the first ${w.judgedNeeds} needs)` : ''}: ${names.join(', ')}${rest ? ` (and ${rest} more)` : ''}`;
 }
 
-/** The sentence a refusal ends with: what it needs and who could make the change instead. */
+/** The sentence a refusal ends with: what it needs (the first few) and who could make the change instead. */
 export function needsSentence(needs: readonly Need[], w: WhoCould): string {
   const texts = [...new Set(needs.map((n) => n.text))];
-  return `It needs ${texts.join('; and ')}; ${whoCouldText(w, WHO_COULD_SHOWN, needs.some((n) => n.noOne))}`;
+  const named = texts.slice(0, NEEDS_NAMED).join('; and ');
+  const more = texts.length > NEEDS_NAMED ? `; and ${texts.length - NEEDS_NAMED} more (see --json)` : '';
+  return `It needs ${named}${more}; ${whoCouldText(w, WHO_COULD_SHOWN, needs.some((n) => n.noOne))}`;
 }

@@ -262,3 +262,18 @@ describe('a refusal sentence stays short on a bulk change', () => {
     expect(needsSentence([needs[0]], { users: [], more: 0 })).toBe('It needs manage-user user:u0; no other user could make it either');
   });
 });
+
+describe('who could is judged again by the same rule when few meet the needs', () => {
+  it('drops a would-be actor the whole change refuses, and keeps the rest', async () => {
+    const { createFacts } = await import('../src/db/facts/sqlite-facts.js');
+    const { decisionEngine } = await import('../src/model/registry.js');
+    const { actionNeed, whoCould } = await import('../src/model/refusal.js');
+    const facts = createFacts(new Database(demoDb(), { readonly: true }) as never);
+    const need = actionNeed('manage-user', { kind: 'user', id: 'a.jansen' });
+    expect(whoCould(decisionEngine(), facts, [need], 'a.visser').users).toEqual(['a.beheer', 'b.mulder', 'root']);
+    const verify = { upTo: 50, check: (u: string) => u !== 'b.mulder' };
+    expect(whoCould(decisionEngine(), facts, [need], 'a.visser', verify).users).toEqual(['a.beheer', 'root']);
+    // Beyond the bound it is not run: the needs alone answer.
+    expect(whoCould(decisionEngine(), facts, [need], 'a.visser', { ...verify, upTo: 2 }).users).toEqual(['a.beheer', 'b.mulder', 'root']);
+  });
+});

@@ -15,7 +15,7 @@ import { driftMark, driftWarnings } from '../db/rosters/sync-records.js';
 import { createFacts } from '../db/facts/sqlite-facts.js';
 import { ChangeLog, snapshot, touchedBy } from '../db/change-log.js';
 import { confirmNoEscalation } from '../model/escalation.js';
-import { actionNeed, needsSentence, whoCould, type Need } from '../model/refusal.js';
+import { actionNeed, needsSentence, VERIFIED_UP_TO, whoCould, type Need, type WhoCouldVerify } from '../model/refusal.js';
 import type { DB } from '../db/schema.js';
 import type { Facts } from '../model/facts.js';
 import { decisionEngine } from '../model/registry.js';
@@ -296,12 +296,16 @@ export class Ctx {
       fixes: [],
     };
     const needs = verdict.refusals.flatMap((r) => (r.need ? [r.need] : []));
+    const afterFacts = this.facts();
+    // Those who meet the needs are judged by the same rule on the same change, when few enough.
+    const verify = { upTo: VERIFIED_UP_TO, check: (u: string) => confirmNoEscalation({ before: beforeFacts, after: afterFacts, actor: u, touched }).outcome.allow };
     throw refusal(
       beforeFacts,
       actor,
       lines.length === 1 ? `${actor} may not make this change: ${lines[0]}; nothing was changed.` : `${actor} may not make this change; nothing was changed:\n${lines.join('\n')}\n`,
       decision,
       needs,
+      verify,
     );
   }
 
@@ -400,8 +404,8 @@ export class Ctx {
  * it instead, a reverse lookup through the engine on the model as it was; `--json` carries both
  * as `lacking` and `whoCould` beside the decision.
  */
-export function refusal(facts: Facts, actor: string, message: string, decision: Decision, needs: readonly Need[]): SchoolctlError {
-  const who = whoCould(decisionEngine(), facts, needs, actor);
+export function refusal(facts: Facts, actor: string, message: string, decision: Decision, needs: readonly Need[], verify?: WhoCouldVerify): SchoolctlError {
+  const who = whoCould(decisionEngine(), facts, needs, actor, verify);
   const text = needs.length ? `${message}${message.endsWith('\n') ? '' : ' '}${needsSentence(needs, who)}.` : message.trimEnd();
   return new SchoolctlError(EXIT.denied, 'denied', text, { ...decision, fixes: [], lacking: needs, whoCould: who } satisfies Decision);
 }

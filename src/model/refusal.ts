@@ -72,7 +72,17 @@ function targetOf(raw: string): Target {
  * lookup of the engine, the sets are intersected, a security level filters. Needs the engine
  * cannot answer (a target gone) are left out rather than guessed.
  */
-export function whoCould(engine: DecisionEngine, facts: Facts, needs: readonly Need[], actor: string): WhoCould {
+/** A check of the whole change for one would-be actor, run when few enough remain to afford it. */
+export interface WhoCouldVerify {
+  readonly check: (username: string) => boolean;
+  /** Run only when at most this many users meet the needs. */
+  readonly upTo: number;
+}
+
+/** The most would-be actors whose whole change is judged again (each is one run of the rule). */
+export const VERIFIED_UP_TO = 50;
+
+export function whoCould(engine: DecisionEngine, facts: Facts, needs: readonly Need[], actor: string, verify?: WhoCouldVerify): WhoCould {
   if (needs.length === 0 || needs.some((n) => n.noOne)) return { users: [], more: 0 };
   let found: Set<string> | undefined;
   const seen = new Set<string>();
@@ -95,6 +105,7 @@ export function whoCould(engine: DecisionEngine, facts: Facts, needs: readonly N
   let users = found ? [...found] : Number.isFinite(above) ? [...facts.allUsernames()] : [];
   users = users.filter((u) => u !== actor && u !== EXTERNAL_USERNAME);
   if (Number.isFinite(above)) users = users.filter((u) => (facts.user(u)?.profile.level ?? -1) > above);
+  if (verify && users.length <= verify.upTo) users = users.filter((u) => verify.check(u));
   users.sort((a, b) => a.localeCompare(b));
   return { users: users.slice(0, WHO_COULD_LISTED), more: Math.max(0, users.length - WHO_COULD_LISTED), ...(capped ? { judgedNeeds: judged } : {}) };
 }

@@ -187,3 +187,93 @@ describe('printed commands paste safely', () => {
     expect(run(db, 'whocan', 'messages', '--user', 's.bakker', '--json').json.decision).toBe('allow');
   });
 });
+
+describe('an --as refusal names the right the actor lacks and who could make the change instead', () => {
+  it('the guard: the right on its target, and the few who hold it, in the message and in --json', () => {
+    const db = demoDb();
+    const r = run(db, '--as', 'l.smit', 'profiles', 'set', 'Student', 'messages=on');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^schoolctl: l\.smit may not change profile Student: .*\. It needs manage-profile profile:Student; who can: root\.$/m);
+    const j = run(db, '--as', 'l.smit', 'profiles', 'set', 'Student', 'messages=on', '--json').json;
+    expect(j.decision).toBe('deny');
+    expect(j.fixes).toEqual([]);
+    expect(j.lacking).toEqual([{ right: 'manage-profile', target: 'profile:Student', text: 'manage-profile profile:Student' }]);
+    expect(j.whoCould).toEqual({ users: ['root'], more: 0 });
+    // A user in another school: the administrators who reach her.
+    const other = run(db, '--as', 'a.visser', 'users', 'set-profile', 'a.jansen', 'Guest');
+    expect(other.stderr).toMatch(/It needs manage-user user:a\.jansen; who can: a\.beheer, b\.mulder, root\./);
+    // What belongs to the site needs the right at site level.
+    expect(run(db, '--as', 'a.visser', 'units', 'add', 'west', '--kind', 'school').stderr).toMatch(/It needs hierarchy-management at site level; who can: root\./);
+  });
+
+  it('the no-escalation rule: a same-level administrator is out of reach, so only someone above could', () => {
+    const db = demoDb();
+    expect(run(db, '--as', 'a.visser', 'policies', 'create', 'Lockout', '--org', 'north').status).toBe(0);
+    expect(run(db, '--as', 'a.visser', 'policies', 'set', 'Lockout', 'user-and-access-rights-management=disabled').status).toBe(0);
+    const r = run(db, '--as', 'a.visser', 'policies', 'apply', 'Lockout', '--user', 'a.beheer');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/nothing was changed\. It needs policy-management user:a\.beheer with a profile above security level 50; who can: root\./);
+    const j = run(db, '--as', 'a.visser', 'policies', 'apply', 'Lockout', '--user', 'a.beheer', '--json').json;
+    expect(j.lacking).toEqual([expect.objectContaining({ right: 'policy-management', target: 'user:a.beheer', aboveLevel: 50 })]);
+    expect(j.whoCould).toEqual({ users: ['root'], more: 0 });
+    // A school's policy never sets a site scope: no one could, and the refusal says so.
+    const site = run(db, '--as', 'a.visser', 'policies', 'set', 'Lockout', 'policy-management=site');
+    expect(site.status).toBe(1);
+    expect(site.stderr).toMatch(/no one could make it as it stands\./);
+  });
+
+  it('workflow advance: the batch needs its responsible person, named', () => {
+    const db = demoDb();
+    const r = run(db, '--as', 'm.peters', 'workflow', 'advance', 'behaviour', 'class:5A', '--term', '2026-T2');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^schoolctl: m\.peters may not advance behaviour 2026-T2 class:5A: .*\. It needs advance-behaviour class:5A --term 2026-T2; who can: j\.devries\.$/m);
+    const j = run(db, '--as', 'm.peters', 'workflow', 'advance', 'behaviour', 'class:5A', '--term', '2026-T2', '--json').json;
+    expect(j.lacking).toEqual([{ right: 'advance-behaviour', target: 'class:5A', term: '2026-T2', text: 'advance-behaviour class:5A --term 2026-T2' }]);
+    expect(j.whoCould).toEqual({ users: ['j.devries'], more: 0 });
+    expect(j.fixes).toEqual([]);
+  });
+
+  it('names the first five by name and counts the rest', () => {
+    const db = demoDb();
+    // Every Staff member gets site-wide user management (the owner may).
+    expect(run(db, 'policies', 'create', 'Staff users').status).toBe(0);
+    expect(run(db, 'policies', 'set', 'Staff users', 'user-and-access-rights-management=site').status).toBe(0);
+    expect(run(db, 'policies', 'apply', 'Staff users', '--profile', 'Staff').status).toBe(0);
+    const holders = run(db, 'whocan', 'manage-user', 'user:g.visitor', '--json').json.allowed.map((a: { user: string }) => a.user);
+    expect(holders.length).toBeGreaterThan(5);
+    const r = run(db, '--as', 'l.smit', 'users', 'set', 'g.visitor', '--name', 'Changed');
+    expect(r.status).toBe(1);
+    const m = /who can: ([^()]+) \(and (\d+) more\)\./.exec(r.stderr);
+    expect(m).not.toBeNull();
+    expect(m![1].split(', ')).toEqual(holders.slice(0, 5));
+    expect(Number(m![2])).toBe(holders.length - 5);
+    const j = run(db, '--as', 'l.smit', 'users', 'set', 'g.visitor', '--name', 'Changed', '--json').json;
+    expect(j.whoCould.users).toEqual(holders.slice(0, 20));
+    expect(j.whoCould.more).toBe(Math.max(0, holders.length - 20));
+  });
+});
+
+describe('a refusal sentence stays short on a bulk change', () => {
+  it('names the first three needs, counts the rest, and says when who-could was judged on part of them', async () => {
+    const { needsSentence } = await import('../src/model/refusal.js');
+    const needs = Array.from({ length: 25 }, (_, i) => ({ right: 'manage-user', target: `user:u${i}`, text: `manage-user user:u${i}` }));
+    const s = needsSentence(needs, { users: ['a', 'b', 'c', 'd', 'e', 'f'], more: 2, judgedNeeds: 20 });
+    expect(s).toBe('It needs manage-user user:u0; and manage-user user:u1; and manage-user user:u2; and 22 more (see --json); who can (judged on the first 20 needs): a, b, c, d, e (and 3 more)');
+    expect(needsSentence([needs[0]], { users: [], more: 0 })).toBe('It needs manage-user user:u0; no other user could make it either');
+  });
+});
+
+describe('who could is judged again by the same rule when few meet the needs', () => {
+  it('drops a would-be actor the whole change refuses, and keeps the rest', async () => {
+    const { createFacts } = await import('../src/db/facts/sqlite-facts.js');
+    const { decisionEngine } = await import('../src/model/registry.js');
+    const { actionNeed, whoCould } = await import('../src/model/refusal.js');
+    const facts = createFacts(new Database(demoDb(), { readonly: true }) as never);
+    const need = actionNeed('manage-user', { kind: 'user', id: 'a.jansen' });
+    expect(whoCould(decisionEngine(), facts, [need], 'a.visser').users).toEqual(['a.beheer', 'b.mulder', 'root']);
+    const verify = { upTo: 50, check: (u: string) => u !== 'b.mulder' };
+    expect(whoCould(decisionEngine(), facts, [need], 'a.visser', verify).users).toEqual(['a.beheer', 'root']);
+    // Beyond the bound it is not run: the needs alone answer.
+    expect(whoCould(decisionEngine(), facts, [need], 'a.visser', { ...verify, upTo: 2 }).users).toEqual(['a.beheer', 'b.mulder', 'root']);
+  });
+});

@@ -25,6 +25,14 @@ came from: a profile, a policy and where it was applied, an assignment, a
 workflow phase, a school function. In --json every step has rule, result,
 detail and, where known, source.
 
+A step that consulted another decision shows that decision's steps indented
+under it, numbered 3.1, 3.2, …: the Supervisor entry the Mentor and Headteacher
+entries, a workflow right the supervisor role its assignment needs, a school
+function reached through a team the team it asked. In --json those steps are
+the step's children; the flat list of top-level steps stays as it was (with
+"Mentor entry: …" copies of the nested ones), so scripts that read it still
+work.
+
 A deny carries fixes: the fewest schoolctl commands that, run in order, turn it
 into an allow. Each fix is tried on the model in a transaction that is rolled
 back before it is printed. No fixes means none is known; the trace says why.

@@ -4,7 +4,7 @@ import type { ChalkInstance } from 'chalk';
 import { invalid } from '../model/errors.js';
 import { safeText } from '../model/text-safety.js';
 import type { Decision, FixOption, TraceStep } from '../model/trace.js';
-import { formatTarget } from '../model/trace.js';
+import { formatTarget, isShownNested } from '../model/trace.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './output-format-names.js';
 
 let chalk: ChalkInstance | undefined;
@@ -60,16 +60,37 @@ export function decisionLine(d: Decision): string {
   return `${verdict}: ${step ? `${safeText(step.detail)}${safeText(fromSource(step))}` : `${safeText(d.subject.user)} ${d.decision === 'allow' ? 'may' : 'may not'} ${safeText(d.action)}`}`;
 }
 
+/**
+ * A trace as a numbered tree: a step that consulted other decisions has their steps indented
+ * under it ("3.1.", "3.1.2."); the flat copies kept in the list for scripts are left out.
+ */
+export function traceLines(trace: readonly TraceStep[]): string[] {
+  const lines: string[] = [];
+  // A child's number starts under its parent's mark.
+  const walk = (steps: readonly TraceStep[], prefix: string, indent: number) => {
+    steps.forEach((s, i) => {
+      const mark = s.result === 'pass' ? paint.ok(MARK.pass) : s.result === 'fail' ? paint.bad(MARK.fail) : paint.dim(MARK.info);
+      const number = `${prefix}${i + 1}`;
+      const lead = prefix === '' ? `  ${number.padStart(2)}.` : `${' '.repeat(indent)}${number}.`;
+      lines.push(`${lead} ${mark} ${safeText(s.rule)}: ${safeText(s.detail)}`);
+      if (s.children?.length) walk(s.children, `${number}.`, lead.length + 1);
+    });
+  };
+  walk(
+    trace.filter((s) => !isShownNested(s)),
+    '',
+    0,
+  );
+  return lines;
+}
+
 export function renderDecision(d: Decision, opts: { allFixes?: boolean } = {}): string {
   const target = d.target ? ` ${safeText(formatTarget(d.target))}` : '';
   const lines = [
     decisionLine(d),
     `Why ${safeText(d.subject.user)}${d.subject.profile ? ` (${safeText(d.subject.profile)})` : ''} ${d.decision === 'allow' ? 'may' : 'may not'} ${safeText(d.action)}${target}:`,
   ];
-  d.trace.forEach((s, i) => {
-    const mark = s.result === 'pass' ? paint.ok(MARK.pass) : s.result === 'fail' ? paint.bad(MARK.fail) : paint.dim(MARK.info);
-    lines.push(`  ${String(i + 1).padStart(2)}. ${mark} ${safeText(s.rule)}: ${safeText(s.detail)}`);
-  });
+  lines.push(...traceLines(d.trace));
   if (d.decision === 'deny') {
     const alts = d.alternatives ?? [];
     if (opts.allFixes && alts.length > 1) {

@@ -15,6 +15,7 @@ import { driftMark, driftWarnings } from '../db/rosters/sync-records.js';
 import { createFacts } from '../db/facts/sqlite-facts.js';
 import { ChangeLog, snapshot, touchedBy } from '../db/change-log.js';
 import { confirmNoEscalation } from '../model/escalation.js';
+import { actionNeed, needsSentence, VERIFIED_UP_TO, whoCould, type Need, type WhoCouldVerify } from '../model/refusal.js';
 import type { DB } from '../db/schema.js';
 import type { Facts } from '../model/facts.js';
 import { decisionEngine } from '../model/registry.js';
@@ -191,15 +192,11 @@ export class Ctx {
   guard(action: string, target: string | Target | null, what: string): void {
     if (this.opts.as === undefined) return;
     this.actedAs = true;
-    const decision = decisionEngine().decide(this.facts(), action, this.opts.as, target);
+    const facts = this.facts();
+    const decision = decisionEngine().decide(facts, action, this.opts.as, target);
     if (decision.decision === 'deny') {
       const last = [...decision.trace].reverse().find((s) => s.result === 'fail');
-      throw new SchoolctlError(
-        EXIT.denied,
-        'denied',
-        `${this.opts.as} may not ${what}: ${last?.detail ?? `${action} is denied`}.`,
-        { ...decision, fixes: [] } satisfies Decision,
-      );
+      throw refusal(facts, this.opts.as, `${this.opts.as} may not ${what}: ${last?.detail ?? `${action} is denied`}.`, decision, [actionNeed(action, decision.target)]);
     }
   }
 
@@ -301,11 +298,17 @@ export class Ctx {
       trace: verdict.outcome.trace,
       fixes: [],
     };
-    throw new SchoolctlError(
-      EXIT.denied,
-      'denied',
-      lines.length === 1 ? `${actor} may not make this change: ${lines[0]}; nothing was changed.` : `${actor} may not make this change; nothing was changed:\n${lines.join('\n')}`,
+    const needs = verdict.refusals.flatMap((r) => (r.need ? [r.need] : []));
+    const afterFacts = this.facts();
+    // Those who meet the needs are judged by the same rule on the same change, when few enough.
+    const verify = { upTo: VERIFIED_UP_TO, check: (u: string) => confirmNoEscalation({ before: beforeFacts, after: afterFacts, actor: u, touched }).outcome.allow };
+    throw refusal(
+      beforeFacts,
+      actor,
+      lines.length === 1 ? `${actor} may not make this change: ${lines[0]}; nothing was changed.` : `${actor} may not make this change; nothing was changed:\n${lines.join('\n')}\n`,
       decision,
+      needs,
+      verify,
     );
   }
 
@@ -397,6 +400,17 @@ export class Ctx {
   close(): void {
     this.finish(false);
   }
+}
+
+/**
+ * An `--as` refusal (exit 1, no fixes): the sentence, then what the change needs and who could make
+ * it instead, a reverse lookup through the engine on the model as it was; `--json` carries both
+ * as `lacking` and `whoCould` beside the decision.
+ */
+export function refusal(facts: Facts, actor: string, message: string, decision: Decision, needs: readonly Need[], verify?: WhoCouldVerify): SchoolctlError {
+  const who = whoCould(decisionEngine(), facts, needs, actor, verify);
+  const text = needs.length ? `${message}${message.endsWith('\n') ? '' : ' '}${needsSentence(needs, who)}.` : message.trimEnd();
+  return new SchoolctlError(EXIT.denied, 'denied', text, { ...decision, fixes: [], lacking: needs, whoCould: who } satisfies Decision);
 }
 
 /** Commands that only read the model: they open it as it is, read-only when it cannot be written. */

@@ -5,10 +5,10 @@
 import type { Command } from 'commander';
 import { requireCourse, requireUnit } from '../db/stores/lookups.js';
 import { batchLearnerRows, listBatches, readSwitches, writeBatchPhase, writeSwitches } from '../db/facts/workflow-facts.js';
-import { EXIT, SchoolctlError, invalid } from '../model/errors.js';
+import { invalid } from '../model/errors.js';
 import type { Facts } from '../model/facts.js';
 import { decisionEngine } from '../model/registry.js';
-import type { Decision } from '../model/trace.js';
+import { actionNeed } from '../model/refusal.js';
 import { batchName, resolveTerm } from '../model/workflow-rules.js';
 import {
   AUDIENCES,
@@ -26,7 +26,7 @@ import {
   type WorkflowArea,
 } from '../model/workflow-phases.js';
 import { table } from './render.js';
-import { action, changeResult, examples, type Ctx } from './runtime.js';
+import { action, changeResult, examples, refusal, type Ctx } from './runtime.js';
 
 function parseArea(raw: string): WorkflowArea {
   if (!isArea(raw)) throw invalid('unknown-area', `There is no workflow area "${raw}"; areas are ${WORKFLOW_AREAS.join(', ')}.`);
@@ -205,7 +205,7 @@ async function advance(ctx: Ctx, rawArea: string, rawTarget: string, opts: { ter
   const decision = decisionEngine().decide(facts, `advance-${area}`, ctx.opts.as, target, { term });
   if (decision.decision === 'deny') {
     const last = [...decision.trace].reverse().find((s) => s.result === 'fail');
-    throw new SchoolctlError(EXIT.denied, 'denied', `${ctx.opts.as} may not advance ${label}: ${last?.detail ?? 'denied'}.`, { ...decision, fixes: [] } satisfies Decision);
+    throw refusal(facts, ctx.opts.as, `${ctx.opts.as} may not advance ${label}: ${last?.detail ?? 'denied'}.`, decision, [actionNeed(`advance-${area}`, decision.target, { term })]);
   }
   const { changes } = await ctx.change(`workflow advance ${label}`, (tx) => {
     const now = ctx.facts().batch(area, term, target.kind, target.id);

@@ -2,7 +2,7 @@
 // policy-management or hierarchy-management are already actions; these add the security-level
 // rule for profiles and users.
 
-import type { ActionDef } from './engine.js';
+import type { ActionDef, LookupContext } from './engine.js';
 import type { Facts, ProfileFact, UserFact } from './facts.js';
 import { effectiveSetting, fixesToReach, settingTrace } from './policy-resolution.js';
 import { judgeScope } from './school-scope.js';
@@ -31,6 +31,11 @@ function profileRight(facts: Facts, actor: UserFact, profile: ProfileFact, needS
   return level.result === 'pass' ? allow(trace) : deny(trace);
 }
 
+/** Who may hold the right at all: the profiles with the value, and everyone a policy sets it for. */
+function holding(values: readonly string[]) {
+  return ({ facts }: LookupContext): string[] => [...facts.usersWithProfileValue(UAR, values), ...facts.usersWithPolicyFor(UAR)];
+}
+
 export function adminActions(): ActionDef[] {
   return [
     {
@@ -42,6 +47,7 @@ export function adminActions(): ActionDef[] {
       evaluate({ facts, subject, target }) {
         return profileRight(facts, subject, facts.profileByName(target!.id)!, true);
       },
+      candidates: holding(['site']),
     },
     {
       key: 'assign-profile',
@@ -52,6 +58,7 @@ export function adminActions(): ActionDef[] {
       evaluate({ facts, subject, target }) {
         return profileRight(facts, subject, facts.profileByName(target!.id)!, false);
       },
+      candidates: holding(['site', 'school']),
     },
     {
       key: 'manage-user',
@@ -66,6 +73,7 @@ export function adminActions(): ActionDef[] {
         const trace = [...scope.trace, levelCheck(subject, u.profile, `${u.username}'s profile ${u.profile.name}`)];
         return trace[trace.length - 1].result === 'pass' ? allow(trace) : deny(trace);
       },
+      candidates: holding(['site', 'school']),
     },
   ];
 }

@@ -156,10 +156,11 @@ export class DecisionEngine {
    * A reverse lookup: every user allowed, each with the rule that let them in. With `among`, only
    * the users it accepts are evaluated (an access test's `only` skips the people it lists).
    */
-  whoCan(facts: Facts, actionKey: string, rawTarget: string | undefined, opts: EvalOptions = {}, among?: (username: string) => boolean): ReverseLookup {
+  whoCan(facts: Facts, actionKey: string, rawTarget: string | Target | undefined, opts: EvalOptions = {}, among?: (username: string) => boolean): ReverseLookup {
     const def = this.action(actionKey);
     this.checkOptions(def, opts);
-    const target = this.parseTarget(def, facts, rawTarget, opts);
+    // A target given as such (a guard's, such as the site itself) is taken as it is.
+    const target = typeof rawTarget === 'object' ? rawTarget : this.parseTarget(def, facts, rawTarget, opts);
     const lookup: LookupContext = { facts, target, ...opts };
     // Setting decisions are the same for everyone of a setting signature: one evaluation per group.
     const grouped = groupedAllowed(def, facts, target, opts);

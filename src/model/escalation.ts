@@ -7,6 +7,7 @@ import type { Facts, ProfileFact, UserFact } from './facts.js';
 import { effectiveSetting } from './policy-resolution.js';
 import { targetSchools } from './school-scope.js';
 import { CATALOGUE, strictnessRank, type SettingDef } from './settings-catalogue.js';
+import type { Need } from './refusal.js';
 import { allow, deny, fail, pass, type Outcome, type TraceStep } from './trace.js';
 
 export type TouchKind = 'user' | 'profile' | 'unit' | 'course' | 'project' | 'policy' | 'term';
@@ -26,6 +27,8 @@ export interface Touch {
 export interface Refusal {
   readonly places: readonly string[];
   readonly detail: string;
+  /** What the refused part needs that the actor lacks (for the reverse lookup of who could). */
+  readonly need?: Need;
 }
 
 export interface EscalationVerdict {
@@ -59,6 +62,18 @@ function profileValue(facts: Facts, profile: ProfileFact, def: SettingDef): stri
   return widest!;
 }
 
+/** A grant passes on only what is held: the need is the setting itself at that value or wider. */
+function heldNeed(def: SettingDef, value: string): Need {
+  // Only on/off and scope settings are actions the engine answers; a sharing value is named only.
+  const answerable = def.kind === 'on-off' || def.kind === 'scope';
+  return {
+    right: answerable ? def.key : null,
+    target: null,
+    atLeast: value,
+    text: `${def.key} = ${value} held by whoever grants it`,
+  };
+}
+
 function describeUser(u: UserFact): string {
   return `${u.username} (${u.profile.name}, security level ${u.profile.level})`;
 }
@@ -68,14 +83,26 @@ export function confirmNoEscalation(input: { readonly before: Facts; readonly af
   const actor = before.user(input.actor);
   const refusals: Refusal[] = [];
   const trace: TraceStep[] = [];
-  const refuse = (places: readonly string[], rule: string, detail: string) => {
+  const refuse = (places: readonly string[], rule: string, detail: string, need?: Need) => {
     if (!refusals.some((r) => r.detail === detail)) {
-      refusals.push({ places, detail });
+      refusals.push(need ? { places, detail, need } : { places, detail });
       trace.push(fail(rule, detail));
     } else {
       const r = refusals.find((x) => x.detail === detail)!;
-      refusals[refusals.indexOf(r)] = { places: [...new Set([...r.places, ...places])], detail };
+      refusals[refusals.indexOf(r)] = { ...r, places: [...new Set([...r.places, ...places])] };
     }
+  };
+  // What a refused part needs: the right on the thing touched, and a profile above it.
+  const needOf = (t: Touch, right: string | null, aboveLevel?: number, atSite = false): Need => {
+    const target = `${t.kind}:${t.id}`;
+    const level = aboveLevel === undefined ? '' : `a profile above security level ${aboveLevel}`;
+    const r = right ? `${right} ${target}${atSite ? ' (site level)' : ''}` : '';
+    return {
+      right,
+      target: right ? target : null,
+      ...(aboveLevel === undefined ? {} : { aboveLevel }),
+      text: [r, level].filter(Boolean).join(' with ') || `a right over ${target}`,
+    };
   };
   if (!actor) {
     trace.push(fail('actor', `there is no user "${input.actor}" to act as`));
@@ -91,10 +118,11 @@ export function confirmNoEscalation(input: { readonly before: Facts; readonly af
   const reachSchools = (t: Touch, schools: readonly string[], what: string, right: string) => {
     const scope = scopeOf(right);
     if (scope === 'site') return;
-    if (scope === 'disabled') return refuse(t.places, 'reach', `${what} needs ${right}, which is disabled for ${actor.username}`);
+    const level = t.kind === 'user' ? before.user(t.id)?.profile.level : undefined;
+    if (scope === 'disabled') return refuse(t.places, 'reach', `${what} needs ${right}, which is disabled for ${actor.username}`, needOf(t, right, level));
     if (!schools.some((s) => mySchools.has(s))) {
       const where = schools.length ? `in school ${schools.join(', ')}` : 'part of the site, outside every school';
-      refuse(t.places, 'school-scope', `${what} is ${where}; ${actor.username} has ${right} at school level, for ${[...mySchools].join(', ') || 'no school'} only`);
+      refuse(t.places, 'school-scope', `${what} is ${where}; ${actor.username} has ${right} at school level, for ${[...mySchools].join(', ') || 'no school'} only`, needOf(t, right, level));
     }
   };
   for (const t of touched) {
@@ -102,14 +130,14 @@ export function confirmNoEscalation(input: { readonly before: Facts; readonly af
       if (t.kind === 'user') {
         const u = facts.user(t.id);
         if (!u) continue;
-        if (u.id === actor.id) refuse(t.places, 'not-self', `${actor.username} may not change their own access (the change touches ${actor.username})`);
-        else if (u.profile.level >= level) refuse(t.places, 'security-level', `${describeUser(u)} is at or above ${who}; a profile acts only on lower security levels`);
+        if (u.id === actor.id) refuse(t.places, 'not-self', `${actor.username} may not change their own access (the change touches ${actor.username})`, needOf(t, t.right, u.profile.level));
+        else if (u.profile.level >= level) refuse(t.places, 'security-level', `${describeUser(u)} is at or above ${who}; a profile acts only on lower security levels`, needOf(t, t.right, u.profile.level));
         else if (t.right) reachSchools(t, facts.userSchools(u.id), `${u.username}${when === 'after' ? ' (after the change)' : ''}`, t.right);
       } else if (t.kind === 'profile') {
         const p = facts.profileByName(t.id);
         if (!p) continue;
-        if (p.level >= level) refuse(t.places, 'security-level', `profile ${p.name} (security level ${p.level}${when === 'after' ? ' after the change' : ''}) is at or above ${who}; a profile acts only on lower security levels`);
-        else if (t.right && scopeOf(t.right) !== 'site') refuse(t.places, 'school-scope', `profile ${p.name} belongs to the site; ${actor.username} has ${t.right} at ${scopeOf(t.right)} level, not site`);
+        if (p.level >= level) refuse(t.places, 'security-level', `profile ${p.name} (security level ${p.level}${when === 'after' ? ' after the change' : ''}) is at or above ${who}; a profile acts only on lower security levels`, needOf(t, t.right, p.level));
+        else if (t.right && scopeOf(t.right) !== 'site') refuse(t.places, 'school-scope', `profile ${p.name} belongs to the site; ${actor.username} has ${t.right} at ${scopeOf(t.right)} level, not site`, needOf(t, t.right, undefined, true));
       } else if (t.right) {
         const exists = t.kind === 'unit' ? facts.unit(t.id) : t.kind === 'course' ? facts.course(t.id) : t.kind === 'project' ? facts.project(t.id) : t.kind === 'policy' ? facts.policy(t.id) : facts.term(t.id);
         if (!exists) continue;
@@ -126,9 +154,14 @@ export function confirmNoEscalation(input: { readonly before: Facts; readonly af
         const v = t.settings[def.key];
         if (v === undefined) continue;
         if (p?.orgId && def.kind === 'scope' && v === 'site') {
-          refuse(t.places, 'school-policy-scope', `policy ${t.id} is owned by school ${p.orgId} and may not set ${def.key} to site`);
+          refuse(t.places, 'school-policy-scope', `policy ${t.id} is owned by school ${p.orgId} and may not set ${def.key} to site`, {
+            right: null,
+            target: null,
+            noOne: true,
+            text: `a site policy instead: a school's policy never sets ${def.key} to site, whoever makes the change`,
+          });
         } else if (rank(def, v) > rank(def, own.get(def.key))) {
-          refuse(t.places, 'grant-only-held', `policy ${t.id} would set ${def.key} = ${v}, wider than ${actor.username}'s own ${own.get(def.key)}`);
+          refuse(t.places, 'grant-only-held', `policy ${t.id} would set ${def.key} = ${v}, wider than ${actor.username}'s own ${own.get(def.key)}`, heldNeed(def, v));
         }
       }
     }
@@ -140,7 +173,7 @@ export function confirmNoEscalation(input: { readonly before: Facts; readonly af
         const now = profileValue(after, pa, def);
         const was = pb ? profileValue(before, pb, def) : undefined;
         if (rank(def, now) > rank(def, was) && rank(def, now) > rank(def, own.get(def.key))) {
-          refuse(t.places, 'grant-only-held', `profile ${pa.name} would get ${def.key} = ${now}, wider than ${actor.username}'s own ${own.get(def.key)}`);
+          refuse(t.places, 'grant-only-held', `profile ${pa.name} would get ${def.key} = ${now}, wider than ${actor.username}'s own ${own.get(def.key)}`, heldNeed(def, now));
         }
       }
     }
@@ -154,7 +187,7 @@ export function confirmNoEscalation(input: { readonly before: Facts; readonly af
         if (now.source.kind === 'profile') continue;
         const was = ub ? effectiveSetting(before, ub, def.key).value : undefined;
         if (rank(def, now.value) > rank(def, was) && rank(def, now.value) > rank(def, own.get(def.key))) {
-          refuse(t.places, 'grant-only-held', `${ua.username} would get ${def.key} = ${now.value}, wider than ${actor.username}'s own ${own.get(def.key)}`);
+          refuse(t.places, 'grant-only-held', `${ua.username} would get ${def.key} = ${now.value}, wider than ${actor.username}'s own ${own.get(def.key)}`, heldNeed(def, now.value));
         }
       }
     }
@@ -166,7 +199,7 @@ export function confirmNoEscalation(input: { readonly before: Facts; readonly af
     for (const def of OWN_RIGHTS) {
       const was = effectiveSetting(before, actor, def.key).value;
       const now = effectiveSetting(after, actorAfter, def.key).value;
-      if (rank(def, now) > rank(def, was)) refuse([], 'own-rights', `${actor.username}'s own ${def.key} would grow from ${was} to ${now}`);
+      if (rank(def, now) > rank(def, was)) refuse([], 'own-rights', `${actor.username}'s own ${def.key} would grow from ${was} to ${now}`, { ...heldNeed(def, now), text: `someone else, who holds ${def.key} = ${now} already` });
     }
   }
 

@@ -16,7 +16,7 @@ import {
   type RightRow,
   type SchoolFunction,
 } from './schoolfunction-rights.js';
-import { allow, deny, fail, info, pass, type Outcome, type Source, type Target, type TraceStep } from './trace.js';
+import { allow, deny, fail, info, pass, withChildren, type Outcome, type Source, type Target, type TraceStep } from './trace.js';
 
 export const PORTAL_TARGET_KINDS_LIST = ['klas', 'afdeling', 'team', 'sectie', 'user'] as const;
 
@@ -68,6 +68,27 @@ function scopeSource(a: FunctionAssignmentFact, project: string): Record<string,
 interface Coverage {
   readonly ok: boolean;
   readonly detail: string;
+  /** For a scope reached through a team: each team's check, in the order they were consulted. */
+  readonly children?: TraceStep[];
+}
+
+type TeamFact = NonNullable<ReturnType<Facts['portalTeam']>>;
+
+function list(ids: readonly string[]): string {
+  return ids.length ? ids.join(', ') : 'none';
+}
+
+/** Whether one team holds an afdeling: the step nested under the scope step that asked. */
+function teamAfdelingStep(project: string, t: TeamFact, afdeling: string, what: string): TraceStep {
+  const s = src({ project, team: t.id, afdelingen: [...t.afdelingen] });
+  return t.afdelingen.includes(afdeling)
+    ? pass('team-afdeling', `team ${t.id} holds afdeling ${list(t.afdelingen)}, and ${what} is in afdeling ${afdeling}`, s)
+    : fail('team-afdeling', `team ${t.id} holds afdeling ${list(t.afdelingen)}, not afdeling ${afdeling} of ${what}`, s);
+}
+
+function teamMemberStep(project: string, t: TeamFact, username: string): TraceStep {
+  const s = src({ project, team: t.id });
+  return t.members.includes(username) ? pass('team-member', `${username} is a member of team ${t.id}`, s) : fail('team-member', `${username} is not a member of team ${t.id}`, s);
 }
 
 /** Whether a function's scope contains the target: an afdeling its klassen, a klas its students, a team its afdelingen and members. */
@@ -77,6 +98,16 @@ export function coverage(facts: Facts, project: string, a: FunctionAssignmentFac
   if (scope === 'project') return { ok: true, detail: `${fn} is project-wide: it covers everything in ${project}` };
   if (!target) return { ok: true, detail: `no target given: ${fn} for ${scopeText(a)}` };
   const teams = () => a.teams.map((t) => facts.portalTeam(project, t)).filter((t) => t !== undefined);
+  // Each team is asked in turn until one covers the target: those asked are the scope step's children.
+  const consultTeams = (ask: (t: TeamFact) => TraceStep[]): TraceStep[] => {
+    const out: TraceStep[] = [];
+    for (const t of teams()) {
+      const steps = ask(t);
+      out.push(...steps);
+      if (steps.some((x) => x.result === 'pass')) break;
+    }
+    return out;
+  };
   const outside = (what: string) => ({ ok: false, detail: `${what} is outside ${fn}'s scope (${scopeText(a)})` });
   switch (target.kind) {
     case 'klas': {
@@ -85,16 +116,18 @@ export function coverage(facts: Facts, project: string, a: FunctionAssignmentFac
       if (scope === 'afdeling')
         return a.afdelingen.includes(k.afdeling) ? { ok: true, detail: `klas ${k.id} is in afdeling ${k.afdeling}, one of ${fn}'s afdelingen` } : outside(`klas ${k.id} (afdeling ${k.afdeling})`);
       if (scope === 'team') {
+        const children = consultTeams((x) => [teamAfdelingStep(project, x, k.afdeling, `klas ${k.id}`)]);
         const t = teams().find((x) => x.afdelingen.includes(k.afdeling));
-        return t ? { ok: true, detail: `klas ${k.id} is in afdeling ${k.afdeling}, which belongs to team ${t.id}` } : outside(`klas ${k.id} (afdeling ${k.afdeling})`);
+        return { ...(t ? { ok: true, detail: `klas ${k.id} is in afdeling ${k.afdeling}, which belongs to team ${t.id}` } : outside(`klas ${k.id} (afdeling ${k.afdeling})`)), children };
       }
       return outside(`klas ${k.id}`);
     }
     case 'afdeling': {
       if (scope === 'afdeling') return a.afdelingen.includes(target.id) ? { ok: true, detail: `afdeling ${target.id} is one of ${fn}'s afdelingen` } : outside(`afdeling ${target.id}`);
       if (scope === 'team') {
+        const children = consultTeams((x) => [teamAfdelingStep(project, x, target.id, `afdeling ${target.id}`)]);
         const t = teams().find((x) => x.afdelingen.includes(target.id));
-        return t ? { ok: true, detail: `afdeling ${target.id} belongs to team ${t.id}` } : outside(`afdeling ${target.id}`);
+        return { ...(t ? { ok: true, detail: `afdeling ${target.id} belongs to team ${t.id}` } : outside(`afdeling ${target.id}`)), children };
       }
       return outside(`afdeling ${target.id} (a whole afdeling)`);
     }
@@ -117,14 +150,21 @@ export function coverage(facts: Facts, project: string, a: FunctionAssignmentFac
         return outside(`${u.username}${klassen.length ? ` (klas ${klassen.join(', ')})` : ''}`);
       }
       if (scope === 'team') {
-        for (const t of teams()) {
-          if (t.members.includes(u.username)) return { ok: true, detail: `${u.username} is a member of team ${t.id}` };
-          for (const id of klassen) {
-            const k = facts.portalKlas(project, id)!;
-            if (t.afdelingen.includes(k.afdeling)) return { ok: true, detail: `${u.username} is a student of klas ${k.id} in afdeling ${k.afdeling}, which belongs to team ${t.id}` };
+        const throughTeam = (): Coverage => {
+          for (const t of teams()) {
+            if (t.members.includes(u.username)) return { ok: true, detail: `${u.username} is a member of team ${t.id}` };
+            for (const id of klassen) {
+              const k = facts.portalKlas(project, id)!;
+              if (t.afdelingen.includes(k.afdeling)) return { ok: true, detail: `${u.username} is a student of klas ${k.id} in afdeling ${k.afdeling}, which belongs to team ${t.id}` };
+            }
           }
-        }
-        return outside(u.username);
+          return outside(u.username);
+        };
+        const children = consultTeams((x) => [
+          teamMemberStep(project, x, u.username),
+          ...klassen.map((id) => teamAfdelingStep(project, x, facts.portalKlas(project, id)!.afdeling, `${u.username}'s klas ${id}`)),
+        ]);
+        return { ...throughTeam(), children };
       }
       const s = a.secties.find((id) => facts.portalSectie(project, id)?.members.includes(u.username));
       return s ? { ok: true, detail: `${u.username} is a member of sectie ${s}` } : outside(u.username);
@@ -229,7 +269,7 @@ function functionAttempt(facts: Facts, project: string, subject: UserFact, a: Fu
     rightStep(row, actionKey),
   ];
   const cov = coverage(facts, project, a, target);
-  steps.push(cov.ok ? pass('scope', cov.detail, src(scopeSource(a, project))) : fail('scope', cov.detail, src(scopeSource(a, project))));
+  steps.push(withChildren(cov.ok ? pass('scope', cov.detail, src(scopeSource(a, project))) : fail('scope', cov.detail, src(scopeSource(a, project))), cov.children ?? []));
   const on = !row.switch || facts.portalSwitch(project, a.function, row.key);
   if (cov.ok && row.switch) steps.push(switchStep(project, row, on));
   const fixes: string[] = [];

@@ -7,7 +7,7 @@ import { command } from './errors.js';
 import type { Facts, UserFact } from './facts.js';
 import { effectiveSetting, fixesToReach, settingTrace } from './policy-resolution.js';
 import type { SupervisorNames, SupervisorPath } from './supervisor-facts.js';
-import { allow, deny, fail, info, pass, type Outcome, type Source, type TraceStep } from './trace.js';
+import { allow, deny, fail, info, pass, shownNested, subDecision, withChildren, type Outcome, type Source, type TraceStep } from './trace.js';
 
 export type SupervisorRole = 'mentor' | 'headteacher';
 
@@ -122,8 +122,9 @@ export function checkEntry(facts: Facts, user: UserFact, role: SupervisorRole): 
   }
 }
 
+/** The flat list's copy of an entry's steps, each detail prefixed with the entry (the tree nests the steps themselves). */
 function indent(steps: readonly TraceStep[], prefix: string): TraceStep[] {
-  return steps.map((s) => ({ ...s, detail: `${prefix}: ${s.detail}` }));
+  return shownNested(steps.map((s) => ({ ...s, detail: `${prefix}: ${s.detail}` })));
 }
 
 /** tab:mentor / tab:headteacher: the role's entry shows, and the other's does not. */
@@ -141,15 +142,23 @@ function singleTab(facts: Facts, subject: UserFact, role: SupervisorRole): Outco
   if (theirs.shows) {
     trace.push(...indent(theirs.trace, `${otherTool} entry`));
     trace.push(
-      fail(
-        'supervisor-entry',
-        `both the ${names.mentorTool} and the ${names.headteacherTool} entries would show, so the ${names.supervisorTool} entry replaces them; ${subject.username} gets the ${names.supervisorTool} entry (tab:supervisor) instead of ${myTool}`,
+      withChildren(
+        fail(
+          'supervisor-entry',
+          `both the ${names.mentorTool} and the ${names.headteacherTool} entries would show, so the ${names.supervisorTool} entry replaces them; ${subject.username} gets the ${names.supervisorTool} entry (tab:supervisor) instead of ${myTool}`,
+        ),
+        [subDecision(theirs.trace)],
       ),
     );
     return deny(trace, [endOther]);
   }
   const failed = theirs.trace.find((s) => s.result === 'fail');
-  trace.push(pass('supervisor-entry', `the ${otherTool} entry would not show (${failed?.detail ?? 'not assigned'}), so the ${myTool} entry is not replaced by the ${names.supervisorTool} entry`));
+  trace.push(
+    withChildren(
+      pass('supervisor-entry', `the ${otherTool} entry would not show (${failed?.detail ?? 'not assigned'}), so the ${myTool} entry is not replaced by the ${names.supervisorTool} entry`),
+      [subDecision(theirs.trace)],
+    ),
+  );
   return allow(trace, `the ${myTool} entry shows: ${roleLabels(names, role).role} with ${role === 'mentor' ? facts.mentorLearnerCount(subject.id) : facts.headteacherLearnerCount(subject.id)} learner(s)`);
 }
 
@@ -158,15 +167,16 @@ function supervisorTab(facts: Facts, subject: UserFact): Outcome {
   const m = checkEntry(facts, subject, 'mentor');
   const h = checkEntry(facts, subject, 'headteacher');
   const trace = [...indent(m.trace, `${names.mentorTool} entry`), ...indent(h.trace, `${names.headteacherTool} entry`)];
+  const entries = [subDecision(m.trace), subDecision(h.trace)];
   if (m.shows && h.shows) {
-    trace.push(pass('supervisor-entry', `both the ${names.mentorTool} and the ${names.headteacherTool} entries would show, so the ${names.supervisorTool} entry replaces them`));
+    trace.push(withChildren(pass('supervisor-entry', `both the ${names.mentorTool} and the ${names.headteacherTool} entries would show, so the ${names.supervisorTool} entry replaces them`), entries));
     return allow(trace, `the ${names.supervisorTool} entry shows: both ${names.mentorRole} and ${names.headteacherRole} with learners`);
   }
   const missing =
     !m.shows && !h.shows
       ? `neither the ${names.mentorTool} nor the ${names.headteacherTool} entry would`
       : `the ${!m.shows ? names.mentorTool : names.headteacherTool} entry would not`;
-  trace.push(fail('supervisor-entry', `the ${names.supervisorTool} entry shows only when both the ${names.mentorTool} and the ${names.headteacherTool} entries would; ${missing}`));
+  trace.push(withChildren(fail('supervisor-entry', `the ${names.supervisorTool} entry shows only when both the ${names.mentorTool} and the ${names.headteacherTool} entries would; ${missing}`), entries));
   const parts = [m, h].filter((e) => !e.shows);
   const fixable = parts.every((e) => e.fixes.length > 0);
   return deny(trace, fixable ? [...new Set(parts.flatMap((e) => e.fixes))] : []);

@@ -1,6 +1,8 @@
 // A decision is data with its reasons: the trace is the single source for the human view, the
 // JSON view and the `--as` refusal message.
 
+import type { Need, WhoCould } from './refusal.js';
+
 export type Source =
   | { kind: 'profile'; profile: string; setting: string }
   | { kind: 'policy'; policy: string; appliedTo: string; setting: string }
@@ -15,6 +17,12 @@ export interface TraceStep {
   readonly result: 'pass' | 'fail' | 'info';
   readonly detail: string;
   readonly source?: Source;
+  /**
+   * On a step that consulted other decisions (the Supervisor entry its two entries, a workflow
+   * right its supervisor assignment, a school function its team): their steps, nested. A child
+   * may have children of its own.
+   */
+  readonly children?: readonly TraceStep[];
 }
 
 export interface Target {
@@ -44,6 +52,10 @@ export interface Decision {
   readonly noFix?: string;
   /** On a deny whose fixes could not be verified: why. */
   readonly fixesNote?: string;
+  /** On an `--as` refusal: what the change needs that the actor lacks. */
+  readonly lacking?: readonly Need[];
+  /** On an `--as` refusal: who could make the change instead (the first by name, the rest counted). */
+  readonly whoCould?: WhoCould;
 }
 
 /** One verified way to allow, with who else gains or loses the same action. */
@@ -64,6 +76,32 @@ export function fail(rule: string, detail: string, source?: Source): TraceStep {
 
 export function info(rule: string, detail: string, source?: Source): TraceStep {
   return source ? { rule, result: 'info', detail, source } : { rule, result: 'info', detail };
+}
+
+/** The step with the sub-decisions it consulted nested under it (the step itself when there are none). */
+export function withChildren(step: TraceStep, children: readonly TraceStep[]): TraceStep {
+  return children.length ? { ...step, children } : step;
+}
+
+/** A sub-decision as one step: its verdict (the last step), with the steps that led to it as children. */
+export function subDecision(steps: readonly TraceStep[]): TraceStep {
+  return withChildren(steps[steps.length - 1], steps.slice(0, -1));
+}
+
+// Steps that stay in the flat list, field for field, for scripts that read it, while the human
+// view shows them nested under the step that consulted them instead (held here, outside the
+// steps, so the JSON of every step stays what it was).
+const nestedCopies = new WeakSet<TraceStep>();
+
+/** Marks flat steps as copies of steps shown nested elsewhere in the same trace. */
+export function shownNested<T extends TraceStep>(steps: T[]): T[] {
+  for (const s of steps) nestedCopies.add(s);
+  return steps;
+}
+
+/** Whether a top-level step is a flat copy of a nested one (the human view leaves it out). */
+export function isShownNested(step: TraceStep): boolean {
+  return nestedCopies.has(step);
 }
 
 export function allow(trace: readonly TraceStep[], because?: string): Outcome {

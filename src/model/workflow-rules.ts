@@ -8,7 +8,7 @@ import { command, invalid } from './errors.js';
 import type { Facts, UserFact } from './facts.js';
 import { effectiveSetting, fixesToReach, settingTrace } from './policy-resolution.js';
 import type { SupervisorPath } from './supervisor-facts.js';
-import { allow, deny, fail, info, pass, type Outcome, type Source, type TraceStep } from './trace.js';
+import { allow, deny, fail, info, pass, shownNested, withChildren, type Outcome, type Source, type TraceStep } from './trace.js';
 import type { BatchFact } from './workflow-facts.js';
 import {
   AUDIENCE_LABELS,
@@ -91,17 +91,18 @@ function supervisorHolding(facts: Facts, user: UserFact, role: 'mentor' | 'headt
   const name = roleName(role, facts.supervisorNames());
   const eff = effectiveSetting(facts, user, key);
   const assigned = pass(`${role}-assignment`, `${user.username} is ${what}`, source);
+  // The assignment counts only while the role is on: that decision (where the value came from,
+  // and the verdict) nests under the assignment; the flat list keeps its steps as they were.
+  const origin = settingTrace(user, eff);
   if (eff.value === 'on') {
-    return { role, active: true, steps: [assigned, pass(key, `${name} role (${key}) is on for ${user.username}`, eff.source)], fixes: [], what };
+    const on = pass(key, `${name} role (${key}) is on for ${user.username}`, eff.source);
+    return { role, active: true, steps: [withChildren(assigned, [...origin, on]), ...shownNested([on])], fixes: [], what };
   }
+  const broken = fail('broken-assignment', `${user.username}'s ${name} role (${key}) is now off, so the assignment is broken and gives no rights`, eff.source);
   return {
     role,
     active: false,
-    steps: [
-      assigned,
-      ...settingTrace(user, eff),
-      fail('broken-assignment', `${user.username}'s ${name} role (${key}) is now off, so the assignment is broken and gives no rights`, eff.source),
-    ],
+    steps: [withChildren(assigned, [...origin, broken]), ...shownNested([...origin, broken])],
     fixes: fixesToReach(user, eff, 'on'),
     what,
   };

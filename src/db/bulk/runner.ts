@@ -84,10 +84,12 @@ export class KindRun {
     model: ModelCache,
     private readonly keepChanges = 200,
     private readonly problemLimit = Infinity,
+    /** false: the caller finds keys given twice itself (a roster keys its records by sourcedId) */
+    checkKeys = true,
   ) {
     this.writer = kind.open(db, model);
     this.log = activeChangeLog(db);
-    if (!kind.ownDuplicateCheck) this.keys = new SeenKeys(db);
+    if (!kind.ownDuplicateCheck && checkKeys) this.keys = new SeenKeys(db);
   }
 
   /** Problems with a header: unknown columns and missing required ones. */

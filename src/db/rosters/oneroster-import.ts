@@ -91,7 +91,8 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
   const run = (kind: string): KindRun => {
     let r = runs.get(kind);
     if (!r) {
-      r = new KindRun(findKind(kind)!, db, model, 500, 10_000);
+      // The roster finds keys given twice itself (by sourcedId), so the runner keeps no key table.
+      r = new KindRun(findKind(kind)!, db, model, 500, 10_000, false);
       runs.set(kind, r);
     }
     return r;
@@ -112,6 +113,8 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
     else problems.push(`${what}; correct it in the source system, or pass --lenient to import it with ${choice}`);
   };
   const seen = new SeenRecords(db);
+  const levels = new Map((db.prepare('SELECT id, level FROM profiles').raw().all() as [number, number][]).map(([id, level]) => [id, level]));
+  const levelOf = (profileId: number): number => levels.get(profileId) ?? -1;
   const deletions: GoneRecord[] = [];
   /** How each file is named in problems: its CSV name, or the XML file it came from. */
   const F = bundle.display ?? ROSTER_DISPLAY;
@@ -257,13 +260,17 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
   for (const id of orgs.keys()) place(id);
   for (const [id, c] of classes) {
     if (!c.homeroom) continue;
+    const org = orgs.get(id);
+    if (org) {
+      problems.push(`${at(F.classes, c.line, 'sourcedId')}: value "${id}" is not unique (also ${F.orgs} line ${org.line}; a homeroom and an org both become units), valid: one sourcedId per homeroom class and org`);
+      continue;
+    }
     feed('units', { id, kind: 'class', name: c.title || id, parent: c.school }, F.classes, c.line, { id: 'sourcedId', kind: 'classType', name: 'title', parent: 'schoolSourcedId' });
     seen.add('unit', id);
   }
   runs.get('units')?.finish();
 
   // 3. roles.csv (1.2): every role of a person; the highest picks the profile, each is a membership.
-  const roleRows = new Map<string, { word: string; org: string; line: number }[]>();
   if (bundle.version === '1.2' || bundle.records?.has('roles')) {
     await read(
       'roles',
@@ -278,19 +285,26 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
         const roleType = r.get('roleType').toLowerCase();
         if (roleType && roleType !== 'primary' && roleType !== 'secondary') problems.push(`${at(F.roles, r.line, r.header('roleType'))}: value "${r.get('roleType')}" is not a role type, valid: primary, secondary`);
         if (!orgs.has(org) && !model.units.has(org)) problems.push(`${at(F.roles, r.line, r.header('orgSourcedId'))}: value "${org}" is not an org of the bundle or a unit of the model, valid: a sourcedId of orgs.csv`);
-        let rows = roleRows.get(user);
-        if (!rows) roleRows.set(user, (rows = []));
-        rows.push({ word: word.toLowerCase(), org, line: r.line });
+        seen.role(user, word.toLowerCase(), org, r.line);
       },
       (r) => deletions.push({ entity: 'membership', key: `${r.get('userSourcedId')}@${r.get('orgSourcedId')}`, label: `${r.get('userSourcedId')}@${r.get('orgSourcedId')}` }),
     );
   }
 
   // 4. users → users, with their memberships and agents kept for after.
-  const users = new Map<string, RosterUser>();
-  const usernames = new Map<string, { line: number; id: string }>();
-  const memberships: { user: string; unit: string; role: string; file: string; line: number; column: string }[] = [];
-  const agents: { user: string; agent: string; line: number; column: string }[] = [];
+  // Every person lives in the temporary table, not in a Map: memory stays flat for millions of users.
+  const userOf = (id: string): RosterUser | undefined => {
+    const info = seen.info('user', id);
+    return info === undefined ? undefined : decodeUser(info);
+  };
+  /** Feeds one membership right after its user; one user holds one membership per unit. */
+  const membership = (user: string, username: string, unit: string, role: string, file: string, line: number, column: string) => {
+    if (!seen.add('membership', `${user}@${unit}`)) {
+      problems.push(`${at(file, line, column)}: value "${unit}" is not unique among the orgs of ${user}, valid: each org once per user`);
+      return;
+    }
+    feed('memberships', { username, unit, role }, file, line, { username: file === F.roles ? 'userSourcedId' : 'sourcedId', unit: column, role: 'role' });
+  };
   const rename = db.prepare('UPDATE users SET username = ? WHERE external_id = ?');
   const usernameOwner = db.prepare('SELECT external_id FROM users WHERE username = ?').pluck();
   const renames: RowChange[] = [];
@@ -299,7 +313,7 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
     'users',
     (r) => {
       const id = r.get('sourcedId');
-      const prev = users.get(id);
+      const prev = userOf(id);
       if (prev) {
         contradiction(`${F.users} line ${r.line} and line ${prev.line} both give the person ${id}`, `the row on line ${prev.line} (the first)`);
         return;
@@ -310,15 +324,17 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
         if (++spaced <= 10) warnings.push(`${at(F.users, r.line, r.header('username'))}: username "${username}" has spaces; imported as ${fixed}`);
         username = fixed;
       }
-      const taken = usernames.get(username.toLowerCase());
-      if (taken) {
+      const takenBy = seen.addWith('username', username.toLowerCase(), `${r.line}\u0001${id}`);
+      if (takenBy !== undefined) {
+        const [takenLine, takenId] = takenBy.split('\u0001');
         const other = `${username}.${id}`;
-        contradiction(`${F.users} line ${r.line} gives ${id} the username ${username}, which line ${taken.line} gives ${taken.id}`, `username ${other} for ${id}`);
+        contradiction(`${F.users} line ${r.line} gives ${id} the username ${username}, which line ${takenLine} gives ${takenId}`, `username ${other} for ${id}`);
         if (!opts.lenient) return;
         username = other;
+        seen.addWith('username', username.toLowerCase(), `${r.line}\u0001${id}`);
       }
-      usernames.set(username.toLowerCase(), { line: r.line, id });
       let words: string[];
+      const memberships: { unit: string; role: string; file: string; line: number; column: string }[] = [];
       if (bundle.version === '1.1') {
         const word = r.get('role');
         if (!r.has('role')) {
@@ -332,15 +348,15 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
         }
         words = list(word.toLowerCase());
         // Memberships with their own role (an IMS file's group roles) come through the roles records.
-        const own = roleRows.get(id);
-        if (own) {
-          for (const x of own) memberships.push({ user: id, unit: x.org, role: hierarchyOf(model, x.word), file: F.roles, line: x.line, column: 'orgSourcedId' });
+        const own = seen.rolesOf(id);
+        if (own.length) {
+          for (const x of own) memberships.push({ unit: x.org, role: hierarchyOf(model, x.word), file: F.roles, line: x.line, column: 'orgSourcedId' });
         } else for (const org of list(r.get('orgSourcedIds'))) {
           if (!orgs.has(org) && !model.units.has(org)) problems.push(`${at(F.users, r.line, r.header('orgSourcedIds'))}: value "${org}" is not an org of the bundle or a unit of the model, valid: sourcedIds of orgs.csv`);
-          else memberships.push({ user: id, unit: org, role: hierarchyOf(model, word), file: F.users, line: r.line, column: r.header('orgSourcedIds') });
+          else memberships.push({ unit: org, role: hierarchyOf(model, word), file: F.users, line: r.line, column: r.header('orgSourcedIds') });
         }
       } else {
-        const roles = roleRows.get(id) ?? [];
+        const roles = seen.rolesOf(id);
         if (!roles.length) {
           contradiction(`${F.users} line ${r.line}: ${id} has no role in roles.csv`, 'the lowest profile, Guest');
           if (!opts.lenient) return;
@@ -352,17 +368,17 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
           const had = byOrg.get(x.org);
           if (!had || RANK[role] > RANK[had.role]) byOrg.set(x.org, { role, line: x.line });
         }
-        for (const [org, m] of byOrg) memberships.push({ user: id, unit: org, role: m.role, file: F.roles, line: m.line, column: 'orgSourcedId' });
+        for (const [org, m] of byOrg) memberships.push({ unit: org, role: m.role, file: F.roles, line: m.line, column: 'orgSourcedId' });
       }
       // The highest profile among the person's roles (by security level) is the profile.
       let profile: { name: string; level: number } | undefined;
       for (const w of words) {
         const p = model.profile(w) ?? model.profile(defaultProfileOf(w));
-        const level = p ? levelOf(db, p.id) : -1;
+        const level = p ? levelOf(p.id) : -1;
         if (p && (!profile || level > profile.level)) profile = { name: p.name, level };
       }
       if (!profile) return void problems.push(`${at(F.users, r.line, 'role')}: value "${words.join(', ')}" is not a role that a profile maps, valid: ${model.profileValid()}`);
-      users.set(id, { username, line: r.line, words, hierarchy: new Set(words.map((w) => hierarchyOf(model, w))) });
+      seen.addWith('user', id, encodeUser({ username, line: r.line, words, hierarchy: new Set(words.map((w) => hierarchyOf(model, w))) }));
       // sourcedId is the stable key: a user the SIS renamed keeps their record.
       const had = externalUser.get(id) as string | undefined;
       if (had !== undefined && had !== username) {
@@ -383,31 +399,23 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
         external_id: r.header('sourcedId'),
         profile: bundle.version === '1.1' ? r.header('role') : 'role',
       });
-      seen.add('user', id);
-      for (const a of list(r.get('agentSourcedIds'))) agents.push({ user: id, agent: a, line: r.line, column: r.header('agentSourcedIds') });
+      for (const m of memberships) membership(id, username, m.unit, m.role, m.file, m.line, m.column);
+      for (const a of list(r.get('agentSourcedIds'))) seen.agent(id, a, r.line, r.header('agentSourcedIds'));
     },
     (r) => deletions.push({ entity: 'user', key: r.get('sourcedId'), label: r.get('sourcedId') }),
   );
   if (spaced > 10) warnings.push(`${F.users}: ${spaced - 10} more username(s) with spaces, each imported with dots for the spaces`);
-  const usernameOf = (id: string): string | undefined => users.get(id)?.username ?? (externalUser.get(id) as string | undefined);
-
-  for (const m of memberships) {
-    const username = usernameOf(m.user);
-    if (!username) continue;
-    feed('memberships', { username, unit: m.unit, role: m.role }, m.file, m.line, { username: m.file === F.roles ? 'userSourcedId' : 'sourcedId', unit: m.column, role: 'role' });
-    seen.add('membership', `${m.user}@${m.unit}`);
-  }
+  const usernameOf = (id: string): string | undefined => userOf(id)?.username ?? (externalUser.get(id) as string | undefined);
 
   // 5. agents → parent links: the one whose role is parent, guardian or relative is the parent.
-  const links = new Set<string>();
-  for (const a of agents) {
-    const user = users.get(a.user)!;
-    const agentName = usernameOf(a.agent);
+  for (const a of seen.agents()) {
+    const user = userOf(a.user)!;
+    const agent = userOf(a.agent);
+    const agentName = agent?.username ?? (externalUser.get(a.agent) as string | undefined);
     if (!agentName) {
       problems.push(`${at(F.users, a.line, a.column)}: value "${a.agent}" is not a user of the bundle or the model, valid: sourcedIds of users.csv`);
       continue;
     }
-    const agent = users.get(a.agent);
     const agentIsParent = agent ? agent.words.some((w) => PARENT_WORDS.has(w)) : externalUserRole.get(a.agent) === 'guest';
     const userIsParent = user.words.some((w) => PARENT_WORDS.has(w));
     // Else a student's agent is their parent (a teacher who is also a parent, in 1.1's one role).
@@ -423,11 +431,9 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
       warnings.push(`${at(F.users, a.line, a.column)}: agent ${a.agent} of ${a.user}: ${userIsParent ? 'both are parents, guardians or relatives' : 'neither is a parent, guardian or relative, and not one of them a student'}; no parent link`);
       continue;
     }
-    const key = `${parent}>${child}`;
-    if (links.has(key)) continue;
-    links.add(key);
-    feed('parents', { parent: usernameOf(parent)!, child: usernameOf(child)! }, F.users, a.line, { parent: a.column, child: a.column });
-    seen.add('parent-link', key);
+    if (!seen.add('parent-link', `${parent}>${child}`)) continue;
+    const [parentName, childName] = parent === a.user ? [user.username, agentName] : [agentName, user.username];
+    feed('parents', { parent: parentName, child: childName }, F.users, a.line, { parent: a.column, child: a.column });
   }
 
   // 6. courses and classes → courses.
@@ -454,9 +460,9 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
       if (school && org && org.type !== 'school') problems.push(`${at(F.enrollments, r.line, r.header('schoolSourcedId'))}: value "${school}" is not a school (${F.orgs} line ${org.line} makes it a ${org.type}), valid: the sourcedId of an org of type school`);
       else if (school && !org && !model.units.has(school)) problems.push(`${at(F.enrollments, r.line, r.header('schoolSourcedId'))}: value "${school}" is not an org of the bundle or a unit of the model, valid: a sourcedId of orgs.csv of type school`);
       if (!classes.has(cls) && !model.courses.has(cls)) return void problems.push(`${at(F.enrollments, r.line, r.header('classSourcedId'))}: value "${cls}" is not a class of the bundle or a course of the model, valid: a sourcedId of classes.csv`);
-      const username = usernameOf(user);
+      const person = userOf(user);
+      const username = person?.username ?? (externalUser.get(user) as string | undefined);
       if (!username) return void problems.push(`${at(F.enrollments, r.line, r.header('userSourcedId'))}: value "${user}" is not a user of the bundle or the model, valid: a sourcedId of users.csv`);
-      const person = users.get(user);
       if (person) {
         const isStudentOnly = person.hierarchy.has('student') && !person.hierarchy.has('teacher') && !person.hierarchy.has('administrator');
         const staffOnly = !person.hierarchy.has('student') && (person.hierarchy.has('teacher') || person.hierarchy.has('administrator'));
@@ -480,9 +486,8 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
         return;
       }
       feed('enrolments', { course: cls, username, role }, F.enrollments, r.line, { course: r.header('classSourcedId'), username: r.header('userSourcedId'), role: r.header('role') });
-      if (classes.get(cls)?.homeroom && role === 'learner') {
+      if (role === 'learner' && classes.get(cls)?.homeroom && seen.add('membership', `${user}@${cls}`)) {
         feed('memberships', { username, unit: cls, role: 'student' }, F.enrollments, r.line, { username: r.header('userSourcedId'), unit: r.header('classSourcedId'), role: r.header('role') });
-        seen.add('membership', `${user}@${cls}`);
       }
     },
     (r) => {
@@ -526,8 +531,11 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
       else if (p) problems.push(p);
     }
   }
+  // Every record the run named becomes the source's first: then what is gone is what the source
+  // holds beyond what the run named, and where the two counts agree (a re-import) nothing is.
+  if (!problems.length) changeCount += takeOwnership(db, bundle.source, seen.table);
   const bulkEntities = bulkOwned(bundle);
-  const gone = problems.length ? [] : goneRecords(db, bundle.source, bulkEntities, seen.table);
+  const gone = problems.length ? [] : goneRecords(db, bundle.source, bulkEntities, seen.table, deleted.length ? undefined : seen.counts);
   if (opts.prune && !problems.length) {
     for (const g of gone) {
       const p = removeRecord(db, g);
@@ -535,7 +543,6 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
     }
   }
   if (deleted.length || (opts.prune && gone.length)) rebuildAncestors(db);
-  if (!problems.length) changeCount += takeOwnership(db, bundle.source, seen.table);
   changeCount += deleted.length + (opts.prune ? gone.length : 0);
   seen.drop();
   return {
@@ -564,11 +571,14 @@ function defaultProfileOf(word: string): string {
   return h === 'student' ? 'Student' : h === 'teacher' ? 'Staff' : h === 'administrator' ? 'Administrator' : 'Parent';
 }
 
-const levelStmts = new WeakMap<Sqlite, ReturnType<Sqlite['prepare']>>();
-function levelOf(db: Sqlite, profileId: number): number {
-  let s = levelStmts.get(db);
-  if (!s) levelStmts.set(db, (s = db.prepare('SELECT level FROM profiles WHERE id = ?').pluck()));
-  return s.get(profileId) as number;
+/** A person of the bundle as the temporary table holds them: username, line, role words, hierarchy roles. */
+function encodeUser(u: RosterUser): string {
+  return `${u.username}\u0001${u.line}\u0001${u.words.join(',')}\u0001${[...u.hierarchy].join(',')}`;
+}
+
+function decodeUser(info: string): RosterUser {
+  const [username, line, words, hierarchy] = info.split('\u0001');
+  return { username, line: Number(line), words: words ? words.split(',') : [], hierarchy: new Set(hierarchy ? hierarchy.split(',') : []) };
 }
 
 /** The entities a snapshot decides about: every file that can hold them is bulk (or not in the bundle). */
@@ -585,23 +595,75 @@ function bulkOwned(bundle: Bundle): SyncEntity[] {
   return out;
 }
 
-/** The records a run names, by entity and sync key, in a temporary table (flat memory for millions). */
+/** Keys the roster keeps for itself beside the sync keys: usernames taken, to find one given twice. */
+type ScratchEntity = SyncEntity | 'username';
+
+/**
+ * The records a run names, by entity and sync key, in a temporary table (flat memory for millions),
+ * with the people of the bundle, their 1.2 roles and their agents: nothing per user is kept in memory.
+ */
 class SeenRecords {
   readonly table = 'temp.roster_seen';
+  /** how many keys of each entity the run named */
+  readonly counts = new Map<string, number>();
   private readonly insert;
-  private readonly info;
+  private readonly infoOf;
+  private readonly addRole;
+  private readonly roleRows;
+  private readonly addAgent;
+  private readonly agentRows;
+  private roleCount = 0;
   constructor(db: Sqlite) {
-    db.exec('DROP TABLE IF EXISTS temp.roster_seen; CREATE TEMP TABLE roster_seen (entity TEXT NOT NULL, key TEXT NOT NULL, info TEXT, PRIMARY KEY (entity, key)) WITHOUT ROWID');
+    db.exec(`DROP TABLE IF EXISTS temp.roster_seen; CREATE TEMP TABLE roster_seen (entity TEXT NOT NULL, key TEXT NOT NULL, info TEXT, PRIMARY KEY (entity, key)) WITHOUT ROWID;
+      DROP TABLE IF EXISTS temp.roster_roles; CREATE TEMP TABLE roster_roles (user TEXT NOT NULL, word TEXT NOT NULL, org TEXT NOT NULL, line INTEGER NOT NULL);
+      CREATE INDEX temp.roster_roles_user ON roster_roles (user);
+      DROP TABLE IF EXISTS temp.roster_agents; CREATE TEMP TABLE roster_agents (user TEXT NOT NULL, agent TEXT NOT NULL, line INTEGER NOT NULL, col TEXT NOT NULL)`);
     this.insert = db.prepare('INSERT OR IGNORE INTO temp.roster_seen (entity, key, info) VALUES (?, ?, ?)');
-    this.info = db.prepare('SELECT info FROM temp.roster_seen WHERE entity = ? AND key = ?').pluck();
-    this.drop = () => db.exec('DROP TABLE IF EXISTS temp.roster_seen');
+    this.infoOf = db.prepare('SELECT info FROM temp.roster_seen WHERE entity = ? AND key = ?').pluck();
+    this.addRole = db.prepare('INSERT INTO temp.roster_roles (user, word, org, line) VALUES (?, ?, ?, ?)');
+    this.roleRows = db.prepare('SELECT word, org, line FROM temp.roster_roles WHERE user = ? ORDER BY rowid');
+    this.addAgent = db.prepare('INSERT INTO temp.roster_agents (user, agent, line, col) VALUES (?, ?, ?, ?)');
+    this.agentRows = db.prepare('SELECT rowid AS id, user, agent, line, col AS column FROM temp.roster_agents WHERE rowid > ? ORDER BY rowid LIMIT 2000');
+    this.drop = () => db.exec('DROP TABLE IF EXISTS temp.roster_seen; DROP TABLE IF EXISTS temp.roster_roles; DROP TABLE IF EXISTS temp.roster_agents');
   }
-  add(entity: SyncEntity, key: string): void {
-    this.insert.run(entity, key, null);
+  /** Records the key: true the first time, false when the run named it already. */
+  add(entity: ScratchEntity, key: string): boolean {
+    if (!this.insert.run(entity, key, null).changes) return false;
+    this.counts.set(entity, (this.counts.get(entity) ?? 0) + 1);
+    return true;
   }
   /** Records the key with its info; the info of the first time when it was there already. */
-  addWith(entity: SyncEntity, key: string, info: string): string | undefined {
-    return this.insert.run(entity, key, info).changes ? undefined : ((this.info.get(entity, key) as string | null) ?? '');
+  addWith(entity: ScratchEntity, key: string, info: string): string | undefined {
+    if (this.insert.run(entity, key, info).changes) {
+      this.counts.set(entity, (this.counts.get(entity) ?? 0) + 1);
+      return undefined;
+    }
+    return (this.infoOf.get(entity, key) as string | null) ?? '';
+  }
+  /** The info a key was recorded with, or undefined when the run has not named it. */
+  info(entity: ScratchEntity, key: string): string | undefined {
+    return (this.infoOf.get(entity, key) as string | null | undefined) ?? undefined;
+  }
+  role(user: string, word: string, org: string, line: number): void {
+    this.addRole.run(user, word, org, line);
+    this.roleCount++;
+  }
+  /** A person's roles (roles.csv, or an IMS file's group roles), in file order. */
+  rolesOf(user: string): { word: string; org: string; line: number }[] {
+    return this.roleCount ? (this.roleRows.all(user) as { word: string; org: string; line: number }[]) : [];
+  }
+  agent(user: string, agent: string, line: number, column: string): void {
+    this.addAgent.run(user, agent, line, column);
+  }
+  /** Every agent row, read a page at a time so the caller may write between pages. */
+  *agents(): Generator<{ user: string; agent: string; line: number; column: string }> {
+    let after = 0;
+    for (;;) {
+      const page = this.agentRows.all(after) as { id: number; user: string; agent: string; line: number; column: string }[];
+      if (!page.length) return;
+      yield* page;
+      after = page[page.length - 1].id;
+    }
   }
   drop: () => void;
 }

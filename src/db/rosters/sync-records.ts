@@ -53,11 +53,19 @@ const ENTITIES: Record<SyncEntity, { rows: string; own: string }> = {
 /** Removal order: members before their places, places before their units. */
 const REMOVAL_ORDER: SyncEntity[] = ['course-member', 'membership', 'parent-link', 'course', 'user', 'unit', 'term'];
 
-/** The source's records of these entities that the run did not name. */
-export function goneRecords(db: Sqlite, source: string, entities: readonly SyncEntity[], _seen: string): GoneRecord[] {
+const TABLE_OF: Record<SyncEntity, string> = { user: 'users', unit: 'units', membership: 'memberships', course: 'courses', 'course-member': 'course_members', 'parent-link': 'parent_links', term: 'terms' };
+
+/**
+ * The source's records of these entities that the run did not name. With `named` (how many keys of
+ * each entity the run named, every one of them a record of the source, as after `takeOwnership`
+ * when nothing was removed) an entity whose count of records equals its count of keys has nothing
+ * gone, and its records are not compared one by one.
+ */
+export function goneRecords(db: Sqlite, source: string, entities: readonly SyncEntity[], _seen: string, named?: ReadonlyMap<string, number>): GoneRecord[] {
   const out: GoneRecord[] = [];
   for (const entity of REMOVAL_ORDER) {
     if (!entities.includes(entity)) continue;
+    if (named && (db.prepare(`SELECT count(*) FROM ${TABLE_OF[entity]} WHERE source = ?`).pluck().get(source) as number) === (named.get(entity) ?? 0)) continue;
     for (const r of db.prepare(ENTITIES[entity].rows).all(source) as { key: string; label: string }[]) out.push({ entity, key: r.key, label: r.label });
   }
   return out;

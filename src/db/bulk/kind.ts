@@ -195,7 +195,16 @@ export class ModelCache {
   }
 
   userId(username: string): number | undefined {
+    if (username === this.knownName) return this.knownId;
     return this.userStmt.get(username) as number | undefined;
+  }
+
+  private knownName?: string;
+  private knownId?: number;
+  /** A user the caller has just read from the model, so the row it feeds next does not look them up again. */
+  knownUser(username: string, id: number): void {
+    this.knownName = username;
+    this.knownId = id;
   }
 
   /** The school at or above a unit, if any. */

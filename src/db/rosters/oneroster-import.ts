@@ -57,15 +57,6 @@ interface Org {
   readonly parent: string | null;
 }
 
-interface RosterUser {
-  username: string;
-  line: number;
-  /** role words, lower-case (1.1: users.role; 1.2: every role of roles.csv) */
-  words: string[];
-  /** hierarchy roles the words give */
-  hierarchy: Set<string>;
-}
-
 class CellsRow implements Row {
   constructor(private readonly cells: Record<string, string>) {}
   get(c: string): string {
@@ -120,8 +111,6 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
   const F = bundle.display ?? ROSTER_DISPLAY;
   const modes: Record<string, string> = {};
   for (const [k, f] of bundle.files) modes[k] = f.mode;
-  const externalUser = db.prepare('SELECT username FROM users WHERE external_id = ?').pluck();
-  const externalUserRole = db.prepare('SELECT p.role_in_hierarchy FROM users u JOIN profiles p ON p.id = u.profile_id WHERE u.external_id = ?').pluck();
   const modelTerm = db.prepare('SELECT 1 FROM terms WHERE id = ?').pluck();
 
   /** Reads one file if the bundle has it; each record's status decides whether it counts. */
@@ -292,11 +281,18 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
   }
 
   // 4. users → users, with their memberships and agents kept for after.
-  // Every person lives in the temporary table, not in a Map: memory stays flat for millions of users.
-  const userOf = (id: string): RosterUser | undefined => {
-    const info = seen.info('user', id);
-    return info === undefined ? undefined : decodeUser(info);
+  // A person is looked up in the model by sourcedId (their external id) and what the bundle says of
+  // them sits in two typed arrays by user id, not in a Map: memory stays flat for millions of users.
+  const people = new People();
+  const byExternal = db.prepare('SELECT u.id, u.username, p.role_in_hierarchy FROM users u JOIN profiles p ON p.id = u.profile_id WHERE u.external_id = ?').raw();
+  const person = (sourcedId: string): Person | undefined => {
+    const r = byExternal.get(sourcedId) as [number, string, string] | undefined;
+    if (!r) return undefined;
+    model.knownUser(r[1], r[0]);
+    return { id: r[0], username: r[1], flags: people.flags(r[0]), line: people.line(r[0]), role: r[2] };
   };
+  /** The role words users.csv or roles.csv give a person of the bundle (for a problem's text). */
+  const wordsOf = (sourcedId: string) => seen.info('user', sourcedId) ?? '';
   /** Feeds one membership right after its user; one user holds one membership per unit. */
   const membership = (user: string, username: string, unit: string, role: string, file: string, line: number, column: string) => {
     if (!seen.add('membership', `${user}@${unit}`)) {
@@ -313,8 +309,8 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
     'users',
     (r) => {
       const id = r.get('sourcedId');
-      const prev = userOf(id);
-      if (prev) {
+      const prev = person(id);
+      if (prev && prev.flags & IN_BUNDLE) {
         contradiction(`${F.users} line ${r.line} and line ${prev.line} both give the person ${id}`, `the row on line ${prev.line} (the first)`);
         return;
       }
@@ -378,9 +374,8 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
         if (p && (!profile || level > profile.level)) profile = { name: p.name, level };
       }
       if (!profile) return void problems.push(`${at(F.users, r.line, 'role')}: value "${words.join(', ')}" is not a role that a profile maps, valid: ${model.profileValid()}`);
-      seen.addWith('user', id, encodeUser({ username, line: r.line, words, hierarchy: new Set(words.map((w) => hierarchyOf(model, w))) }));
       // sourcedId is the stable key: a user the SIS renamed keeps their record.
-      const had = externalUser.get(id) as string | undefined;
+      const had = prev?.username;
       if (had !== undefined && had !== username) {
         const owner = usernameOwner.get(username) as string | null | undefined;
         if (owner !== undefined && owner !== id) problems.push(`${at(F.users, r.line, r.header('username'))}: value "${username}" is not free, valid: a username no other user has (the model gives it to ${owner ? `external id ${owner}` : 'a user without an external id'})`);
@@ -399,28 +394,34 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
         external_id: r.header('sourcedId'),
         profile: bundle.version === '1.1' ? r.header('role') : 'role',
       });
-      for (const m of memberships) membership(id, username, m.unit, m.role, m.file, m.line, m.column);
+      seen.addWith('user', id, words.join(', '));
+      const me = person(id);
+      if (!me) return; // the row's problems are listed
+      let flags = IN_BUNDLE;
+      for (const w of words) flags |= (PARENT_WORDS.has(w) ? PARENT : 0) | HIERARCHY_FLAG[hierarchyOf(model, w)];
+      people.set(me.id, flags, r.line);
+      for (const m of memberships) membership(id, me.username, m.unit, m.role, m.file, m.line, m.column);
       for (const a of list(r.get('agentSourcedIds'))) seen.agent(id, a, r.line, r.header('agentSourcedIds'));
     },
     (r) => deletions.push({ entity: 'user', key: r.get('sourcedId'), label: r.get('sourcedId') }),
   );
   if (spaced > 10) warnings.push(`${F.users}: ${spaced - 10} more username(s) with spaces, each imported with dots for the spaces`);
-  const usernameOf = (id: string): string | undefined => userOf(id)?.username ?? (externalUser.get(id) as string | undefined);
 
   // 5. agents → parent links: the one whose role is parent, guardian or relative is the parent.
   for (const a of seen.agents()) {
-    const user = userOf(a.user)!;
-    const agent = userOf(a.agent);
-    const agentName = agent?.username ?? (externalUser.get(a.agent) as string | undefined);
-    if (!agentName) {
+    const user = person(a.user)!;
+    const agent = person(a.agent);
+    if (!agent) {
       problems.push(`${at(F.users, a.line, a.column)}: value "${a.agent}" is not a user of the bundle or the model, valid: sourcedIds of users.csv`);
       continue;
     }
-    const agentIsParent = agent ? agent.words.some((w) => PARENT_WORDS.has(w)) : externalUserRole.get(a.agent) === 'guest';
-    const userIsParent = user.words.some((w) => PARENT_WORDS.has(w));
+    const agentName = agent.username;
+    const agentInBundle = (agent.flags & IN_BUNDLE) !== 0;
+    const agentIsParent = agentInBundle ? (agent.flags & PARENT) !== 0 : agent.role === 'guest';
+    const userIsParent = (user.flags & PARENT) !== 0;
     // Else a student's agent is their parent (a teacher who is also a parent, in 1.1's one role).
-    const userIsStudent = user.hierarchy.has('student');
-    const agentIsStudent = agent ? agent.hierarchy.has('student') : externalUserRole.get(a.agent) === 'student';
+    const userIsStudent = (user.flags & STUDENT) !== 0;
+    const agentIsStudent = agentInBundle ? (agent.flags & STUDENT) !== 0 : agent.role === 'student';
     let parent: string;
     let child: string;
     if (userIsParent && !agentIsParent) [parent, child] = [a.user, a.agent];
@@ -460,16 +461,17 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
       if (school && org && org.type !== 'school') problems.push(`${at(F.enrollments, r.line, r.header('schoolSourcedId'))}: value "${school}" is not a school (${F.orgs} line ${org.line} makes it a ${org.type}), valid: the sourcedId of an org of type school`);
       else if (school && !org && !model.units.has(school)) problems.push(`${at(F.enrollments, r.line, r.header('schoolSourcedId'))}: value "${school}" is not an org of the bundle or a unit of the model, valid: a sourcedId of orgs.csv of type school`);
       if (!classes.has(cls) && !model.courses.has(cls)) return void problems.push(`${at(F.enrollments, r.line, r.header('classSourcedId'))}: value "${cls}" is not a class of the bundle or a course of the model, valid: a sourcedId of classes.csv`);
-      const person = userOf(user);
-      const username = person?.username ?? (externalUser.get(user) as string | undefined);
-      if (!username) return void problems.push(`${at(F.enrollments, r.line, r.header('userSourcedId'))}: value "${user}" is not a user of the bundle or the model, valid: a sourcedId of users.csv`);
-      if (person) {
-        const isStudentOnly = person.hierarchy.has('student') && !person.hierarchy.has('teacher') && !person.hierarchy.has('administrator');
-        const staffOnly = !person.hierarchy.has('student') && (person.hierarchy.has('teacher') || person.hierarchy.has('administrator'));
+      const who = person(user);
+      if (!who) return void problems.push(`${at(F.enrollments, r.line, r.header('userSourcedId'))}: value "${user}" is not a user of the bundle or the model, valid: a sourcedId of users.csv`);
+      const username = who.username;
+      if (who.flags & IN_BUNDLE) {
+        const f = who.flags;
+        const isStudentOnly = (f & STUDENT) !== 0 && (f & (TEACHER | ADMINISTRATOR)) === 0;
+        const staffOnly = (f & STUDENT) === 0 && (f & (TEACHER | ADMINISTRATOR)) !== 0;
         const clash = (role === 'teacher' && isStudentOnly) || (role === 'learner' && staffOnly);
         if (clash) {
           const own = isStudentOnly ? 'learner' : 'teacher';
-          contradiction(`${F.enrollments} line ${r.line} enrols ${user} in ${cls} as ${word}, but ${F.users} line ${person.line} gives them the role ${person.words.join(', ')}`, `${user} enrolled as ${own}, as ${F.users} says`);
+          contradiction(`${F.enrollments} line ${r.line} enrols ${user} in ${cls} as ${word}, but ${F.users} line ${who.line} gives them the role ${wordsOf(user)}`, `${user} enrolled as ${own}, as ${F.users} says`);
           if (!opts.lenient) return;
           role = own;
         }
@@ -498,7 +500,7 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
   // 8. demographics hold nothing schoolctl models, but a row about no one is a broken reference.
   await read('demographics', (r) => {
     const id = r.get('sourcedId');
-    if (!usernameOf(id)) problems.push(`${at(F.demographics, r.line, r.header('sourcedId'))}: value "${id}" is not a user of the bundle or the model, valid: a sourcedId of users.csv`);
+    if (!person(id)) problems.push(`${at(F.demographics, r.line, r.header('sourcedId'))}: value "${id}" is not a user of the bundle or the model, valid: a sourcedId of users.csv`);
   });
 
   for (const r of runs.values()) if (r !== runs.get('units')) r.finish();
@@ -571,14 +573,48 @@ function defaultProfileOf(word: string): string {
   return h === 'student' ? 'Student' : h === 'teacher' ? 'Staff' : h === 'administrator' ? 'Administrator' : 'Parent';
 }
 
-/** A person of the bundle as the temporary table holds them: username, line, role words, hierarchy roles. */
-function encodeUser(u: RosterUser): string {
-  return `${u.username}\u0001${u.line}\u0001${u.words.join(',')}\u0001${[...u.hierarchy].join(',')}`;
+/** What the bundle says of a person, as bits: in the bundle, a parent word, and the hierarchy roles of their words. */
+const IN_BUNDLE = 1;
+const PARENT = 2;
+const STUDENT = 4;
+const TEACHER = 8;
+const ADMINISTRATOR = 16;
+const HIERARCHY_FLAG: Record<string, number> = { student: STUDENT, teacher: TEACHER, administrator: ADMINISTRATOR, guest: 0 };
+
+interface Person {
+  readonly id: number;
+  readonly username: string;
+  /** 0 for a user of the model that the bundle does not hold */
+  readonly flags: number;
+  /** the person's line of users.csv */
+  readonly line: number;
+  /** the role in hierarchy of the user's profile */
+  readonly role: string;
 }
 
-function decodeUser(info: string): RosterUser {
-  const [username, line, words, hierarchy] = info.split('\u0001');
-  return { username, line: Number(line), words: words ? words.split(',') : [], hierarchy: new Set(hierarchy ? hierarchy.split(',') : []) };
+/** The bundle's people by user id: a byte of flags and a line each, in arrays that grow. */
+class People {
+  private bits = new Uint8Array(1024);
+  private lines = new Int32Array(1024);
+  set(id: number, flags: number, line: number): void {
+    if (id >= this.bits.length) {
+      const size = Math.max(id + 1, this.bits.length * 2);
+      const bits = new Uint8Array(size);
+      bits.set(this.bits);
+      const lines = new Int32Array(size);
+      lines.set(this.lines);
+      this.bits = bits;
+      this.lines = lines;
+    }
+    this.bits[id] = flags;
+    this.lines[id] = line;
+  }
+  flags(id: number): number {
+    return this.bits[id] ?? 0;
+  }
+  line(id: number): number {
+    return this.lines[id] ?? 0;
+  }
 }
 
 /** The entities a snapshot decides about: every file that can hold them is bulk (or not in the bundle). */

@@ -284,12 +284,26 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
   // A person is looked up in the model by sourcedId (their external id) and what the bundle says of
   // them sits in two typed arrays by user id, not in a Map: memory stays flat for millions of users.
   const people = new People();
-  const byExternal = db.prepare('SELECT u.id, u.username, p.role_in_hierarchy FROM users u JOIN profiles p ON p.id = u.profile_id WHERE u.external_id = ?').raw();
-  const person = (sourcedId: string): Person | undefined => {
-    const r = byExternal.get(sourcedId) as [number, string, string] | undefined;
+  const byExternal = db.prepare('SELECT id, username, profile_id FROM users WHERE external_id = ?').raw();
+  const roleOfProfile = new Map([...model.profiles.values()].map((p) => [p.id, p.role]));
+  const lookUp = (sourcedId: string): Person | undefined => {
+    const r = byExternal.get(sourcedId) as [number, string, number] | undefined;
     if (!r) return undefined;
-    model.knownUser(r[1], r[0]);
-    return { id: r[0], username: r[1], flags: people.flags(r[0]), line: people.line(r[0]), role: r[2] };
+    return { id: r[0], username: r[1], flags: people.flags(r[0]), line: people.line(r[0]), role: roleOfProfile.get(r[2]) ?? '' };
+  };
+  /** Once every user is in, people are looked up through a bounded cache: a school's rows come together. */
+  let recent: Map<string, Person> | undefined;
+  const person = (sourcedId: string): Person | undefined => {
+    let p = recent?.get(sourcedId);
+    if (!p) {
+      p = lookUp(sourcedId);
+      if (p && recent) {
+        if (recent.size >= 20_000) recent.clear();
+        recent.set(sourcedId, p);
+      }
+    }
+    if (p) model.knownUser(p.username, p.id);
+    return p;
   };
   /** The role words users.csv or roles.csv give a person of the bundle (for a problem's text). */
   const wordsOf = (sourcedId: string) => seen.info('user', sourcedId) ?? '';
@@ -395,12 +409,12 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
         profile: bundle.version === '1.1' ? r.header('role') : 'role',
       });
       seen.addWith('user', id, words.join(', '));
-      const me = person(id);
-      if (!me) return; // the row's problems are listed
+      const me = model.lastUser(username);
+      if (me === undefined) return; // the row's problems are listed
       let flags = IN_BUNDLE;
       for (const w of words) flags |= (PARENT_WORDS.has(w) ? PARENT : 0) | HIERARCHY_FLAG[hierarchyOf(model, w)];
-      people.set(me.id, flags, r.line);
-      for (const m of memberships) membership(id, me.username, m.unit, m.role, m.file, m.line, m.column);
+      people.set(me, flags, r.line);
+      for (const m of memberships) membership(id, username, m.unit, m.role, m.file, m.line, m.column);
       for (const a of list(r.get('agentSourcedIds'))) seen.agent(id, a, r.line, r.header('agentSourcedIds'));
     },
     (r) => deletions.push({ entity: 'user', key: r.get('sourcedId'), label: r.get('sourcedId') }),
@@ -408,6 +422,7 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
   if (spaced > 10) warnings.push(`${F.users}: ${spaced - 10} more username(s) with spaces, each imported with dots for the spaces`);
 
   // 5. agents → parent links: the one whose role is parent, guardian or relative is the parent.
+  recent = new Map();
   for (const a of seen.agents()) {
     const user = person(a.user)!;
     const agent = person(a.agent);
@@ -477,9 +492,9 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
         }
       }
       // One person, one role per course: a second row for another term is the same enrolment.
-      const first = seen.addWith('course-member', `${cls}/${user}`, `${role}:${r.line}`);
+      const first = seen.enrol(cls, who.id, role, r.line);
       if (first !== undefined) {
-        const [had, line] = first.split(':');
+        const { role: had, line } = first;
         if (had !== role) {
           const keep = had === 'teacher' ? had : role;
           contradiction(`${F.enrollments} line ${r.line} enrols ${user} in ${cls} as ${role}, and line ${line} as ${had}`, `${user} as ${keep}`);
@@ -648,19 +663,24 @@ class SeenRecords {
   private readonly roleRows;
   private readonly addAgent;
   private readonly agentRows;
+  private readonly addEnrolled;
+  private readonly firstEnrolled;
   private roleCount = 0;
   constructor(db: Sqlite) {
     db.exec(`DROP TABLE IF EXISTS temp.roster_seen; CREATE TEMP TABLE roster_seen (entity TEXT NOT NULL, key TEXT NOT NULL, info TEXT, PRIMARY KEY (entity, key)) WITHOUT ROWID;
       DROP TABLE IF EXISTS temp.roster_roles; CREATE TEMP TABLE roster_roles (user TEXT NOT NULL, word TEXT NOT NULL, org TEXT NOT NULL, line INTEGER NOT NULL);
       CREATE INDEX temp.roster_roles_user ON roster_roles (user);
-      DROP TABLE IF EXISTS temp.roster_agents; CREATE TEMP TABLE roster_agents (user TEXT NOT NULL, agent TEXT NOT NULL, line INTEGER NOT NULL, col TEXT NOT NULL)`);
+      DROP TABLE IF EXISTS temp.roster_agents; CREATE TEMP TABLE roster_agents (user TEXT NOT NULL, agent TEXT NOT NULL, line INTEGER NOT NULL, col TEXT NOT NULL);
+      DROP TABLE IF EXISTS temp.roster_enrolled; CREATE TEMP TABLE roster_enrolled (course TEXT NOT NULL, user INTEGER NOT NULL, role TEXT NOT NULL, line INTEGER NOT NULL, PRIMARY KEY (course, user)) WITHOUT ROWID`);
+    this.addEnrolled = db.prepare('INSERT OR IGNORE INTO temp.roster_enrolled (course, user, role, line) VALUES (?, ?, ?, ?)');
+    this.firstEnrolled = db.prepare('SELECT role, line FROM temp.roster_enrolled WHERE course = ? AND user = ?');
     this.insert = db.prepare('INSERT OR IGNORE INTO temp.roster_seen (entity, key, info) VALUES (?, ?, ?)');
     this.infoOf = db.prepare('SELECT info FROM temp.roster_seen WHERE entity = ? AND key = ?').pluck();
     this.addRole = db.prepare('INSERT INTO temp.roster_roles (user, word, org, line) VALUES (?, ?, ?, ?)');
     this.roleRows = db.prepare('SELECT word, org, line FROM temp.roster_roles WHERE user = ? ORDER BY rowid');
     this.addAgent = db.prepare('INSERT INTO temp.roster_agents (user, agent, line, col) VALUES (?, ?, ?, ?)');
     this.agentRows = db.prepare('SELECT rowid AS id, user, agent, line, col AS column FROM temp.roster_agents WHERE rowid > ? ORDER BY rowid LIMIT 2000');
-    this.drop = () => db.exec('DROP TABLE IF EXISTS temp.roster_seen; DROP TABLE IF EXISTS temp.roster_roles; DROP TABLE IF EXISTS temp.roster_agents');
+    this.drop = () => db.exec('DROP TABLE IF EXISTS temp.roster_seen; DROP TABLE IF EXISTS temp.roster_roles; DROP TABLE IF EXISTS temp.roster_agents; DROP TABLE IF EXISTS temp.roster_enrolled');
   }
   /** Records the key: true the first time, false when the run named it already. */
   add(entity: ScratchEntity, key: string): boolean {
@@ -679,6 +699,17 @@ class SeenRecords {
   /** The info a key was recorded with, or undefined when the run has not named it. */
   info(entity: ScratchEntity, key: string): string | undefined {
     return (this.infoOf.get(entity, key) as string | null | undefined) ?? undefined;
+  }
+  /**
+   * Records a course member (by course and user id, the sync key `course-member` of the model); the
+   * role and line of the first row when the run named them already.
+   */
+  enrol(course: string, user: number, role: string, line: number): { role: string; line: number } | undefined {
+    if (this.addEnrolled.run(course, user, role, line).changes) {
+      this.counts.set('course-member', (this.counts.get('course-member') ?? 0) + 1);
+      return undefined;
+    }
+    return this.firstEnrolled.get(course, user) as { role: string; line: number };
   }
   role(user: string, word: string, org: string, line: number): void {
     this.addRole.run(user, word, org, line);

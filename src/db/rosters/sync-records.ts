@@ -36,8 +36,9 @@ const ENTITIES: Record<SyncEntity, { rows: string; own: string }> = {
   },
   'course-member': {
     rows: `SELECT t.course_id || '/' || u.external_id AS key, t.course_id || '/' || u.username AS label FROM course_members t JOIN users u ON u.id = t.user_id
-           WHERE t.source = ? AND NOT EXISTS (SELECT 1 FROM temp.roster_seen s WHERE s.entity = 'course-member' AND s.key = t.course_id || '/' || u.external_id) ORDER BY 2`,
-    own: `UPDATE course_members SET source = ? WHERE source <> ? AND EXISTS (SELECT 1 FROM users u JOIN temp.roster_seen s ON s.entity = 'course-member' AND s.key = course_members.course_id || '/' || u.external_id WHERE u.id = course_members.user_id)`,
+           WHERE t.source = ? AND NOT EXISTS (SELECT 1 FROM temp.roster_enrolled s WHERE s.course = t.course_id AND s.user = t.user_id) ORDER BY 2`,
+    // Course members are named by course and user id (temp.roster_enrolled), not as text keys.
+    own: `UPDATE course_members SET source = ? WHERE source <> ? AND EXISTS (SELECT 1 FROM temp.roster_enrolled s WHERE s.course = course_members.course_id AND s.user = course_members.user_id)`,
   },
   'parent-link': {
     rows: `SELECT p.external_id || '>' || c.external_id AS key, p.username || '→' || c.username AS label FROM parent_links t JOIN users p ON p.id = t.parent_id JOIN users c ON c.id = t.child_id

@@ -364,6 +364,35 @@ describe('import oneroster end to end', () => {
     expect(plain.stderr).not.toMatch(/next sync/);
   });
 
+  it('--max-loss holds a sync whose snapshot drops a class (exit 4, nothing changed); a larger N lets it through', () => {
+    const db = tempDb();
+    run(db, 'init');
+    expect(run(db, 'import', 'oneroster', join(FIX, 'sync-day1')).status).toBe(0);
+    const courses = () => run(db, 'courses', 'list', '--json').json.map((c: { id: string }) => c.id).sort();
+    expect(courses()).toEqual(['rs-art', 'rs-art-1', 'rs-bio', 'rs-bio-1']);
+    // Day 2 leaves out the art course and its class: with --prune, their teacher loses what teaching it gave.
+    const held = run(db, 'import', 'oneroster', join(FIX, 'sync-day2'), '--prune', '--max-loss', '0');
+    expect(held.status, held.stderr).toBe(4);
+    expect(held.stderr).toMatch(/Nothing changed: 1 people would lose access, more than --max-loss 0/);
+    expect(held.stderr).toMatch(/advance-assessment: 1 person loses, 0 gain/);
+    expect(courses()).toEqual(['rs-art', 'rs-art-1', 'rs-bio', 'rs-bio-1']);
+    const json = run(db, 'import', 'oneroster', join(FIX, 'sync-day2'), '--prune', '--max-loss', '0', '--json');
+    expect(json.status).toBe(4);
+    expect(courses()).toEqual(['rs-art', 'rs-art-1', 'rs-bio', 'rs-bio-1']);
+    const go = run(db, 'import', 'oneroster', join(FIX, 'sync-day2'), '--prune', '--max-loss', '1', '--max-gain', '0');
+    expect(go.status, go.stderr).toBe(0);
+    expect(courses()).toEqual(['rs-bio', 'rs-bio-1']);
+  });
+
+  it('--max-gain holds a first import that gives access to more people than N', () => {
+    const db = tempDb();
+    run(db, 'init');
+    const held = run(db, 'import', 'ims-enterprise', join(FIX, 'ims-default-namespace.xml'), '--max-gain', '1');
+    expect(held.status, held.stderr).toBe(4);
+    expect(held.stderr).toMatch(/people would gain access, more than --max-gain 1/);
+    expect(run(db, 'users', 'list', '--json').json).toEqual([]);
+  });
+
   it('generate --format oneroster writes a bundle that imports whole, and again changes nothing', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'schoolctl-gen-')), 'bundle');
     expect(run(null, 'generate', '--users', '400', '--seed', '3', '--format', 'oneroster', '--out', out).status).toBe(0);

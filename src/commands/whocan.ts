@@ -47,7 +47,8 @@ async function whocan(ctx: Ctx, actionKey: string | undefined, target: string | 
   const evalOpts = { term: opts.term, project: opts.project };
   if (opts.user !== undefined) {
     const { verifiedDecision } = await import('./fix-check.js');
-    const d = await verifiedDecision(db, engine, actionKey, opts.user, target, evalOpts);
+    const { annotateSyncOwned } = await import('../db/rosters/sync-owned.js');
+    const d = annotateSyncOwned(db, await verifiedDecision(db, engine, actionKey, opts.user, target, evalOpts));
     return { data: d, human: renderDecision(d, { allFixes: opts.fixes === 'all' }), exitStatus: d.decision === 'allow' ? 0 : 1 };
   }
   const r = engine.whoCan(facts, actionKey, target, evalOpts);

@@ -415,7 +415,7 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
       for (const w of words) flags |= (PARENT_WORDS.has(w) ? PARENT : 0) | HIERARCHY_FLAG[hierarchyOf(model, w)];
       people.set(me, flags, r.line);
       for (const m of memberships) membership(id, username, m.unit, m.role, m.file, m.line, m.column);
-      for (const a of list(r.get('agentSourcedIds'))) seen.agent(id, a, r.line, r.header('agentSourcedIds'));
+      for (const a of list(r.get('agentSourcedIds'))) seen.agent(id, me, username, a, r.line, r.header('agentSourcedIds'));
     },
     (r) => deletions.push({ entity: 'user', key: r.get('sourcedId'), label: r.get('sourcedId') }),
   );
@@ -424,7 +424,8 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
   // 5. agents → parent links: the one whose role is parent, guardian or relative is the parent.
   recent = new Map();
   for (const a of seen.agents()) {
-    const user = person(a.user)!;
+    // The person whose row lists the agent was noted with it; only the agent is looked up.
+    const user = { id: a.userId, username: a.username, flags: people.flags(a.userId) };
     const agent = person(a.agent);
     if (!agent) {
       problems.push(`${at(F.users, a.line, a.column)}: value "${a.agent}" is not a user of the bundle or the model, valid: sourcedIds of users.csv`);
@@ -670,7 +671,7 @@ class SeenRecords {
     db.exec(`DROP TABLE IF EXISTS temp.roster_seen; CREATE TEMP TABLE roster_seen (entity TEXT NOT NULL, key TEXT NOT NULL, info TEXT, PRIMARY KEY (entity, key)) WITHOUT ROWID;
       DROP TABLE IF EXISTS temp.roster_roles; CREATE TEMP TABLE roster_roles (user TEXT NOT NULL, word TEXT NOT NULL, org TEXT NOT NULL, line INTEGER NOT NULL);
       CREATE INDEX temp.roster_roles_user ON roster_roles (user);
-      DROP TABLE IF EXISTS temp.roster_agents; CREATE TEMP TABLE roster_agents (user TEXT NOT NULL, agent TEXT NOT NULL, line INTEGER NOT NULL, col TEXT NOT NULL);
+      DROP TABLE IF EXISTS temp.roster_agents; CREATE TEMP TABLE roster_agents (user TEXT NOT NULL, user_id INTEGER NOT NULL, username TEXT NOT NULL, agent TEXT NOT NULL, line INTEGER NOT NULL, col TEXT NOT NULL);
       DROP TABLE IF EXISTS temp.roster_enrolled; CREATE TEMP TABLE roster_enrolled (course TEXT NOT NULL, user INTEGER NOT NULL, role TEXT NOT NULL, line INTEGER NOT NULL, PRIMARY KEY (course, user)) WITHOUT ROWID`);
     this.addEnrolled = db.prepare('INSERT OR IGNORE INTO temp.roster_enrolled (course, user, role, line) VALUES (?, ?, ?, ?)');
     this.firstEnrolled = db.prepare('SELECT role, line FROM temp.roster_enrolled WHERE course = ? AND user = ?');
@@ -678,8 +679,8 @@ class SeenRecords {
     this.infoOf = db.prepare('SELECT info FROM temp.roster_seen WHERE entity = ? AND key = ?').pluck();
     this.addRole = db.prepare('INSERT INTO temp.roster_roles (user, word, org, line) VALUES (?, ?, ?, ?)');
     this.roleRows = db.prepare('SELECT word, org, line FROM temp.roster_roles WHERE user = ? ORDER BY rowid');
-    this.addAgent = db.prepare('INSERT INTO temp.roster_agents (user, agent, line, col) VALUES (?, ?, ?, ?)');
-    this.agentRows = db.prepare('SELECT rowid AS id, user, agent, line, col AS column FROM temp.roster_agents WHERE rowid > ? ORDER BY rowid LIMIT 2000');
+    this.addAgent = db.prepare('INSERT INTO temp.roster_agents (user, user_id, username, agent, line, col) VALUES (?, ?, ?, ?, ?, ?)');
+    this.agentRows = db.prepare('SELECT rowid AS id, user, user_id AS userId, username, agent, line, col AS column FROM temp.roster_agents WHERE rowid > ? ORDER BY rowid LIMIT 2000');
     this.drop = () => db.exec('DROP TABLE IF EXISTS temp.roster_seen; DROP TABLE IF EXISTS temp.roster_roles; DROP TABLE IF EXISTS temp.roster_agents; DROP TABLE IF EXISTS temp.roster_enrolled');
   }
   /** Records the key: true the first time, false when the run named it already. */
@@ -719,14 +720,14 @@ class SeenRecords {
   rolesOf(user: string): { word: string; org: string; line: number }[] {
     return this.roleCount ? (this.roleRows.all(user) as { word: string; org: string; line: number }[]) : [];
   }
-  agent(user: string, agent: string, line: number, column: string): void {
-    this.addAgent.run(user, agent, line, column);
+  agent(user: string, userId: number, username: string, agent: string, line: number, column: string): void {
+    this.addAgent.run(user, userId, username, agent, line, column);
   }
   /** Every agent row, read a page at a time so the caller may write between pages. */
-  *agents(): Generator<{ user: string; agent: string; line: number; column: string }> {
+  *agents(): Generator<{ user: string; userId: number; username: string; agent: string; line: number; column: string }> {
     let after = 0;
     for (;;) {
-      const page = this.agentRows.all(after) as { id: number; user: string; agent: string; line: number; column: string }[];
+      const page = this.agentRows.all(after) as { id: number; user: string; userId: number; username: string; agent: string; line: number; column: string }[];
       if (!page.length) return;
       yield* page;
       after = page[page.length - 1].id;

@@ -175,6 +175,11 @@ export class KindRun {
     }
   }
 
+  /** A row the caller found unchanged in the model itself: counted, not checked or written again. */
+  same(): void {
+    this.counts.same++;
+  }
+
   finish(): void {
     this.log?.place(null);
     this.writer.finish?.();

@@ -308,11 +308,14 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
   /** The role words users.csv or roles.csv give a person of the bundle (for a problem's text). */
   const wordsOf = (sourcedId: string) => seen.info('user', sourcedId) ?? '';
   /** Feeds one membership right after its user; one user holds one membership per unit. */
-  const membership = (user: string, username: string, unit: string, role: string, file: string, line: number, column: string) => {
-    if (!seen.add('membership', `${user}@${unit}`)) {
+  const membership = (user: string, userId: number, username: string, unit: string, role: string, file: string, line: number, column: string) => {
+    const had = seen.member(`${user}@${unit}`, userId, unit);
+    if (had === undefined) {
       problems.push(`${at(file, line, column)}: value "${unit}" is not unique among the orgs of ${user}, valid: each org once per user`);
       return;
     }
+    // The model holds this membership with this role already: counted unchanged, not checked or written again.
+    if (had === role) return void run('memberships').same();
     feed('memberships', { username, unit, role }, file, line, { username: file === F.roles ? 'userSourcedId' : 'sourcedId', unit: column, role: 'role' });
   };
   const rename = db.prepare('UPDATE users SET username = ? WHERE external_id = ?');
@@ -414,7 +417,7 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
       let flags = IN_BUNDLE;
       for (const w of words) flags |= (PARENT_WORDS.has(w) ? PARENT : 0) | HIERARCHY_FLAG[hierarchyOf(model, w)];
       people.set(me, flags, r.line);
-      for (const m of memberships) membership(id, username, m.unit, m.role, m.file, m.line, m.column);
+      for (const m of memberships) membership(id, me, username, m.unit, m.role, m.file, m.line, m.column);
       for (const a of list(r.get('agentSourcedIds'))) seen.agent(id, me, username, a, r.line, r.header('agentSourcedIds'));
     },
     (r) => deletions.push({ entity: 'user', key: r.get('sourcedId'), label: r.get('sourcedId') }),
@@ -493,19 +496,24 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
         }
       }
       // One person, one role per course: a second row for another term is the same enrolment.
-      const first = seen.enrol(cls, who.id, role, r.line);
+      const had = seen.enrol(cls, who.id, role, r.line);
+      const first = typeof had === 'object' && had !== null ? had : undefined;
       if (first !== undefined) {
-        const { role: had, line } = first;
-        if (had !== role) {
-          const keep = had === 'teacher' ? had : role;
-          contradiction(`${F.enrollments} line ${r.line} enrols ${user} in ${cls} as ${role}, and line ${line} as ${had}`, `${user} as ${keep}`);
-          if (opts.lenient && keep !== had) feed('enrolments', { course: cls, username, role: keep }, F.enrollments, r.line, { course: r.header('classSourcedId'), username: r.header('userSourcedId'), role: r.header('role') });
+        const { role: was, line } = first;
+        if (was !== role) {
+          const keep = was === 'teacher' ? was : role;
+          contradiction(`${F.enrollments} line ${r.line} enrols ${user} in ${cls} as ${role}, and line ${line} as ${was}`, `${user} as ${keep}`);
+          if (opts.lenient && keep !== was) feed('enrolments', { course: cls, username, role: keep }, F.enrollments, r.line, { course: r.header('classSourcedId'), username: r.header('userSourcedId'), role: r.header('role') });
         }
         return;
       }
-      feed('enrolments', { course: cls, username, role }, F.enrollments, r.line, { course: r.header('classSourcedId'), username: r.header('userSourcedId'), role: r.header('role') });
-      if (role === 'learner' && classes.get(cls)?.homeroom && seen.add('membership', `${user}@${cls}`)) {
-        feed('memberships', { username, unit: cls, role: 'student' }, F.enrollments, r.line, { username: r.header('userSourcedId'), unit: r.header('classSourcedId'), role: r.header('role') });
+      // The model holds this enrolment with this role already: counted unchanged, not checked or written again.
+      if (had === role) run('enrolments').same();
+      else feed('enrolments', { course: cls, username, role }, F.enrollments, r.line, { course: r.header('classSourcedId'), username: r.header('userSourcedId'), role: r.header('role') });
+      if (role === 'learner' && classes.get(cls)?.homeroom) {
+        const was = seen.member(`${user}@${cls}`, who.id, cls);
+        if (was === 'student') run('memberships').same();
+        else if (was !== undefined) feed('memberships', { username, unit: cls, role: 'student' }, F.enrollments, r.line, { username: r.header('userSourcedId'), unit: r.header('classSourcedId'), role: r.header('role') });
       }
     },
     (r) => {
@@ -665,6 +673,7 @@ class SeenRecords {
   private readonly addAgent;
   private readonly agentRows;
   private readonly addEnrolled;
+  private readonly addMember;
   private readonly firstEnrolled;
   private roleCount = 0;
   constructor(db: Sqlite) {
@@ -673,7 +682,13 @@ class SeenRecords {
       CREATE INDEX temp.roster_roles_user ON roster_roles (user);
       DROP TABLE IF EXISTS temp.roster_agents; CREATE TEMP TABLE roster_agents (user TEXT NOT NULL, user_id INTEGER NOT NULL, username TEXT NOT NULL, agent TEXT NOT NULL, line INTEGER NOT NULL, col TEXT NOT NULL);
       DROP TABLE IF EXISTS temp.roster_enrolled; CREATE TEMP TABLE roster_enrolled (course TEXT NOT NULL, user INTEGER NOT NULL, role TEXT NOT NULL, line INTEGER NOT NULL, PRIMARY KEY (course, user)) WITHOUT ROWID`);
-    this.addEnrolled = db.prepare('INSERT OR IGNORE INTO temp.roster_enrolled (course, user, role, line) VALUES (?, ?, ?, ?)');
+    // One statement names the course member and reads the role the model holds for them (NULL: none).
+    this.addEnrolled = db
+      .prepare('INSERT OR IGNORE INTO temp.roster_enrolled (course, user, role, line) VALUES (?, ?, ?, ?) RETURNING (SELECT m.role FROM main.course_members m WHERE m.course_id = roster_enrolled.course AND m.user_id = roster_enrolled.user)')
+      .pluck();
+    this.addMember = db
+      .prepare(`INSERT OR IGNORE INTO temp.roster_seen (entity, key, info) VALUES ('membership', ?, NULL) RETURNING (SELECT coalesce(m.role, '') FROM main.memberships m WHERE m.user_id = ? AND m.unit_id = ?)`)
+      .pluck();
     this.firstEnrolled = db.prepare('SELECT role, line FROM temp.roster_enrolled WHERE course = ? AND user = ?');
     this.insert = db.prepare('INSERT OR IGNORE INTO temp.roster_seen (entity, key, info) VALUES (?, ?, ?)');
     this.infoOf = db.prepare('SELECT info FROM temp.roster_seen WHERE entity = ? AND key = ?').pluck();
@@ -702,15 +717,27 @@ class SeenRecords {
     return (this.infoOf.get(entity, key) as string | null | undefined) ?? undefined;
   }
   /**
-   * Records a course member (by course and user id, the sync key `course-member` of the model); the
-   * role and line of the first row when the run named them already.
+   * Records a course member (by course and user id, the sync key `course-member` of the model): the
+   * role the model holds for them (null: none), or the role and line of the first row when the run
+   * named them already.
    */
-  enrol(course: string, user: number, role: string, line: number): { role: string; line: number } | undefined {
-    if (this.addEnrolled.run(course, user, role, line).changes) {
+  enrol(course: string, user: number, role: string, line: number): string | null | { role: string; line: number } {
+    // undefined: the row was there (ignored); null or a role: inserted, with the model's role.
+    const had = this.addEnrolled.get(course, user, role, line) as string | null | undefined;
+    if (had !== undefined) {
       this.counts.set('course-member', (this.counts.get('course-member') ?? 0) + 1);
-      return undefined;
+      return had;
     }
     return this.firstEnrolled.get(course, user) as { role: string; line: number };
+  }
+  /**
+   * Records a membership by its sync key: the role the model holds for it ('' the profile's, null:
+   * none), or undefined when the run named it already.
+   */
+  member(key: string, userId: number, unit: string): string | null | undefined {
+    const had = this.addMember.get(key, userId, unit) as string | null | undefined;
+    if (had !== undefined) this.counts.set('membership', (this.counts.get('membership') ?? 0) + 1);
+    return had;
   }
   role(user: string, word: string, org: string, line: number): void {
     this.addRole.run(user, word, org, line);

@@ -25,8 +25,12 @@ export interface RosterFigures {
   baselineRowsPerS: number;
   importRowsPerS: number;
   ratio: number;
+  /** the same ratio of CPU seconds (user + system), which a shared machine disturbs least */
+  cpuRatio: number;
   importPeakMB: number;
+  reimportPeakMB: number;
   reimportRatio: number;
+  reimportCpuRatio: number;
 }
 
 const measure = (mode: string, db: string, dir: string): Measure => JSON.parse(execFileSync(process.execPath, [WORKER, mode, db, dir], { encoding: 'utf8', maxBuffer: 1 << 26 })) as Measure;
@@ -53,8 +57,11 @@ export function measureRosters(sizes: number[]): RosterFigures[] {
         baselineRowsPerS: Math.round(base.rows / base.seconds),
         importRowsPerS: Math.round(first.rows / first.seconds),
         ratio: +(base.seconds / first.seconds).toFixed(2),
+        cpuRatio: +(base.cpuSeconds / first.cpuSeconds).toFixed(2),
         importPeakMB: first.maxRssMB,
+        reimportPeakMB: again.maxRssMB,
         reimportRatio: +(again.seconds / first.seconds).toFixed(2),
+        reimportCpuRatio: +(again.cpuSeconds / first.cpuSeconds).toFixed(2),
       };
       process.stderr.write(`${JSON.stringify(row)}\n`);
       out.push(row);

@@ -364,6 +364,78 @@ describe('import oneroster end to end', () => {
     expect(plain.stderr).not.toMatch(/next sync/);
   });
 
+  it('--max-loss holds a sync whose snapshot drops a class (exit 4, nothing changed); a larger N lets it through', () => {
+    const db = tempDb();
+    run(db, 'init');
+    expect(run(db, 'import', 'oneroster', join(FIX, 'sync-day1')).status).toBe(0);
+    const courses = () => run(db, 'courses', 'list', '--json').json.map((c: { id: string }) => c.id).sort();
+    expect(courses()).toEqual(['rs-art', 'rs-art-1', 'rs-bio', 'rs-bio-1']);
+    // Day 2 leaves out the art course and its class: with --prune, their teacher loses what teaching it gave.
+    const held = run(db, 'import', 'oneroster', join(FIX, 'sync-day2'), '--prune', '--max-loss', '0');
+    expect(held.status, held.stderr).toBe(4);
+    expect(held.stderr).toMatch(/Nothing changed: 1 people would lose access, more than --max-loss 0/);
+    expect(held.stderr).toMatch(/advance-assessment: 1 person loses, 0 gain/);
+    expect(courses()).toEqual(['rs-art', 'rs-art-1', 'rs-bio', 'rs-bio-1']);
+    const json = run(db, 'import', 'oneroster', join(FIX, 'sync-day2'), '--prune', '--max-loss', '0', '--json');
+    expect(json.status).toBe(4);
+    expect(courses()).toEqual(['rs-art', 'rs-art-1', 'rs-bio', 'rs-bio-1']);
+    const go = run(db, 'import', 'oneroster', join(FIX, 'sync-day2'), '--prune', '--max-loss', '1', '--max-gain', '0');
+    expect(go.status, go.stderr).toBe(0);
+    expect(courses()).toEqual(['rs-bio', 'rs-bio-1']);
+  });
+
+  it('--max-gain holds a first import that gives access to more people than N', () => {
+    const db = tempDb();
+    run(db, 'init');
+    const held = run(db, 'import', 'ims-enterprise', join(FIX, 'ims-default-namespace.xml'), '--max-gain', '1');
+    expect(held.status, held.stderr).toBe(4);
+    expect(held.stderr).toMatch(/people would gain access, more than --max-gain 1/);
+    expect(run(db, 'users', 'list', '--json').json).toEqual([]);
+  });
+
+  it("a fix that changes what a sync owns says to change it in the SIS (human) and carries syncOwned (JSON); other fixes do not", async () => {
+    const db = tempDb();
+    run(db, 'init');
+    expect(run(db, 'import', 'oneroster', join(FIX, '1.1-bulk')).status).toBe(0);
+    run(db, 'users', 'add', 'h.made', '--profile', 'Student');
+    const { default: Database } = await import('better-sqlite3');
+    const { annotateSyncOwned } = await import('../src/db/rosters/sync-owned');
+    const { renderDecision } = await import('../src/commands/render');
+    const sqlite = new Database(db);
+    try {
+      const deny = {
+        action: 'create-courses', subject: { user: 's.lee', profile: 'Student' }, target: { kind: 'unit', id: 'nf-science' }, decision: 'deny' as const, trace: [],
+        fixes: ['schoolctl users join s.lee --unit nf-science --role teacher'],
+        alternatives: [
+          { commands: ['schoolctl users join s.lee --unit nf-science --role teacher'], gains: [], losses: [] },
+          { commands: ['schoolctl courses enrol nf-bio-1 s.lee --role teacher'], gains: [], losses: [] },
+          { commands: ['schoolctl users leave m.khan --unit nf-science'], gains: [], losses: [] },
+          { commands: ['schoolctl users join h.made --unit nf-science'], gains: [], losses: [] },
+          { commands: ["schoolctl profiles set Student 'create-courses=school'"], gains: [], losses: [] },
+        ],
+      };
+      const d = annotateSyncOwned(sqlite as never, deny);
+      expect(d.alternatives!.map((a) => a.syncOwned)).toEqual([
+        { source: 'oneroster:Northfield SIS', change: "add org nf-science to s.lee's orgs with the role teacher" },
+        { source: 'oneroster:Northfield SIS', change: 'enrol s.lee in class nf-bio-1 as teacher' },
+        { source: 'oneroster:Northfield SIS', change: "take org nf-science out of m.khan's orgs" },
+        undefined, // a user made by hand
+        undefined, // a profile is the site's own
+      ]);
+      expect(renderDecision(d)).toMatch(/\n  schoolctl users join s\.lee --unit nf-science --role teacher\n  change it in the SIS: add org nf-science to s\.lee's orgs with the role teacher \(this comes from oneroster:Northfield SIS/);
+      expect(renderDecision(d, { allFixes: true })).toMatch(/schoolctl users leave m\.khan --unit nf-science\n  change it in the SIS: take org nf-science out of m\.khan's orgs/);
+      expect(renderDecision(d, { allFixes: true })).not.toMatch(/users join h\.made --unit nf-science\n  change it in the SIS/);
+    } finally {
+      sqlite.close();
+    }
+    // whocan on the imported model: its fixes change profiles and policies, which no sync owns.
+    const who = run(db, 'whocan', 'create-courses', 'unit:nf-science', '--user', 's.lee', '--json');
+    expect(who.status).toBe(1);
+    expect(who.json.alternatives.length).toBeGreaterThan(0);
+    expect(who.json.alternatives.every((a: { syncOwned?: unknown }) => a.syncOwned === undefined)).toBe(true);
+    expect(run(db, 'whocan', 'create-courses', 'unit:nf-science', '--user', 's.lee').stdout).not.toMatch(/change it in the SIS/);
+  });
+
   it('generate --format oneroster writes a bundle that imports whole, and again changes nothing', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'schoolctl-gen-')), 'bundle');
     expect(run(null, 'generate', '--users', '400', '--seed', '3', '--format', 'oneroster', '--out', out).status).toBe(0);

@@ -43,6 +43,8 @@ function summary(c: { create: number; update: number; same: number }, dry: boole
 const ROSTER_FORMATS = ['oneroster', 'ims-enterprise'];
 
 async function importKind(ctx: Ctx, kindName: string, file: string, opts: { dryRun?: boolean; plan?: boolean; prune?: boolean; lenient?: boolean; maxLoss?: number; maxGain?: number }) {
+  // The guardrails hold a roster as they hold a CSV kind: the access diff is judged before the commit.
+  if (ROSTER_FORMATS.includes(kindName)) ctx.limits = { maxLoss: opts.maxLoss, maxGain: opts.maxGain };
   if (kindName === 'oneroster') return (await import('./rosters.js')).importOneRosterCommand(ctx, file, opts);
   if (kindName === 'ims-enterprise') return (await import('./rosters.js')).importImsCommand(ctx, file, opts);
   if (opts.plan || opts.prune || opts.lenient) throw invalid('bad-option', `--plan, --prune and --lenient are for rosters (${ROSTER_FORMATS.join(', ')}); a CSV kind takes --dry-run.`);

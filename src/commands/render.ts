@@ -3,7 +3,7 @@
 import type { ChalkInstance } from 'chalk';
 import { invalid } from '../model/errors.js';
 import { safeText } from '../model/text-safety.js';
-import type { Decision, FixOption, TraceStep } from '../model/trace.js';
+import type { Decision, FixOption, SyncOwned, TraceStep } from '../model/trace.js';
 import { formatTarget, isShownNested } from '../model/trace.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './output-format-names.js';
 
@@ -84,6 +84,11 @@ export function traceLines(trace: readonly TraceStep[]): string[] {
   return lines;
 }
 
+/** Beside a fix that changes what a roster import owns: where to make the change so it lasts. */
+function syncNote(s: SyncOwned): string {
+  return paint.dim(`  change it in the SIS: ${safeText(s.change)} (this comes from ${safeText(s.source)}, whose next sync undoes a change made here)`);
+}
+
 export function renderDecision(d: Decision, opts: { allFixes?: boolean } = {}): string {
   const target = d.target ? ` ${safeText(formatTarget(d.target))}` : '';
   const lines = [
@@ -97,10 +102,12 @@ export function renderDecision(d: Decision, opts: { allFixes?: boolean } = {}): 
       alts.forEach((a, i) => {
         lines.push(`Fix ${i + 1} of ${alts.length} (run in order; ${safeText(radius(a, d.action))}):`);
         for (const c of a.commands) lines.push(`  ${safeText(c)}`);
+        if (a.syncOwned) lines.push(syncNote(a.syncOwned));
       });
     } else if (d.fixes.length) {
       lines.push(`Fix (run in order${alts[0] ? `; ${safeText(radius(alts[0], d.action))}` : ''}):`);
       for (const f of d.fixes) lines.push(`  ${safeText(f)}`);
+      if (alts[0]?.syncOwned) lines.push(syncNote(alts[0].syncOwned));
       if (alts.length > 1) lines.push(paint.dim(`${alts.length - 1} other way(s) to allow this: add --fixes all to see them, each with its reach.`));
       if (d.fixesNote) lines.push(paint.dim(`(${d.fixesNote})`));
     } else if (d.noFix) {

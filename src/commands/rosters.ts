@@ -43,7 +43,7 @@ export async function runRoster(ctx: Ctx, label: string, opts: RosterCommandOpti
       if (outcome.problems.length || plan) throw ROLLBACK;
       // Under --as, each profile the roster hands out must sit below the actor's own (DOMAIN.md §8).
       for (const p of outcome.assignedProfiles) ctx.guard('assign-profile', { kind: 'profile', id: p }, `give users profile ${p}`);
-      // Hook for the access diff and --max-loss (built beside this): `outcome.gone` and the changes are here.
+      // --max-loss and --max-gain are judged by ctx.change on the access diff, after this returns.
       clearDrift(db, outcome.source, driftBefore, Object.values(outcome.modes).every((m) => m === 'bulk'));
       const rows = [...outcome.changes, ...outcome.deleted.map(removal), ...(opts.prune ? outcome.gone.map(removal) : [])];
       if (outcome.changeCount <= AUDIT_ROWS) for (const c of rows) tx.record(c.entity, c.id, c.before, c.after);

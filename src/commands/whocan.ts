@@ -48,7 +48,8 @@ async function whocan(ctx: Ctx, actionKey: string | undefined, target: string | 
   if (opts.user !== undefined) {
     const { verifiedDecision } = await import('./fix-check.js');
     // The human answer shows the narrowest fix's reach; --fixes all and -o json/yaml/csv measure every one.
-    const d = await verifiedDecision(db, engine, actionKey, opts.user, target, evalOpts, opts.fixes === 'all' || ctx.machineOutput ? 'all' : 'narrowest');
+    const { annotateSyncOwned } = await import('../db/rosters/sync-owned.js');
+    const d = annotateSyncOwned(db, await verifiedDecision(db, engine, actionKey, opts.user, target, evalOpts, opts.fixes === 'all' || ctx.machineOutput ? 'all' : 'narrowest'));
     return { data: d, human: renderDecision(d, { allFixes: opts.fixes === 'all' }), exitStatus: d.decision === 'allow' ? 0 : 1 };
   }
   const r = engine.whoCan(facts, actionKey, target, evalOpts);

@@ -64,6 +64,16 @@ export interface FixOption {
   /** Absent when the reach was not measured (only the narrowest fix's reach was asked for). */
   readonly gains?: readonly { readonly user: string; readonly action: string; readonly target: string | null }[];
   readonly losses?: readonly { readonly user: string; readonly action: string; readonly target: string | null }[];
+  /** The fix changes a record a roster import owns: the next sync from `source` undoes it (docs/rosters.md). */
+  readonly syncOwned?: SyncOwned;
+}
+
+/** The sync that owns what a fix changes, and what to change in its source system instead. */
+export interface SyncOwned {
+  /** `oneroster:<name>` or `ims:<file>` */
+  readonly source: string;
+  /** what to change in the source system, e.g. "add org 5A to s.bakker's orgs" */
+  readonly change: string;
 }
 
 export function pass(rule: string, detail: string, source?: Source): TraceStep {

@@ -40,6 +40,8 @@ export class CsvRecordReader {
     path: string,
     private readonly onBatch: (batch: RecordBatch) => void,
     private readonly onEnd: (end: CsvEnd) => void,
+    /** records a batch: fewer keep less alive while a batch is handled (a reader in this thread) */
+    private readonly batchRecords = BATCH_RECORDS,
   ) {
     this.input = createReadStream(path, { highWaterMark: 1 << 18 });
     this.parser = parse({ bom: true, relax_column_count: true });
@@ -90,7 +92,7 @@ export class CsvRecordReader {
       if (cells.length === 1 && cells[0] === '') continue; // an empty line
       for (let i = 0; i < cells.length; i++) this.cells.push(cells[i]);
       this.meta.push(cells.length, line, broken);
-      if (this.meta.length >= BATCH_RECORDS * 3) this.flush();
+      if (this.meta.length >= this.batchRecords * 3) this.flush();
     }
   }
 

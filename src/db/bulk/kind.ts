@@ -195,7 +195,24 @@ export class ModelCache {
   }
 
   userId(username: string): number | undefined {
+    if (username === this.knownName) return this.knownId;
     return this.userStmt.get(username) as number | undefined;
+  }
+
+  private knownName?: string;
+  private knownId?: number;
+  /**
+   * A user just read from or written to the model (the users kind notes each row's user), so the
+   * next row about them is not looked up again.
+   */
+  knownUser(username: string, id: number): void {
+    this.knownName = username;
+    this.knownId = id;
+  }
+
+  /** The id of the user last noted, when that user is `username`. */
+  lastUser(username: string): number | undefined {
+    return username === this.knownName ? this.knownId : undefined;
   }
 
   /** The school at or above a unit, if any. */

@@ -84,10 +84,12 @@ export class KindRun {
     model: ModelCache,
     private readonly keepChanges = 200,
     private readonly problemLimit = Infinity,
+    /** false: the caller finds keys given twice itself (a roster keys its records by sourcedId) */
+    checkKeys = true,
   ) {
     this.writer = kind.open(db, model);
     this.log = activeChangeLog(db);
-    if (!kind.ownDuplicateCheck) this.keys = new SeenKeys(db);
+    if (!kind.ownDuplicateCheck && checkKeys) this.keys = new SeenKeys(db);
   }
 
   /** Problems with a header: unknown columns and missing required ones. */
@@ -171,6 +173,11 @@ export class KindRun {
     if (this.changes.length < this.keepChanges) {
       this.changes.push({ kind: this.kind.name, entity: this.kind.entity, status: v.status, id: v.id, before: v.before ?? null, after: v.after ?? null });
     }
+  }
+
+  /** A row the caller found unchanged in the model itself: counted, not checked or written again. */
+  same(): void {
+    this.counts.same++;
   }
 
   finish(): void {

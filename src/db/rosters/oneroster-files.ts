@@ -316,6 +316,9 @@ export function readRosterFile(file: BundleFile, key: string, onRecord: (r: Rost
         if (longRows) notes.warnings.push(`${file.name}: ${longRows} row(s) with empty cells beyond the header; ignored`);
         resolve();
       },
+      // Small batches: a batch is alive while it is handled, and a big one lives long enough to be
+      // promoted to the old generation, which then grows (re-import of 200,000 users: 263 MB).
+      256,
     );
   });
 }

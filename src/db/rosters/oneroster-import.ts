@@ -57,15 +57,6 @@ interface Org {
   readonly parent: string | null;
 }
 
-interface RosterUser {
-  username: string;
-  line: number;
-  /** role words, lower-case (1.1: users.role; 1.2: every role of roles.csv) */
-  words: string[];
-  /** hierarchy roles the words give */
-  hierarchy: Set<string>;
-}
-
 class CellsRow implements Row {
   constructor(private readonly cells: Record<string, string>) {}
   get(c: string): string {
@@ -91,7 +82,8 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
   const run = (kind: string): KindRun => {
     let r = runs.get(kind);
     if (!r) {
-      r = new KindRun(findKind(kind)!, db, model, 500, 10_000);
+      // The roster finds keys given twice itself (by sourcedId), so the runner keeps no key table.
+      r = new KindRun(findKind(kind)!, db, model, 500, 10_000, false);
       runs.set(kind, r);
     }
     return r;
@@ -112,13 +104,13 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
     else problems.push(`${what}; correct it in the source system, or pass --lenient to import it with ${choice}`);
   };
   const seen = new SeenRecords(db);
+  const levels = new Map((db.prepare('SELECT id, level FROM profiles').raw().all() as [number, number][]).map(([id, level]) => [id, level]));
+  const levelOf = (profileId: number): number => levels.get(profileId) ?? -1;
   const deletions: GoneRecord[] = [];
   /** How each file is named in problems: its CSV name, or the XML file it came from. */
   const F = bundle.display ?? ROSTER_DISPLAY;
   const modes: Record<string, string> = {};
   for (const [k, f] of bundle.files) modes[k] = f.mode;
-  const externalUser = db.prepare('SELECT username FROM users WHERE external_id = ?').pluck();
-  const externalUserRole = db.prepare('SELECT p.role_in_hierarchy FROM users u JOIN profiles p ON p.id = u.profile_id WHERE u.external_id = ?').pluck();
   const modelTerm = db.prepare('SELECT 1 FROM terms WHERE id = ?').pluck();
 
   /** Reads one file if the bundle has it; each record's status decides whether it counts. */
@@ -257,13 +249,17 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
   for (const id of orgs.keys()) place(id);
   for (const [id, c] of classes) {
     if (!c.homeroom) continue;
+    const org = orgs.get(id);
+    if (org) {
+      problems.push(`${at(F.classes, c.line, 'sourcedId')}: value "${id}" is not unique (also ${F.orgs} line ${org.line}; a homeroom and an org both become units), valid: one sourcedId per homeroom class and org`);
+      continue;
+    }
     feed('units', { id, kind: 'class', name: c.title || id, parent: c.school }, F.classes, c.line, { id: 'sourcedId', kind: 'classType', name: 'title', parent: 'schoolSourcedId' });
     seen.add('unit', id);
   }
   runs.get('units')?.finish();
 
   // 3. roles.csv (1.2): every role of a person; the highest picks the profile, each is a membership.
-  const roleRows = new Map<string, { word: string; org: string; line: number }[]>();
   if (bundle.version === '1.2' || bundle.records?.has('roles')) {
     await read(
       'roles',
@@ -278,19 +274,50 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
         const roleType = r.get('roleType').toLowerCase();
         if (roleType && roleType !== 'primary' && roleType !== 'secondary') problems.push(`${at(F.roles, r.line, r.header('roleType'))}: value "${r.get('roleType')}" is not a role type, valid: primary, secondary`);
         if (!orgs.has(org) && !model.units.has(org)) problems.push(`${at(F.roles, r.line, r.header('orgSourcedId'))}: value "${org}" is not an org of the bundle or a unit of the model, valid: a sourcedId of orgs.csv`);
-        let rows = roleRows.get(user);
-        if (!rows) roleRows.set(user, (rows = []));
-        rows.push({ word: word.toLowerCase(), org, line: r.line });
+        seen.role(user, word.toLowerCase(), org, r.line);
       },
       (r) => deletions.push({ entity: 'membership', key: `${r.get('userSourcedId')}@${r.get('orgSourcedId')}`, label: `${r.get('userSourcedId')}@${r.get('orgSourcedId')}` }),
     );
   }
 
   // 4. users → users, with their memberships and agents kept for after.
-  const users = new Map<string, RosterUser>();
-  const usernames = new Map<string, { line: number; id: string }>();
-  const memberships: { user: string; unit: string; role: string; file: string; line: number; column: string }[] = [];
-  const agents: { user: string; agent: string; line: number; column: string }[] = [];
+  // A person is looked up in the model by sourcedId (their external id) and what the bundle says of
+  // them sits in two typed arrays by user id, not in a Map: memory stays flat for millions of users.
+  const people = new People();
+  const byExternal = db.prepare('SELECT id, username, profile_id FROM users WHERE external_id = ?').raw();
+  const roleOfProfile = new Map([...model.profiles.values()].map((p) => [p.id, p.role]));
+  const lookUp = (sourcedId: string): Person | undefined => {
+    const r = byExternal.get(sourcedId) as [number, string, number] | undefined;
+    if (!r) return undefined;
+    return { id: r[0], username: r[1], flags: people.flags(r[0]), line: people.line(r[0]), role: roleOfProfile.get(r[2]) ?? '' };
+  };
+  /** Once every user is in, people are looked up through a bounded cache: a school's rows come together. */
+  let recent: Map<string, Person> | undefined;
+  const person = (sourcedId: string): Person | undefined => {
+    let p = recent?.get(sourcedId);
+    if (!p) {
+      p = lookUp(sourcedId);
+      if (p && recent) {
+        if (recent.size >= 20_000) recent.clear();
+        recent.set(sourcedId, p);
+      }
+    }
+    if (p) model.knownUser(p.username, p.id);
+    return p;
+  };
+  /** The role words users.csv or roles.csv give a person of the bundle (for a problem's text). */
+  const wordsOf = (sourcedId: string) => seen.info('user', sourcedId) ?? '';
+  /** Feeds one membership right after its user; one user holds one membership per unit. */
+  const membership = (user: string, userId: number, username: string, unit: string, role: string, file: string, line: number, column: string) => {
+    const had = seen.member(`${user}@${unit}`, userId, unit);
+    if (had === undefined) {
+      problems.push(`${at(file, line, column)}: value "${unit}" is not unique among the orgs of ${user}, valid: each org once per user`);
+      return;
+    }
+    // The model holds this membership with this role already: counted unchanged, not checked or written again.
+    if (had === role) return void run('memberships').same();
+    feed('memberships', { username, unit, role }, file, line, { username: file === F.roles ? 'userSourcedId' : 'sourcedId', unit: column, role: 'role' });
+  };
   const rename = db.prepare('UPDATE users SET username = ? WHERE external_id = ?');
   const usernameOwner = db.prepare('SELECT external_id FROM users WHERE username = ?').pluck();
   const renames: RowChange[] = [];
@@ -299,8 +326,8 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
     'users',
     (r) => {
       const id = r.get('sourcedId');
-      const prev = users.get(id);
-      if (prev) {
+      const prev = person(id);
+      if (prev && prev.flags & IN_BUNDLE) {
         contradiction(`${F.users} line ${r.line} and line ${prev.line} both give the person ${id}`, `the row on line ${prev.line} (the first)`);
         return;
       }
@@ -310,15 +337,17 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
         if (++spaced <= 10) warnings.push(`${at(F.users, r.line, r.header('username'))}: username "${username}" has spaces; imported as ${fixed}`);
         username = fixed;
       }
-      const taken = usernames.get(username.toLowerCase());
-      if (taken) {
+      const takenBy = seen.addWith('username', username.toLowerCase(), `${r.line}\u0001${id}`);
+      if (takenBy !== undefined) {
+        const [takenLine, takenId] = takenBy.split('\u0001');
         const other = `${username}.${id}`;
-        contradiction(`${F.users} line ${r.line} gives ${id} the username ${username}, which line ${taken.line} gives ${taken.id}`, `username ${other} for ${id}`);
+        contradiction(`${F.users} line ${r.line} gives ${id} the username ${username}, which line ${takenLine} gives ${takenId}`, `username ${other} for ${id}`);
         if (!opts.lenient) return;
         username = other;
+        seen.addWith('username', username.toLowerCase(), `${r.line}\u0001${id}`);
       }
-      usernames.set(username.toLowerCase(), { line: r.line, id });
       let words: string[];
+      const memberships: { unit: string; role: string; file: string; line: number; column: string }[] = [];
       if (bundle.version === '1.1') {
         const word = r.get('role');
         if (!r.has('role')) {
@@ -332,15 +361,15 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
         }
         words = list(word.toLowerCase());
         // Memberships with their own role (an IMS file's group roles) come through the roles records.
-        const own = roleRows.get(id);
-        if (own) {
-          for (const x of own) memberships.push({ user: id, unit: x.org, role: hierarchyOf(model, x.word), file: F.roles, line: x.line, column: 'orgSourcedId' });
+        const own = seen.rolesOf(id);
+        if (own.length) {
+          for (const x of own) memberships.push({ unit: x.org, role: hierarchyOf(model, x.word), file: F.roles, line: x.line, column: 'orgSourcedId' });
         } else for (const org of list(r.get('orgSourcedIds'))) {
           if (!orgs.has(org) && !model.units.has(org)) problems.push(`${at(F.users, r.line, r.header('orgSourcedIds'))}: value "${org}" is not an org of the bundle or a unit of the model, valid: sourcedIds of orgs.csv`);
-          else memberships.push({ user: id, unit: org, role: hierarchyOf(model, word), file: F.users, line: r.line, column: r.header('orgSourcedIds') });
+          else memberships.push({ unit: org, role: hierarchyOf(model, word), file: F.users, line: r.line, column: r.header('orgSourcedIds') });
         }
       } else {
-        const roles = roleRows.get(id) ?? [];
+        const roles = seen.rolesOf(id);
         if (!roles.length) {
           contradiction(`${F.users} line ${r.line}: ${id} has no role in roles.csv`, 'the lowest profile, Guest');
           if (!opts.lenient) return;
@@ -352,19 +381,18 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
           const had = byOrg.get(x.org);
           if (!had || RANK[role] > RANK[had.role]) byOrg.set(x.org, { role, line: x.line });
         }
-        for (const [org, m] of byOrg) memberships.push({ user: id, unit: org, role: m.role, file: F.roles, line: m.line, column: 'orgSourcedId' });
+        for (const [org, m] of byOrg) memberships.push({ unit: org, role: m.role, file: F.roles, line: m.line, column: 'orgSourcedId' });
       }
       // The highest profile among the person's roles (by security level) is the profile.
       let profile: { name: string; level: number } | undefined;
       for (const w of words) {
         const p = model.profile(w) ?? model.profile(defaultProfileOf(w));
-        const level = p ? levelOf(db, p.id) : -1;
+        const level = p ? levelOf(p.id) : -1;
         if (p && (!profile || level > profile.level)) profile = { name: p.name, level };
       }
       if (!profile) return void problems.push(`${at(F.users, r.line, 'role')}: value "${words.join(', ')}" is not a role that a profile maps, valid: ${model.profileValid()}`);
-      users.set(id, { username, line: r.line, words, hierarchy: new Set(words.map((w) => hierarchyOf(model, w))) });
       // sourcedId is the stable key: a user the SIS renamed keeps their record.
-      const had = externalUser.get(id) as string | undefined;
+      const had = prev?.username;
       if (had !== undefined && had !== username) {
         const owner = usernameOwner.get(username) as string | null | undefined;
         if (owner !== undefined && owner !== id) problems.push(`${at(F.users, r.line, r.header('username'))}: value "${username}" is not free, valid: a username no other user has (the model gives it to ${owner ? `external id ${owner}` : 'a user without an external id'})`);
@@ -383,36 +411,36 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
         external_id: r.header('sourcedId'),
         profile: bundle.version === '1.1' ? r.header('role') : 'role',
       });
-      seen.add('user', id);
-      for (const a of list(r.get('agentSourcedIds'))) agents.push({ user: id, agent: a, line: r.line, column: r.header('agentSourcedIds') });
+      seen.addWith('user', id, words.join(', '));
+      const me = model.lastUser(username);
+      if (me === undefined) return; // the row's problems are listed
+      let flags = IN_BUNDLE;
+      for (const w of words) flags |= (PARENT_WORDS.has(w) ? PARENT : 0) | HIERARCHY_FLAG[hierarchyOf(model, w)];
+      people.set(me, flags, r.line);
+      for (const m of memberships) membership(id, me, username, m.unit, m.role, m.file, m.line, m.column);
+      for (const a of list(r.get('agentSourcedIds'))) seen.agent(id, me, username, a, r.line, r.header('agentSourcedIds'));
     },
     (r) => deletions.push({ entity: 'user', key: r.get('sourcedId'), label: r.get('sourcedId') }),
   );
   if (spaced > 10) warnings.push(`${F.users}: ${spaced - 10} more username(s) with spaces, each imported with dots for the spaces`);
-  const usernameOf = (id: string): string | undefined => users.get(id)?.username ?? (externalUser.get(id) as string | undefined);
-
-  for (const m of memberships) {
-    const username = usernameOf(m.user);
-    if (!username) continue;
-    feed('memberships', { username, unit: m.unit, role: m.role }, m.file, m.line, { username: m.file === F.roles ? 'userSourcedId' : 'sourcedId', unit: m.column, role: 'role' });
-    seen.add('membership', `${m.user}@${m.unit}`);
-  }
 
   // 5. agents → parent links: the one whose role is parent, guardian or relative is the parent.
-  const links = new Set<string>();
-  for (const a of agents) {
-    const user = users.get(a.user)!;
-    const agentName = usernameOf(a.agent);
-    if (!agentName) {
+  recent = new Map();
+  for (const a of seen.agents()) {
+    // The person whose row lists the agent was noted with it; only the agent is looked up.
+    const user = { id: a.userId, username: a.username, flags: people.flags(a.userId) };
+    const agent = person(a.agent);
+    if (!agent) {
       problems.push(`${at(F.users, a.line, a.column)}: value "${a.agent}" is not a user of the bundle or the model, valid: sourcedIds of users.csv`);
       continue;
     }
-    const agent = users.get(a.agent);
-    const agentIsParent = agent ? agent.words.some((w) => PARENT_WORDS.has(w)) : externalUserRole.get(a.agent) === 'guest';
-    const userIsParent = user.words.some((w) => PARENT_WORDS.has(w));
+    const agentName = agent.username;
+    const agentInBundle = (agent.flags & IN_BUNDLE) !== 0;
+    const agentIsParent = agentInBundle ? (agent.flags & PARENT) !== 0 : agent.role === 'guest';
+    const userIsParent = (user.flags & PARENT) !== 0;
     // Else a student's agent is their parent (a teacher who is also a parent, in 1.1's one role).
-    const userIsStudent = user.hierarchy.has('student');
-    const agentIsStudent = agent ? agent.hierarchy.has('student') : externalUserRole.get(a.agent) === 'student';
+    const userIsStudent = (user.flags & STUDENT) !== 0;
+    const agentIsStudent = agentInBundle ? (agent.flags & STUDENT) !== 0 : agent.role === 'student';
     let parent: string;
     let child: string;
     if (userIsParent && !agentIsParent) [parent, child] = [a.user, a.agent];
@@ -423,11 +451,9 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
       warnings.push(`${at(F.users, a.line, a.column)}: agent ${a.agent} of ${a.user}: ${userIsParent ? 'both are parents, guardians or relatives' : 'neither is a parent, guardian or relative, and not one of them a student'}; no parent link`);
       continue;
     }
-    const key = `${parent}>${child}`;
-    if (links.has(key)) continue;
-    links.add(key);
-    feed('parents', { parent: usernameOf(parent)!, child: usernameOf(child)! }, F.users, a.line, { parent: a.column, child: a.column });
-    seen.add('parent-link', key);
+    if (!seen.add('parent-link', `${parent}>${child}`)) continue;
+    const [parentName, childName] = parent === a.user ? [user.username, agentName] : [agentName, user.username];
+    feed('parents', { parent: parentName, child: childName }, F.users, a.line, { parent: a.column, child: a.column });
   }
 
   // 6. courses and classes → courses.
@@ -454,35 +480,40 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
       if (school && org && org.type !== 'school') problems.push(`${at(F.enrollments, r.line, r.header('schoolSourcedId'))}: value "${school}" is not a school (${F.orgs} line ${org.line} makes it a ${org.type}), valid: the sourcedId of an org of type school`);
       else if (school && !org && !model.units.has(school)) problems.push(`${at(F.enrollments, r.line, r.header('schoolSourcedId'))}: value "${school}" is not an org of the bundle or a unit of the model, valid: a sourcedId of orgs.csv of type school`);
       if (!classes.has(cls) && !model.courses.has(cls)) return void problems.push(`${at(F.enrollments, r.line, r.header('classSourcedId'))}: value "${cls}" is not a class of the bundle or a course of the model, valid: a sourcedId of classes.csv`);
-      const username = usernameOf(user);
-      if (!username) return void problems.push(`${at(F.enrollments, r.line, r.header('userSourcedId'))}: value "${user}" is not a user of the bundle or the model, valid: a sourcedId of users.csv`);
-      const person = users.get(user);
-      if (person) {
-        const isStudentOnly = person.hierarchy.has('student') && !person.hierarchy.has('teacher') && !person.hierarchy.has('administrator');
-        const staffOnly = !person.hierarchy.has('student') && (person.hierarchy.has('teacher') || person.hierarchy.has('administrator'));
+      const who = person(user);
+      if (!who) return void problems.push(`${at(F.enrollments, r.line, r.header('userSourcedId'))}: value "${user}" is not a user of the bundle or the model, valid: a sourcedId of users.csv`);
+      const username = who.username;
+      if (who.flags & IN_BUNDLE) {
+        const f = who.flags;
+        const isStudentOnly = (f & STUDENT) !== 0 && (f & (TEACHER | ADMINISTRATOR)) === 0;
+        const staffOnly = (f & STUDENT) === 0 && (f & (TEACHER | ADMINISTRATOR)) !== 0;
         const clash = (role === 'teacher' && isStudentOnly) || (role === 'learner' && staffOnly);
         if (clash) {
           const own = isStudentOnly ? 'learner' : 'teacher';
-          contradiction(`${F.enrollments} line ${r.line} enrols ${user} in ${cls} as ${word}, but ${F.users} line ${person.line} gives them the role ${person.words.join(', ')}`, `${user} enrolled as ${own}, as ${F.users} says`);
+          contradiction(`${F.enrollments} line ${r.line} enrols ${user} in ${cls} as ${word}, but ${F.users} line ${who.line} gives them the role ${wordsOf(user)}`, `${user} enrolled as ${own}, as ${F.users} says`);
           if (!opts.lenient) return;
           role = own;
         }
       }
       // One person, one role per course: a second row for another term is the same enrolment.
-      const first = seen.addWith('course-member', `${cls}/${user}`, `${role}:${r.line}`);
+      const had = seen.enrol(cls, who.id, role, r.line);
+      const first = typeof had === 'object' && had !== null ? had : undefined;
       if (first !== undefined) {
-        const [had, line] = first.split(':');
-        if (had !== role) {
-          const keep = had === 'teacher' ? had : role;
-          contradiction(`${F.enrollments} line ${r.line} enrols ${user} in ${cls} as ${role}, and line ${line} as ${had}`, `${user} as ${keep}`);
-          if (opts.lenient && keep !== had) feed('enrolments', { course: cls, username, role: keep }, F.enrollments, r.line, { course: r.header('classSourcedId'), username: r.header('userSourcedId'), role: r.header('role') });
+        const { role: was, line } = first;
+        if (was !== role) {
+          const keep = was === 'teacher' ? was : role;
+          contradiction(`${F.enrollments} line ${r.line} enrols ${user} in ${cls} as ${role}, and line ${line} as ${was}`, `${user} as ${keep}`);
+          if (opts.lenient && keep !== was) feed('enrolments', { course: cls, username, role: keep }, F.enrollments, r.line, { course: r.header('classSourcedId'), username: r.header('userSourcedId'), role: r.header('role') });
         }
         return;
       }
-      feed('enrolments', { course: cls, username, role }, F.enrollments, r.line, { course: r.header('classSourcedId'), username: r.header('userSourcedId'), role: r.header('role') });
-      if (classes.get(cls)?.homeroom && role === 'learner') {
-        feed('memberships', { username, unit: cls, role: 'student' }, F.enrollments, r.line, { username: r.header('userSourcedId'), unit: r.header('classSourcedId'), role: r.header('role') });
-        seen.add('membership', `${user}@${cls}`);
+      // The model holds this enrolment with this role already: counted unchanged, not checked or written again.
+      if (had === role) run('enrolments').same();
+      else feed('enrolments', { course: cls, username, role }, F.enrollments, r.line, { course: r.header('classSourcedId'), username: r.header('userSourcedId'), role: r.header('role') });
+      if (role === 'learner' && classes.get(cls)?.homeroom) {
+        const was = seen.member(`${user}@${cls}`, who.id, cls);
+        if (was === 'student') run('memberships').same();
+        else if (was !== undefined) feed('memberships', { username, unit: cls, role: 'student' }, F.enrollments, r.line, { username: r.header('userSourcedId'), unit: r.header('classSourcedId'), role: r.header('role') });
       }
     },
     (r) => {
@@ -493,7 +524,7 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
   // 8. demographics hold nothing schoolctl models, but a row about no one is a broken reference.
   await read('demographics', (r) => {
     const id = r.get('sourcedId');
-    if (!usernameOf(id)) problems.push(`${at(F.demographics, r.line, r.header('sourcedId'))}: value "${id}" is not a user of the bundle or the model, valid: a sourcedId of users.csv`);
+    if (!person(id)) problems.push(`${at(F.demographics, r.line, r.header('sourcedId'))}: value "${id}" is not a user of the bundle or the model, valid: a sourcedId of users.csv`);
   });
 
   for (const r of runs.values()) if (r !== runs.get('units')) r.finish();
@@ -526,8 +557,11 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
       else if (p) problems.push(p);
     }
   }
+  // Every record the run named becomes the source's first: then what is gone is what the source
+  // holds beyond what the run named, and where the two counts agree (a re-import) nothing is.
+  if (!problems.length) changeCount += takeOwnership(db, bundle.source, seen.table);
   const bulkEntities = bulkOwned(bundle);
-  const gone = problems.length ? [] : goneRecords(db, bundle.source, bulkEntities, seen.table);
+  const gone = problems.length ? [] : goneRecords(db, bundle.source, bulkEntities, seen.table, deleted.length ? undefined : seen.counts);
   if (opts.prune && !problems.length) {
     for (const g of gone) {
       const p = removeRecord(db, g);
@@ -535,7 +569,6 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
     }
   }
   if (deleted.length || (opts.prune && gone.length)) rebuildAncestors(db);
-  if (!problems.length) changeCount += takeOwnership(db, bundle.source, seen.table);
   changeCount += deleted.length + (opts.prune ? gone.length : 0);
   seen.drop();
   return {
@@ -564,11 +597,48 @@ function defaultProfileOf(word: string): string {
   return h === 'student' ? 'Student' : h === 'teacher' ? 'Staff' : h === 'administrator' ? 'Administrator' : 'Parent';
 }
 
-const levelStmts = new WeakMap<Sqlite, ReturnType<Sqlite['prepare']>>();
-function levelOf(db: Sqlite, profileId: number): number {
-  let s = levelStmts.get(db);
-  if (!s) levelStmts.set(db, (s = db.prepare('SELECT level FROM profiles WHERE id = ?').pluck()));
-  return s.get(profileId) as number;
+/** What the bundle says of a person, as bits: in the bundle, a parent word, and the hierarchy roles of their words. */
+const IN_BUNDLE = 1;
+const PARENT = 2;
+const STUDENT = 4;
+const TEACHER = 8;
+const ADMINISTRATOR = 16;
+const HIERARCHY_FLAG: Record<string, number> = { student: STUDENT, teacher: TEACHER, administrator: ADMINISTRATOR, guest: 0 };
+
+interface Person {
+  readonly id: number;
+  readonly username: string;
+  /** 0 for a user of the model that the bundle does not hold */
+  readonly flags: number;
+  /** the person's line of users.csv */
+  readonly line: number;
+  /** the role in hierarchy of the user's profile */
+  readonly role: string;
+}
+
+/** The bundle's people by user id: a byte of flags and a line each, in arrays that grow. */
+class People {
+  private bits = new Uint8Array(1024);
+  private lines = new Int32Array(1024);
+  set(id: number, flags: number, line: number): void {
+    if (id >= this.bits.length) {
+      const size = Math.max(id + 1, this.bits.length * 2);
+      const bits = new Uint8Array(size);
+      bits.set(this.bits);
+      const lines = new Int32Array(size);
+      lines.set(this.lines);
+      this.bits = bits;
+      this.lines = lines;
+    }
+    this.bits[id] = flags;
+    this.lines[id] = line;
+  }
+  flags(id: number): number {
+    return this.bits[id] ?? 0;
+  }
+  line(id: number): number {
+    return this.lines[id] ?? 0;
+  }
 }
 
 /** The entities a snapshot decides about: every file that can hold them is bulk (or not in the bundle). */
@@ -585,23 +655,110 @@ function bulkOwned(bundle: Bundle): SyncEntity[] {
   return out;
 }
 
-/** The records a run names, by entity and sync key, in a temporary table (flat memory for millions). */
+/** Keys the roster keeps for itself beside the sync keys: usernames taken, to find one given twice. */
+type ScratchEntity = SyncEntity | 'username';
+
+/**
+ * The records a run names, by entity and sync key, in a temporary table (flat memory for millions),
+ * with the people of the bundle, their 1.2 roles and their agents: nothing per user is kept in memory.
+ */
 class SeenRecords {
   readonly table = 'temp.roster_seen';
+  /** how many keys of each entity the run named */
+  readonly counts = new Map<string, number>();
   private readonly insert;
-  private readonly info;
+  private readonly infoOf;
+  private readonly addRole;
+  private readonly roleRows;
+  private readonly addAgent;
+  private readonly agentRows;
+  private readonly addEnrolled;
+  private readonly addMember;
+  private readonly firstEnrolled;
+  private roleCount = 0;
   constructor(db: Sqlite) {
-    db.exec('DROP TABLE IF EXISTS temp.roster_seen; CREATE TEMP TABLE roster_seen (entity TEXT NOT NULL, key TEXT NOT NULL, info TEXT, PRIMARY KEY (entity, key)) WITHOUT ROWID');
+    db.exec(`DROP TABLE IF EXISTS temp.roster_seen; CREATE TEMP TABLE roster_seen (entity TEXT NOT NULL, key TEXT NOT NULL, info TEXT, PRIMARY KEY (entity, key)) WITHOUT ROWID;
+      DROP TABLE IF EXISTS temp.roster_roles; CREATE TEMP TABLE roster_roles (user TEXT NOT NULL, word TEXT NOT NULL, org TEXT NOT NULL, line INTEGER NOT NULL);
+      CREATE INDEX temp.roster_roles_user ON roster_roles (user);
+      DROP TABLE IF EXISTS temp.roster_agents; CREATE TEMP TABLE roster_agents (user TEXT NOT NULL, user_id INTEGER NOT NULL, username TEXT NOT NULL, agent TEXT NOT NULL, line INTEGER NOT NULL, col TEXT NOT NULL);
+      DROP TABLE IF EXISTS temp.roster_enrolled; CREATE TEMP TABLE roster_enrolled (course TEXT NOT NULL, user INTEGER NOT NULL, role TEXT NOT NULL, line INTEGER NOT NULL, PRIMARY KEY (course, user)) WITHOUT ROWID`);
+    // One statement names the course member and reads the role the model holds for them (NULL: none).
+    this.addEnrolled = db
+      .prepare('INSERT OR IGNORE INTO temp.roster_enrolled (course, user, role, line) VALUES (?, ?, ?, ?) RETURNING (SELECT m.role FROM main.course_members m WHERE m.course_id = roster_enrolled.course AND m.user_id = roster_enrolled.user)')
+      .pluck();
+    this.addMember = db
+      .prepare(`INSERT OR IGNORE INTO temp.roster_seen (entity, key, info) VALUES ('membership', ?, NULL) RETURNING (SELECT coalesce(m.role, '') FROM main.memberships m WHERE m.user_id = ? AND m.unit_id = ?)`)
+      .pluck();
+    this.firstEnrolled = db.prepare('SELECT role, line FROM temp.roster_enrolled WHERE course = ? AND user = ?');
     this.insert = db.prepare('INSERT OR IGNORE INTO temp.roster_seen (entity, key, info) VALUES (?, ?, ?)');
-    this.info = db.prepare('SELECT info FROM temp.roster_seen WHERE entity = ? AND key = ?').pluck();
-    this.drop = () => db.exec('DROP TABLE IF EXISTS temp.roster_seen');
+    this.infoOf = db.prepare('SELECT info FROM temp.roster_seen WHERE entity = ? AND key = ?').pluck();
+    this.addRole = db.prepare('INSERT INTO temp.roster_roles (user, word, org, line) VALUES (?, ?, ?, ?)');
+    this.roleRows = db.prepare('SELECT word, org, line FROM temp.roster_roles WHERE user = ? ORDER BY rowid');
+    this.addAgent = db.prepare('INSERT INTO temp.roster_agents (user, user_id, username, agent, line, col) VALUES (?, ?, ?, ?, ?, ?)');
+    this.agentRows = db.prepare('SELECT rowid AS id, user, user_id AS userId, username, agent, line, col AS column FROM temp.roster_agents WHERE rowid > ? ORDER BY rowid LIMIT 2000');
+    this.drop = () => db.exec('DROP TABLE IF EXISTS temp.roster_seen; DROP TABLE IF EXISTS temp.roster_roles; DROP TABLE IF EXISTS temp.roster_agents; DROP TABLE IF EXISTS temp.roster_enrolled');
   }
-  add(entity: SyncEntity, key: string): void {
-    this.insert.run(entity, key, null);
+  /** Records the key: true the first time, false when the run named it already. */
+  add(entity: ScratchEntity, key: string): boolean {
+    if (!this.insert.run(entity, key, null).changes) return false;
+    this.counts.set(entity, (this.counts.get(entity) ?? 0) + 1);
+    return true;
   }
   /** Records the key with its info; the info of the first time when it was there already. */
-  addWith(entity: SyncEntity, key: string, info: string): string | undefined {
-    return this.insert.run(entity, key, info).changes ? undefined : ((this.info.get(entity, key) as string | null) ?? '');
+  addWith(entity: ScratchEntity, key: string, info: string): string | undefined {
+    if (this.insert.run(entity, key, info).changes) {
+      this.counts.set(entity, (this.counts.get(entity) ?? 0) + 1);
+      return undefined;
+    }
+    return (this.infoOf.get(entity, key) as string | null) ?? '';
+  }
+  /** The info a key was recorded with, or undefined when the run has not named it. */
+  info(entity: ScratchEntity, key: string): string | undefined {
+    return (this.infoOf.get(entity, key) as string | null | undefined) ?? undefined;
+  }
+  /**
+   * Records a course member (by course and user id, the sync key `course-member` of the model): the
+   * role the model holds for them (null: none), or the role and line of the first row when the run
+   * named them already.
+   */
+  enrol(course: string, user: number, role: string, line: number): string | null | { role: string; line: number } {
+    // undefined: the row was there (ignored); null or a role: inserted, with the model's role.
+    const had = this.addEnrolled.get(course, user, role, line) as string | null | undefined;
+    if (had !== undefined) {
+      this.counts.set('course-member', (this.counts.get('course-member') ?? 0) + 1);
+      return had;
+    }
+    return this.firstEnrolled.get(course, user) as { role: string; line: number };
+  }
+  /**
+   * Records a membership by its sync key: the role the model holds for it ('' the profile's, null:
+   * none), or undefined when the run named it already.
+   */
+  member(key: string, userId: number, unit: string): string | null | undefined {
+    const had = this.addMember.get(key, userId, unit) as string | null | undefined;
+    if (had !== undefined) this.counts.set('membership', (this.counts.get('membership') ?? 0) + 1);
+    return had;
+  }
+  role(user: string, word: string, org: string, line: number): void {
+    this.addRole.run(user, word, org, line);
+    this.roleCount++;
+  }
+  /** A person's roles (roles.csv, or an IMS file's group roles), in file order. */
+  rolesOf(user: string): { word: string; org: string; line: number }[] {
+    return this.roleCount ? (this.roleRows.all(user) as { word: string; org: string; line: number }[]) : [];
+  }
+  agent(user: string, userId: number, username: string, agent: string, line: number, column: string): void {
+    this.addAgent.run(user, userId, username, agent, line, column);
+  }
+  /** Every agent row, read a page at a time so the caller may write between pages. */
+  *agents(): Generator<{ user: string; userId: number; username: string; agent: string; line: number; column: string }> {
+    let after = 0;
+    for (;;) {
+      const page = this.agentRows.all(after) as { id: number; user: string; userId: number; username: string; agent: string; line: number; column: string }[];
+      if (!page.length) return;
+      yield* page;
+      after = page[page.length - 1].id;
+    }
   }
   drop: () => void;
 }

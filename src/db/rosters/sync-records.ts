@@ -36,8 +36,9 @@ const ENTITIES: Record<SyncEntity, { rows: string; own: string }> = {
   },
   'course-member': {
     rows: `SELECT t.course_id || '/' || u.external_id AS key, t.course_id || '/' || u.username AS label FROM course_members t JOIN users u ON u.id = t.user_id
-           WHERE t.source = ? AND NOT EXISTS (SELECT 1 FROM temp.roster_seen s WHERE s.entity = 'course-member' AND s.key = t.course_id || '/' || u.external_id) ORDER BY 2`,
-    own: `UPDATE course_members SET source = ? WHERE source <> ? AND EXISTS (SELECT 1 FROM users u JOIN temp.roster_seen s ON s.entity = 'course-member' AND s.key = course_members.course_id || '/' || u.external_id WHERE u.id = course_members.user_id)`,
+           WHERE t.source = ? AND NOT EXISTS (SELECT 1 FROM temp.roster_enrolled s WHERE s.course = t.course_id AND s.user = t.user_id) ORDER BY 2`,
+    // Course members are named by course and user id (temp.roster_enrolled), not as text keys.
+    own: `UPDATE course_members SET source = ? WHERE source <> ? AND EXISTS (SELECT 1 FROM temp.roster_enrolled s WHERE s.course = course_members.course_id AND s.user = course_members.user_id)`,
   },
   'parent-link': {
     rows: `SELECT p.external_id || '>' || c.external_id AS key, p.username || '→' || c.username AS label FROM parent_links t JOIN users p ON p.id = t.parent_id JOIN users c ON c.id = t.child_id
@@ -53,11 +54,19 @@ const ENTITIES: Record<SyncEntity, { rows: string; own: string }> = {
 /** Removal order: members before their places, places before their units. */
 const REMOVAL_ORDER: SyncEntity[] = ['course-member', 'membership', 'parent-link', 'course', 'user', 'unit', 'term'];
 
-/** The source's records of these entities that the run did not name. */
-export function goneRecords(db: Sqlite, source: string, entities: readonly SyncEntity[], _seen: string): GoneRecord[] {
+const TABLE_OF: Record<SyncEntity, string> = { user: 'users', unit: 'units', membership: 'memberships', course: 'courses', 'course-member': 'course_members', 'parent-link': 'parent_links', term: 'terms' };
+
+/**
+ * The source's records of these entities that the run did not name. With `named` (how many keys of
+ * each entity the run named, every one of them a record of the source, as after `takeOwnership`
+ * when nothing was removed) an entity whose count of records equals its count of keys has nothing
+ * gone, and its records are not compared one by one.
+ */
+export function goneRecords(db: Sqlite, source: string, entities: readonly SyncEntity[], _seen: string, named?: ReadonlyMap<string, number>): GoneRecord[] {
   const out: GoneRecord[] = [];
   for (const entity of REMOVAL_ORDER) {
     if (!entities.includes(entity)) continue;
+    if (named && (db.prepare(`SELECT count(*) FROM ${TABLE_OF[entity]} WHERE source = ?`).pluck().get(source) as number) === (named.get(entity) ?? 0)) continue;
     for (const r of db.prepare(ENTITIES[entity].rows).all(source) as { key: string; label: string }[]) out.push({ entity, key: r.key, label: r.label });
   }
   return out;

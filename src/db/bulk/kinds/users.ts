@@ -74,6 +74,7 @@ export const usersKind: BulkKind<UserData> = {
         if (existing) {
           if (existing.id > maxBefore || seen[existing.id]) errors.push(err('username', username, 'unique in the file', 'each username on one row only'));
           else seen[existing.id] = 1;
+          model.knownUser(username, existing.id);
         }
         if (externalId && !emptyAtStart && (!existing || existing.external_id !== externalId)) {
           const owner = byExternal.get(externalId) as string | undefined;
@@ -120,6 +121,7 @@ export const usersKind: BulkKind<UserData> = {
             if (msg.includes('users.external_id')) return [err('external_id', d.externalId ?? '', 'unused', 'an external id that no other user has')];
             throw e;
           }
+          model.knownUser(d.username, id);
           if (d.units) for (const u of d.units) join.run(id, u, model.source);
           return;
         }

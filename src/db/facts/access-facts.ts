@@ -24,6 +24,8 @@ export function accessFacts(db: Sqlite) {
     classes: db.prepare(`SELECT id FROM units WHERE kind IN ('class','group') ORDER BY id`).pluck(),
     terms: db.prepare('SELECT id FROM terms ORDER BY id').pluck(),
     projects: db.prepare('SELECT id FROM portal_projects ORDER BY id').pluck(),
+    unitsOf: db.prepare('SELECT unit_id FROM memberships WHERE user_id = ?').pluck(),
+    coursesOf: db.prepare('SELECT course_id FROM course_members WHERE user_id = ?').pluck(),
     inUnit: db.prepare(`SELECT DISTINCT u.username FROM unit_ancestors a JOIN memberships m ON m.unit_id = a.unit_id JOIN users u ON u.id = m.user_id WHERE a.ancestor_id = ?`).pluck(),
   };
   return {
@@ -67,5 +69,7 @@ export function accessFacts(db: Sqlite) {
     termIds: () => q.terms.all() as string[],
     portalProjectIds: () => q.projects.all() as string[],
     usersInUnit: (unitId: string) => q.inUnit.all(unitId) as string[],
+    unitIdsOf: (userId: number) => q.unitsOf.all(userId) as string[],
+    courseIdsOf: (userId: number) => q.coursesOf.all(userId) as string[],
   };
 }

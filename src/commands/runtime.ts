@@ -513,7 +513,7 @@ function refuseUnsafeInput(cmd: Command, values: unknown[]): void {
 
 export async function printResult(ctx: Ctx, result: CommandResult): Promise<void> {
   const format = (ctx.opts.output ?? (ctx.json ? 'json' : 'table')) as OutputFormat;
-  if (ctx.json) process.stdout.write(`${JSON.stringify(result.data, null, 2)}\n`);
+  if (ctx.json) writeJson(result.data);
   else if (format === 'yaml') process.stdout.write(await (await import('./output-formats.js')).toYaml(result.data));
   else if (format === 'csv') process.stdout.write(await (await import('./output-formats.js')).toCsv(takeTables(), result.data));
   else if (result.human) {
@@ -521,6 +521,51 @@ export async function printResult(ctx: Ctx, result: CommandResult): Promise<void
     page(ctx, human.endsWith('\n') ? human : `${human}\n`);
   }
   if (result.exitStatus) process.exitCode = result.exitStatus;
+}
+
+/**
+ * `JSON.stringify(value, null, 2)` and a newline, byte for byte, written in pieces of about a
+ * megabyte: a dry run's 100,000s of changes never stand in memory as one string (and its copy).
+ */
+export function writeJson(value: unknown): void {
+  let buf = '';
+  const emit = (text: string) => {
+    buf += text;
+    if (buf.length >= 1 << 20) {
+      process.stdout.write(buf);
+      buf = '';
+    }
+  };
+  const plain = (v: unknown): v is Record<string, unknown> | unknown[] =>
+    v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON !== 'function' && (Array.isArray(v) || Object.getPrototypeOf(v) === Object.prototype);
+  // Only the outer levels are walked here (a result, its sections, their lists); below, the engine's own.
+  const walk = (v: unknown, pad: string): void => {
+    if (!plain(v) || pad.length >= 6) {
+      emit((JSON.stringify(v, null, 2) ?? 'null').split('\n').join(`\n${pad}`));
+      return;
+    }
+    const inner = `${pad}  `;
+    if (Array.isArray(v)) {
+      if (v.length === 0) return emit('[]');
+      emit('[');
+      v.forEach((item, i) => {
+        emit(`${i ? ',' : ''}\n${inner}`);
+        walk(item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : item, inner);
+      });
+      emit(`\n${pad}]`);
+      return;
+    }
+    const keys = Object.keys(v).filter((k) => v[k] !== undefined && typeof v[k] !== 'function' && typeof v[k] !== 'symbol');
+    if (keys.length === 0) return emit('{}');
+    emit('{');
+    keys.forEach((k, i) => {
+      emit(`${i ? ',' : ''}\n${inner}${JSON.stringify(k)}: `);
+      walk(v[k], inner);
+    });
+    emit(`\n${pad}}`);
+  };
+  walk(value, '');
+  process.stdout.write(`${buf}\n`);
 }
 
 /**

@@ -161,6 +161,27 @@ export function pointKey(p: SurfacePoint): string {
   return `${p.action}\u0000${formatTarget(p.target)}\u0000${p.term ?? ''}\u0000${p.project ?? ''}`;
 }
 
+/** What a setting signature reads (`subjectSignatures`): profile, own policy assignments, schools. */
+const SIGNATURE_TABLES = ['users', 'policy_assignments', 'memberships', 'units', 'unit_ancestors', 'parent_links'];
+
+/** The setting keys a setting-decided action reads (besides the profile levels, logged as '*'). */
+function settingKeysOf(def: ActionDef): readonly string[] | undefined {
+  if (def.module === 'profiles') return [def.key];
+  if (def.module === 'administration') return ['user-and-access-rights-management'];
+  return undefined;
+}
+
+/**
+ * A setting action none of whose keys a change touched, when the change touched nothing about
+ * people either: every effective value it reads is the same on both models, so is every decision.
+ */
+function settingUntouched(def: ActionDef, changed: ChangedFacts): boolean {
+  const keys = settingKeysOf(def);
+  if (!keys || changed.keys.has('*')) return false;
+  for (const t of changed.tables) if (!SETTINGS.includes(t)) return false;
+  return !keys.some((k) => changed.keys.has(k));
+}
+
 /** Points decided by the user's settings alone (profile, own policies, schools): evaluated per group. */
 function settingDecided(def: ActionDef, p: SurfacePoint): boolean {
   return def.module === 'profiles' || def.module === 'administration' || (def.key === 'share-ilp' && p.target === null);
@@ -194,6 +215,13 @@ class ModelSide {
     readonly defs: readonly ActionDef[],
   ) {
     for (const def of defs) for (const p of surfacePoints(def, facts)) this.points.set(pointKey(p), p);
+  }
+
+  /** Takes the other model's signature groups (only when nothing a signature reads differs). */
+  adopt(other: ModelSide): void {
+    other.signatures();
+    this.sigs = other.sigs;
+    this.reps = other.reps;
   }
 
   signatures(): Map<string, { sig: string }> {
@@ -260,7 +288,7 @@ export function accessDiff(engine: DecisionEngine, before: Facts, after: Facts, 
       if (!skipped.includes(fam.name)) skipped.push(fam.name);
       return false;
     }
-    return true;
+    return !(opts.changed && settingUntouched(d, opts.changed));
   });
   const moved = opts.changed && membershipsOnly(opts.changed);
   if (moved) {
@@ -269,6 +297,8 @@ export function accessDiff(engine: DecisionEngine, before: Facts, after: Facts, 
   }
   const B = new ModelSide(before, defs);
   const A = new ModelSide(after, defs);
+  // Nothing a signature reads changed: both models group everyone alike, so read the groups once.
+  if (opts.changed && !SIGNATURE_TABLES.some((t) => opts.changed!.tables.has(t))) B.adopt(A);
   const changes: AccessChange[] = [];
   const byKey = new Map(defs.map((d) => [d.key, d]));
   const keys = new Set([...B.points.keys(), ...A.points.keys()]);
@@ -522,7 +552,9 @@ export function groupedAllowed(def: ActionDef, facts: Facts, target: Target | nu
     const o = def.evaluate({ facts, subject: rep, external: false, target, ...opts });
     if (!o.allow) continue;
     const because = o.because ?? 'allowed';
-    for (const user of members) allowed.push({ user, profile: rep.profile.name, because: user === rep.username ? because : because.split(rep.username).join(user) });
+    // The representative's name in the reason becomes each member's; most reasons name nobody.
+    const parts = because.split(rep.username);
+    for (const user of members) allowed.push({ user, profile: rep.profile.name, because: parts.length === 1 ? because : parts.join(user) });
   }
   return allowed;
 }

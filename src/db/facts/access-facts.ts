@@ -54,12 +54,25 @@ export function accessFacts(db: Sqlite) {
           const mine = all.get(parent);
           all.set(parent, new Set([...(mine ?? []), ...c]));
         }
-        for (const [user, set] of all) schools.set(user, [...set].sort().join(','));
+        const names = new Map<string, string>();
+        for (const [user, set] of all) {
+          const key = [...set].sort().join(',');
+          let name = names.get(key);
+          if (name === undefined) names.set(key, (name = key));
+          schools.set(user, name);
+        }
       }
       const policies = new Map<number, string>();
       for (const r of q.ownPolicies.iterate() as Iterable<{ id: number; policies: string }>) policies.set(r.id, r.policies);
       const rows = q.users.raw().all() as [number, string, number][];
-      return rows.map(([id, username, profile]) => ({ id, username, signature: `${profile}|${policies.get(id) ?? ''}|${schools.get(id) ?? ''}` }));
+      // A few hundred distinct signatures among 100,000s of users: each string is kept once.
+      const interned = new Map<string, string>();
+      return rows.map(([id, username, profile]) => {
+        const sig = `${profile}|${policies.get(id) ?? ''}|${schools.get(id) ?? ''}`;
+        let signature = interned.get(sig);
+        if (signature === undefined) interned.set(sig, (signature = sig));
+        return { id, username, signature };
+      });
     },
     anySchoolPolicyAssigned: () => q.schoolPolicy.get() !== undefined,
     schoolIds: () => q.schoolIds.all() as string[],

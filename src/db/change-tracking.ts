@@ -16,9 +16,16 @@ function keyOf(table: string, row: 'NEW' | 'OLD'): string {
   return `''`;
 }
 
+/** The row a changed membership stands for (user id and unit id), so a diff can stay with the people it moved. */
+function refOf(table: string, row: 'NEW' | 'OLD'): string {
+  return table === 'memberships' ? `${row}.user_id || char(31) || ${row}.unit_id` : `''`;
+}
+
 /** Installs the triggers; call inside the transaction, so a rollback removes them again. */
 export function trackChanges(db: Sqlite): void {
-  db.exec(`CREATE TEMP TABLE IF NOT EXISTS schoolctl_changed (tbl TEXT NOT NULL, keys TEXT NOT NULL)`);
+  db.exec(`CREATE TEMP TABLE IF NOT EXISTS schoolctl_changed (tbl TEXT NOT NULL, keys TEXT NOT NULL, ref TEXT NOT NULL)`);
+  // Not unique (see below), but indexed: a bulk change logs one row per membership it moved.
+  db.exec(`CREATE INDEX IF NOT EXISTS temp.schoolctl_changed_rows ON schoolctl_changed (tbl, keys, ref)`);
   const tables = db.prepare(`SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'audit'`).pluck().all() as string[];
   for (const t of tables) {
     const cols = (db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(t) as string[]).map((c) => `"${c.replace(/"/g, '""')}"`);
@@ -26,7 +33,8 @@ export function trackChanges(db: Sqlite): void {
     const q = `"${t.replace(/"/g, '""')}"`;
     // No UNIQUE constraint: an outer INSERT OR REPLACE would impose its conflict policy on ours.
     const log = (row: 'NEW' | 'OLD') =>
-      `INSERT INTO ${LOG} SELECT '${t}', k FROM (SELECT coalesce(${keyOf(t, row)}, '') AS k) WHERE NOT EXISTS (SELECT 1 FROM ${LOG} WHERE tbl = '${t}' AND keys = k);`;
+      `INSERT INTO ${LOG} SELECT '${t}', k, r FROM (SELECT coalesce(${keyOf(t, row)}, '') AS k, coalesce(${refOf(t, row)}, '') AS r)
+         WHERE NOT EXISTS (SELECT 1 FROM ${LOG} WHERE tbl = '${t}' AND keys = k AND ref = r);`;
     db.exec(`CREATE TEMP TRIGGER IF NOT EXISTS "schoolctl_ins_${t}" AFTER INSERT ON main.${q} BEGIN ${log('NEW')} END;
       CREATE TEMP TRIGGER IF NOT EXISTS "schoolctl_del_${t}" AFTER DELETE ON main.${q} BEGIN ${log('OLD')} END;
       CREATE TEMP TRIGGER IF NOT EXISTS "schoolctl_upd_${t}" AFTER UPDATE ON main.${q} WHEN NOT (${same}) BEGIN ${log('OLD')} ${log('NEW')} END;`);
@@ -41,7 +49,12 @@ export function changedFacts(db: Sqlite): ChangedFacts {
     tables.add(r.tbl);
     if (r.keys) for (const k of r.keys.split('\u001f')) keys.add(k);
   }
-  return { tables, keys };
+  const refs = db.prepare(`SELECT DISTINCT ref FROM ${LOG} WHERE tbl = 'memberships' AND ref <> ''`).pluck().all() as string[];
+  const memberships = refs.map((r) => {
+    const [user, unit] = r.split('\u001f');
+    return { userId: Number(user), unitId: unit };
+  });
+  return { tables, keys, memberships };
 }
 
 /** Removes the triggers before a commit, so nothing of the tracking outlives the change. */

@@ -25,6 +25,10 @@ declare module './facts.js' {
     portalProjectIds(): readonly string[];
     /** Members of a unit or of any unit below it. */
     usersInUnit(unitId: string): readonly string[];
+    /** The units a user is a direct member of, in any role. */
+    unitIdsOf(userId: number): readonly string[];
+    /** The courses a user is enrolled in, in any role. */
+    courseIdsOf(userId: number): readonly string[];
   }
 }
 

@@ -5,6 +5,7 @@
 import './access-facts.js';
 import type { ActionDef, DecisionEngine, EvalOptions } from './engine.js';
 import type { Facts, UserFact } from './facts.js';
+import { effectiveSetting } from './policy-resolution.js';
 import { formatTarget, type Outcome, type Source, type Target, type TraceStep } from './trace.js';
 
 /** One (action, target, term, project) the surface decides for every person. */
@@ -44,6 +45,8 @@ export interface ChangedFacts {
   readonly tables: ReadonlySet<string>;
   /** Setting keys whose profile or policy values or assignments changed; '*' for any. */
   readonly keys: ReadonlySet<string>;
+  /** Every membership row the change added, removed or altered (user id, unit id), when known. */
+  readonly memberships?: readonly { readonly userId: number; readonly unitId: string }[];
 }
 
 /**
@@ -102,8 +105,20 @@ function touched(f: Family, changed: ChangedFacts): boolean {
   return false;
 }
 
+/** The target lists a surface is built from; a targeted diff passes shorter ones (see `membershipDiff`). */
+export interface SurfaceLists {
+  schools(): readonly string[];
+  learners(): readonly string[];
+  courses(): readonly string[];
+  classes(): readonly string[];
+}
+
+function siteLists(facts: Facts): SurfaceLists {
+  return { schools: () => facts.schoolIds(), learners: () => facts.learnerUsernames(), courses: () => facts.courseIds(), classes: () => facts.classIds() };
+}
+
 /** The targets that matter for one action on one model (docs/architecture.md lists them). */
-export function surfacePoints(def: ActionDef, facts: Facts): SurfacePoint[] {
+export function surfacePoints(def: ActionDef, facts: Facts, lists: SurfaceLists = siteLists(facts)): SurfacePoint[] {
   const a = def.key;
   const of = (kind: string, ids: readonly string[]) => ids.map((id) => ({ kind, id }));
   const targets = (): (Target | null)[] => {
@@ -111,14 +126,14 @@ export function surfacePoints(def: ActionDef, facts: Facts): SurfacePoint[] {
     switch (def.module) {
       case 'profiles':
         // A scope decision reads a target only through its school: the schools stand for their units.
-        return [null, ...of('unit', facts.schoolIds())];
+        return [null, ...of('unit', lists.schools())];
       case 'administration':
-        return def.targetKinds.includes('profile') ? of('profile', facts.profiles().map((p) => p.name)) : of('unit', facts.schoolIds());
+        return def.targetKinds.includes('profile') ? of('profile', facts.profiles().map((p) => p.name)) : of('unit', lists.schools());
       case 'supervisors':
-        return [...(def.targetRequired ? [] : [null]), ...of('learner', facts.learnerUsernames())];
+        return [...(def.targetRequired ? [] : [null]), ...of('learner', lists.learners())];
       case 'workflow':
-        if (def.targetKinds[0] === 'learner') return of('learner', facts.learnerUsernames());
-        return def.targetKinds[0] === 'course' ? of('course', facts.courseIds()) : of('class', facts.classIds());
+        if (def.targetKinds[0] === 'learner') return of('learner', lists.learners());
+        return def.targetKinds[0] === 'course' ? of('course', lists.courses()) : of('class', lists.classes());
       case 'schoolfunctions':
         return [null];
       default:
@@ -144,6 +159,27 @@ export function surfacePoints(def: ActionDef, facts: Facts): SurfacePoint[] {
 
 export function pointKey(p: SurfacePoint): string {
   return `${p.action}\u0000${formatTarget(p.target)}\u0000${p.term ?? ''}\u0000${p.project ?? ''}`;
+}
+
+/** What a setting signature reads (`subjectSignatures`): profile, own policy assignments, schools. */
+const SIGNATURE_TABLES = ['users', 'policy_assignments', 'memberships', 'units', 'unit_ancestors', 'parent_links'];
+
+/** The setting keys a setting-decided action reads (besides the profile levels, logged as '*'). */
+function settingKeysOf(def: ActionDef): readonly string[] | undefined {
+  if (def.module === 'profiles') return [def.key];
+  if (def.module === 'administration') return ['user-and-access-rights-management'];
+  return undefined;
+}
+
+/**
+ * A setting action none of whose keys a change touched, when the change touched nothing about
+ * people either: every effective value it reads is the same on both models, so is every decision.
+ */
+function settingUntouched(def: ActionDef, changed: ChangedFacts): boolean {
+  const keys = settingKeysOf(def);
+  if (!keys || changed.keys.has('*')) return false;
+  for (const t of changed.tables) if (!SETTINGS.includes(t)) return false;
+  return !keys.some((k) => changed.keys.has(k));
 }
 
 /** Points decided by the user's settings alone (profile, own policies, schools): evaluated per group. */
@@ -179,6 +215,13 @@ class ModelSide {
     readonly defs: readonly ActionDef[],
   ) {
     for (const def of defs) for (const p of surfacePoints(def, facts)) this.points.set(pointKey(p), p);
+  }
+
+  /** Takes the other model's signature groups (only when nothing a signature reads differs). */
+  adopt(other: ModelSide): void {
+    other.signatures();
+    this.sigs = other.sigs;
+    this.reps = other.reps;
   }
 
   signatures(): Map<string, { sig: string }> {
@@ -245,10 +288,17 @@ export function accessDiff(engine: DecisionEngine, before: Facts, after: Facts, 
       if (!skipped.includes(fam.name)) skipped.push(fam.name);
       return false;
     }
-    return true;
+    return !(opts.changed && settingUntouched(d, opts.changed));
   });
+  const moved = opts.changed && membershipsOnly(opts.changed);
+  if (moved) {
+    const targeted = membershipDiff(defs, before, after, moved);
+    if (targeted) return { changes: targeted.sort(compareChanges), skipped };
+  }
   const B = new ModelSide(before, defs);
   const A = new ModelSide(after, defs);
+  // Nothing a signature reads changed: both models group everyone alike, so read the groups once.
+  if (opts.changed && !SIGNATURE_TABLES.some((t) => opts.changed!.tables.has(t))) B.adopt(A);
   const changes: AccessChange[] = [];
   const byKey = new Map(defs.map((d) => [d.key, d]));
   const keys = new Set([...B.points.keys(), ...A.points.keys()]);
@@ -278,6 +328,112 @@ export function accessDiff(engine: DecisionEngine, before: Facts, after: Facts, 
   return { changes, skipped };
 }
 
+/** More moved memberships than this and the whole-site path is cheaper than following each person. */
+const MAX_MOVED_PEOPLE = 200;
+
+/** The memberships a change moved, when it changed nothing else any family reads. */
+function membershipsOnly(changed: ChangedFacts): ChangedFacts['memberships'] {
+  const m = changed.memberships;
+  if (!m?.length) return undefined;
+  const read = new Set(FAMILIES.flatMap((f) => f.tables));
+  for (const t of changed.tables) if (t !== 'memberships' && read.has(t)) return undefined;
+  return new Set(m.map((r) => r.userId)).size <= MAX_MOVED_PEOPLE ? m : undefined;
+}
+
+/** Settings a supervisor or workflow decision reads about its subject. */
+const SUBJECT_KEYS = ['mentor-role', 'headteacher-role', 'share-ilp'];
+
+/**
+ * The diff of a change that only moved memberships, decided around the people it moved
+ * (docs/architecture.md, "A membership change"): the moved users and their parents on every
+ * setting point; the moved users as targets, and their classes and courses, for every subject;
+ * the menu entries of everyone who mentors or heads a moved user. Undefined when a moved person's
+ * own supervisor settings differ between the models: then the whole-site path decides.
+ */
+function membershipDiff(defs: readonly ActionDef[], B: Facts, A: Facts, moved: NonNullable<ChangedFacts['memberships']>): AccessChange[] | undefined {
+  const sides = [B, A];
+  const ids = [...new Set(moved.map((r) => r.userId))];
+  const nameOf = (id: number) => (B.userById(id) ?? A.userById(id))?.username;
+  const movedNames = ids.map(nameOf).filter((n): n is string => n !== undefined);
+  // A parent's schools are their children's too: the parents' setting signatures moved with them.
+  const people = new Set(movedNames);
+  for (const f of sides) for (const id of ids) for (const p of f.parentsOf(id)) people.add(p);
+  for (const name of people) {
+    const b = B.user(name);
+    const a = A.user(name);
+    if (!b || !a) return undefined;
+    for (const k of SUBJECT_KEYS) if (effectiveSetting(B, b, k).value !== effectiveSetting(A, a, k).value) return undefined;
+  }
+  // Menu entries count learners: everyone who mentors or heads a moved user, on either model.
+  const tabSubjects = new Set(people);
+  for (const f of sides) {
+    for (const id of ids) for (const s of [...f.mentorsOf(id), ...f.headteachersOf(id)]) tabSubjects.add(s.username);
+  }
+  // Targets whose decisions read the moved memberships: the moved learners, the classes they moved
+  // in or out of and their other classes (a mentor through one class covers them in every batch),
+  // and the courses they are enrolled in (same reason).
+  const units = new Set(moved.map((r) => r.unitId));
+  const courses = new Set<string>();
+  for (const f of sides) {
+    for (const id of ids) {
+      for (const u of f.unitIdsOf(id)) units.add(u);
+      for (const c of f.courseIdsOf(id)) courses.add(c);
+    }
+  }
+  const listsOf = (f: Facts): SurfaceLists => ({
+    schools: () => f.schoolIds(),
+    learners: () => movedNames.filter((n) => {
+      const u = f.user(n);
+      return u !== undefined && f.isLearner(u.id);
+    }),
+    courses: () => [...courses].filter((c) => f.course(c) !== undefined).sort(),
+    classes: () => [...units].filter((u) => {
+      const k = f.unit(u)?.kind;
+      return k === 'class' || k === 'group';
+    }).sort(),
+  });
+  const lb = listsOf(B);
+  const la = listsOf(A);
+  const out: AccessChange[] = [];
+  const schools = new Map<string, readonly string[]>();
+  const schoolsOf = (user: string) => {
+    let s = schools.get(user);
+    if (!s) {
+      const u = A.user(user) ?? B.user(user);
+      const f = A.user(user) ? A : B;
+      schools.set(user, (s = u ? [...new Set(f.userSchools(u.id))].sort() : []));
+    }
+    return s;
+  };
+  const one = (def: ActionDef, p: SurfacePoint, pb: SurfacePoint | undefined, pa: SurfacePoint | undefined, user: string) => {
+    const ub = pb && B.user(user);
+    const ua = pa && A.user(user);
+    const ob = ub ? evaluateAt(def, B, ub, pb!) : undefined;
+    const oa = ua ? evaluateAt(def, A, ua, pa!) : undefined;
+    const allowB = ob?.allow === true;
+    const allowA = oa?.allow === true;
+    if (allowB !== allowA) out.push({ ...change(def, p, user, decidingRule(ob), decidingRule(oa), allowA), schools: schoolsOf(user) });
+  };
+  for (const def of defs) {
+    const pb = new Map(surfacePoints(def, B, lb).map((p) => [pointKey(p), p]));
+    const pa = new Map(surfacePoints(def, A, la).map((p) => [pointKey(p), p]));
+    for (const key of new Set([...pb.keys(), ...pa.keys()])) {
+      const b = pb.get(key);
+      const a = pa.get(key);
+      const p = (b ?? a)!;
+      if (settingDecided(def, p)) {
+        for (const user of people) one(def, p, b, a, user);
+      } else if (p.target === null) {
+        for (const user of tabSubjects) one(def, p, b, a, user);
+      } else {
+        const before = diffAt(def, B, b, A, a);
+        for (const c of before) out.push({ ...c, schools: schoolsOf(c.user) });
+      }
+    }
+  }
+  return out;
+}
+
 /** Code-point order: stable across machines, and far faster than localeCompare on 100,000s of rows. */
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -299,10 +455,9 @@ function change(def: ActionDef, p: SurfacePoint, user: string, b: DecidingRule, 
 }
 
 /** Allowed users of one point, among the action's candidates (every allowed user is one of them). */
-function allowedAt(def: ActionDef, side: ModelSide, p: SurfacePoint | undefined): Map<string, Outcome> {
+function allowedAt(def: ActionDef, facts: Facts, p: SurfacePoint | undefined): Map<string, Outcome> {
   const allowed = new Map<string, Outcome>();
   if (!p) return allowed;
-  const facts = side.facts;
   const names = def.candidates?.({ facts, target: p.target, term: p.term, project: p.project }) ?? facts.allUsernames();
   for (const name of names) {
     if (allowed.has(name)) continue;
@@ -315,17 +470,22 @@ function allowedAt(def: ActionDef, side: ModelSide, p: SurfacePoint | undefined)
 }
 
 function diffByCandidates(def: ActionDef, key: string, B: ModelSide, A: ModelSide, out: AccessChange[]): void {
-  const pb = B.points.get(key);
-  const pa = A.points.get(key);
+  out.push(...diffAt(def, B.facts, B.points.get(key), A.facts, A.points.get(key)));
+}
+
+/** The changes at one point from the allowed sets of both models (each from the action's candidates). */
+function diffAt(def: ActionDef, B: Facts, pb: SurfacePoint | undefined, A: Facts, pa: SurfacePoint | undefined): AccessChange[] {
+  const out: AccessChange[] = [];
   const p = (pb ?? pa)!;
   const inB = allowedAt(def, B, pb);
   const inA = allowedAt(def, A, pa);
-  const other = (side: ModelSide, pt: SurfacePoint | undefined, user: string): Outcome | undefined => {
-    const subject = pt && side.facts.user(user);
-    return subject ? evaluateAt(def, side.facts, subject, pt!) : undefined;
+  const other = (facts: Facts, pt: SurfacePoint | undefined, user: string): Outcome | undefined => {
+    const subject = pt && facts.user(user);
+    return subject ? evaluateAt(def, facts, subject, pt!) : undefined;
   };
   for (const [user, o] of inB) if (!inA.has(user)) out.push(change(def, p, user, decidingRule(o), decidingRule(other(A, pa, user)), false));
   for (const [user, o] of inA) if (!inB.has(user)) out.push(change(def, p, user, decidingRule(other(B, pb, user)), decidingRule(o), true));
+  return out;
 }
 
 /**
@@ -392,7 +552,9 @@ export function groupedAllowed(def: ActionDef, facts: Facts, target: Target | nu
     const o = def.evaluate({ facts, subject: rep, external: false, target, ...opts });
     if (!o.allow) continue;
     const because = o.because ?? 'allowed';
-    for (const user of members) allowed.push({ user, profile: rep.profile.name, because: user === rep.username ? because : because.split(rep.username).join(user) });
+    // The representative's name in the reason becomes each member's; most reasons name nobody.
+    const parts = because.split(rep.username);
+    for (const user of members) allowed.push({ user, profile: rep.profile.name, because: parts.length === 1 ? because : parts.join(user) });
   }
   return allowed;
 }

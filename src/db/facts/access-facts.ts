@@ -24,6 +24,8 @@ export function accessFacts(db: Sqlite) {
     classes: db.prepare(`SELECT id FROM units WHERE kind IN ('class','group') ORDER BY id`).pluck(),
     terms: db.prepare('SELECT id FROM terms ORDER BY id').pluck(),
     projects: db.prepare('SELECT id FROM portal_projects ORDER BY id').pluck(),
+    unitsOf: db.prepare('SELECT unit_id FROM memberships WHERE user_id = ?').pluck(),
+    coursesOf: db.prepare('SELECT course_id FROM course_members WHERE user_id = ?').pluck(),
     inUnit: db.prepare(`SELECT DISTINCT u.username FROM unit_ancestors a JOIN memberships m ON m.unit_id = a.unit_id JOIN users u ON u.id = m.user_id WHERE a.ancestor_id = ?`).pluck(),
   };
   function readSignatures(withSchools: boolean): readonly SubjectSignature[] {
@@ -51,12 +53,25 @@ export function accessFacts(db: Sqlite) {
         const mine = all.get(parent);
         all.set(parent, new Set([...(mine ?? []), ...c]));
       }
-      for (const [user, set] of all) schools.set(user, [...set].sort().join(','));
+      const names = new Map<string, string>();
+      for (const [user, set] of all) {
+        const key = [...set].sort().join(',');
+        let name = names.get(key);
+        if (name === undefined) names.set(key, (name = key));
+        schools.set(user, name);
+      }
     }
     const policies = new Map<number, string>();
     for (const r of q.ownPolicies.iterate() as Iterable<{ id: number; policies: string }>) policies.set(r.id, r.policies);
     const rows = q.users.raw().all() as [number, string, number][];
-    return rows.map(([id, username, profile]) => ({ id, username, signature: `${profile}|${policies.get(id) ?? ''}|${schools.get(id) ?? ''}` }));
+    // A few hundred distinct signatures among 100,000s of users: each string is kept once.
+    const interned = new Map<string, string>();
+    return rows.map(([id, username, profile]) => {
+      const sig = `${profile}|${policies.get(id) ?? ''}|${schools.get(id) ?? ''}`;
+      let signature = interned.get(sig);
+      if (signature === undefined) interned.set(sig, (signature = sig));
+      return { id, username, signature };
+    });
   }
   // A facts object is one snapshot of the model (it already caches users and settings), so the
   // signatures are read once per object: a run of many lookups (a test file) reads them once.
@@ -75,5 +90,7 @@ export function accessFacts(db: Sqlite) {
     termIds: () => q.terms.all() as string[],
     portalProjectIds: () => q.projects.all() as string[],
     usersInUnit: (unitId: string) => q.inUnit.all(unitId) as string[],
+    unitIdsOf: (userId: number) => q.unitsOf.all(userId) as string[],
+    courseIdsOf: (userId: number) => q.coursesOf.all(userId) as string[],
   };
 }

@@ -8,8 +8,7 @@ import type { Sqlite } from '../db/open.js';
 import { parseShellWords } from '../model/errors.js';
 import type { Facts } from '../model/facts.js';
 import { fixAlternatives, type FixAlternative, type FixReach } from '../model/fix-alternatives.js';
-import { EXTERNAL_USERNAME } from '../model/engine.js';
-import type { DecisionEngine, EvalOptions } from '../model/engine.js';
+import { EXTERNAL_USERNAME, type DecisionEngine, type EvalOptions } from '../model/engine.js';
 import { formatTarget, type Decision } from '../model/trace.js';
 
 export interface VerifiedFix {

@@ -282,23 +282,22 @@ export function fitWidths(natural: readonly number[], available: number, values:
   return widths;
 }
 
+/** What a line of n columns spends besides their text: box drawing and padding, or the gaps. */
+function borders(boxed: boolean, n: number): number {
+  return boxed ? 3 * n + 1 : 2 * (n - 1);
+}
+
 /**
  * The columns of a labelled table in blocks that fit the width, each starting with the label
  * column; undefined when the table fits as it is or no block could hold even one more column.
  * A column needs its widest value (up to 10) and its longest header word (the header wraps by words).
  */
-function columnBlocks(grid: readonly (readonly string[])[][], style: TableStyle): number[][] | undefined {
-  const n = grid[0].length;
-  const width = (i: number, rowsFrom: number) => {
-    let w = 1;
-    for (let r = rowsFrom; r < grid.length; r++) for (const l of grid[r][i]) w = Math.max(w, stringWidth(l));
-    return w;
-  };
-  const lineWidth = (ws: readonly number[]) => ws.reduce((a, b) => a + b, 0) + (style.boxed ? 3 * ws.length + 1 : 2 * (ws.length - 1));
-  const natural = Array.from({ length: n }, (_, i) => width(i, 0));
+function columnBlocks(natural: readonly number[], values: readonly number[], headerWord: readonly number[], style: TableStyle): number[][] | undefined {
+  const n = natural.length;
+  const lineWidth = (ws: readonly number[]) => ws.reduce((a, b) => a + b, 0) + borders(style.boxed, ws.length);
   if (lineWidth(natural) <= style.width) return undefined;
   // A long value (a list) is wrapped or cut inside its block rather than given a block of its own.
-  const need = natural.map((w, i) => (i === 0 ? w : Math.max(Math.min(width(i, 1), 10), ...grid[0][i].flatMap((l) => l.split(' ')).map((x) => stringWidth(x)))));
+  const need = natural.map((w, i) => (i === 0 ? w : Math.max(Math.min(values[i], 10), headerWord[i])));
   const blocks: number[][] = [];
   let block = [0];
   for (let i = 1; i < n; i++) {
@@ -327,14 +326,6 @@ export function renderTable(head: readonly string[], rows: readonly (readonly Ce
   };
   const grid = [head.map((h) => cellLines(h)), ...rows.map((r) => head.map((_, i) => cellLines(r[i])))];
   if (!style.boxed) for (const r of grid) for (let i = 0; i < n; i++) r[i] = [r[i].join(' ')];
-  if (style.labelled && Number.isFinite(style.width) && n > 2) {
-    const blocks = columnBlocks(grid, style);
-    if (blocks) {
-      return blocks
-        .map((cols) => renderTable(cols.map((i) => head[i]), rows.map((r) => cols.map((i) => r[i])), { ...style, labelled: false, block: true }))
-        .join('\n\n');
-    }
-  }
   // A loop, not Math.max(...rows): a listing of 200,000 rows is no argument list.
   const widest = (cells: readonly string[][][], i: number) => {
     let w = 1;
@@ -344,7 +335,15 @@ export function renderTable(head: readonly string[], rows: readonly (readonly Ce
   const natural = head.map((_, i) => widest(grid, i));
   const values = head.map((_, i) => (grid.length > 1 ? widest(grid.slice(1), i) : natural[i]));
   const headerWord = head.map((_, i) => Math.max(...grid[0][i].flatMap((l) => l.split(' ')).map((w) => stringWidth(w))));
-  const overhead = style.boxed ? 3 * n + 1 : 2 * (n - 1);
+  if (style.labelled && Number.isFinite(style.width) && n > 2) {
+    const blocks = columnBlocks(natural, values, headerWord, style);
+    if (blocks) {
+      return blocks
+        .map((cols) => renderTable(cols.map((i) => head[i]), rows.map((r) => cols.map((i) => r[i])), { ...style, labelled: false, block: true }))
+        .join('\n\n');
+    }
+  }
+  const overhead = borders(style.boxed, n);
   const widths = Number.isFinite(style.width) ? fitWidths(natural, Math.max(n, style.width - overhead), values, headerWord, style.block === true) : natural;
   const laid = grid.map((r, ri) =>
     r.map((lines, i) => (style.boxed || (ri === 0 && style.block) ? lines.flatMap((l) => wrap(l, widths[i])) : lines.map((l) => truncate(l, widths[i])))),

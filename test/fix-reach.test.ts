@@ -11,7 +11,7 @@ import { createFacts } from '../src/db/facts/sqlite-facts';
 import { parseShellWords } from '../src/model/errors';
 import { decisionEngine } from '../src/model/registry';
 import { formatTarget, type Decision } from '../src/model/trace';
-import { demoDb, run, tempDb } from './helpers';
+import { demoDb, generatedDb } from './helpers';
 
 type Db = Database.Database;
 const engine = decisionEngine();
@@ -88,8 +88,7 @@ describe('the reach of a fix', () => {
   }, 120_000);
 
   it('on a generated 2,000-user site, for a sample of users', async () => {
-    const path = tempDb();
-    expect(run(path, 'generate', '--users', '2000', '--seed', '11', '--quiet').status).toBe(0);
+    const path = generatedDb(2000, 11);
     const db = new Database(path, { readonly: true });
     const users = (db.prepare('SELECT username FROM users ORDER BY username').pluck().all() as string[]).filter((_, i) => i % 200 === 0);
     const learner = db.prepare(`SELECT u.username FROM users u JOIN profiles p ON p.id = u.profile_id WHERE p.role_in_hierarchy = 'student' ORDER BY u.id DESC LIMIT 1`).pluck().get() as string;

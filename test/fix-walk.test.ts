@@ -12,7 +12,7 @@ import { parseShellWords } from '../src/model/errors';
 import type { Facts } from '../src/model/facts';
 import { decisionEngine } from '../src/model/registry';
 import type { Decision } from '../src/model/trace';
-import { demoDb, run, tempDb } from './helpers';
+import { demoDb, generatedDb } from './helpers';
 
 type Db = Database.Database;
 
@@ -125,8 +125,7 @@ describe('every printed fix works', () => {
   }, 300_000);
 
   it('on a generated 2,000-user site: a sample of users × every action', async () => {
-    const path = tempDb();
-    expect(run(path, 'generate', '--users', '2000', '--seed', '7', '--quiet').status).toBe(0);
+    const path = generatedDb(2000, 7);
     const db = new Database(path, { readonly: true });
     const all = db.prepare('SELECT username FROM users ORDER BY username').pluck().all() as string[];
     const term = db.prepare('SELECT id FROM terms ORDER BY id LIMIT 1').pluck().get() as string | undefined;

@@ -53,6 +53,14 @@ export function demoDb(): string {
   return db;
 }
 
+/** A generated site of `users` users (seed `seed`) in a temp file. */
+export function generatedDb(users: number, seed: number): string {
+  const db = tempDb();
+  const r = run(db, 'generate', '--users', String(users), '--seed', String(seed), '--quiet');
+  if (r.status !== 0) throw new Error(`generate failed: ${r.stderr}`);
+  return db;
+}
+
 /** The sections of the demo site file that are the core site (no supervisors, workflow or portal). */
 export const CORE_SECTIONS = ['profiles', 'policies', 'units', 'users', 'courses', 'projects', 'terms'];
 

@@ -19,6 +19,13 @@ function effective(db: string, user: string, key: string): string {
   return r.json.decision;
 }
 
+/** a.visser (north, level 50) writes a policy that takes user management away and tries it on a.beheer, of her own level. */
+function lockOutBeheer(db: string) {
+  expect(run(db, '--as', 'a.visser', 'policies', 'create', 'Lockout', '--org', 'north').status).toBe(0);
+  expect(run(db, '--as', 'a.visser', 'policies', 'set', 'Lockout', 'user-and-access-rights-management=disabled').status).toBe(0);
+  return run(db, '--as', 'a.visser', 'policies', 'apply', 'Lockout', '--user', 'a.beheer');
+}
+
 describe('a school administrator cannot raise her own reach through a policy', () => {
   it('refuses site scopes in a school policy, workflow management she lacks, and a policy on herself', () => {
     const db = demoDb();
@@ -53,9 +60,7 @@ describe('a school policy cannot hand out site reach, nor lock out a same-level 
 
   it('refuses a lock-out policy on an administrator of the same level', () => {
     const db = demoDb();
-    expect(run(db, '--as', 'a.visser', 'policies', 'create', 'Lockout', '--org', 'north').status).toBe(0);
-    expect(run(db, '--as', 'a.visser', 'policies', 'set', 'Lockout', 'user-and-access-rights-management=disabled').status).toBe(0);
-    const r = run(db, '--as', 'a.visser', 'policies', 'apply', 'Lockout', '--user', 'a.beheer');
+    const r = lockOutBeheer(db);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/a\.beheer/);
     expect(effective(db, 'a.beheer', 'user-and-access-rights-management')).toBe('allow');
@@ -208,9 +213,7 @@ describe('an --as refusal names the right the actor lacks and who could make the
 
   it('the no-escalation rule: a same-level administrator is out of reach, so only someone above could', () => {
     const db = demoDb();
-    expect(run(db, '--as', 'a.visser', 'policies', 'create', 'Lockout', '--org', 'north').status).toBe(0);
-    expect(run(db, '--as', 'a.visser', 'policies', 'set', 'Lockout', 'user-and-access-rights-management=disabled').status).toBe(0);
-    const r = run(db, '--as', 'a.visser', 'policies', 'apply', 'Lockout', '--user', 'a.beheer');
+    const r = lockOutBeheer(db);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/nothing was changed\. It needs policy-management user:a\.beheer with a profile above security level 50; who can: root\./);
     const j = run(db, '--as', 'a.visser', 'policies', 'apply', 'Lockout', '--user', 'a.beheer', '--json').json;

@@ -101,6 +101,23 @@ describe('policies', () => {
     expect(run(db, 'whocan', 'enable-library', '--user', 's.bakker').status).toBe(1);
   });
 
+  it('applied to a unit, record for each member whether they had it, and unapply removes it from each', () => {
+    const db = demoDb();
+    run(db, 'policies', 'create', 'No library', '--org', 'north');
+    run(db, 'policies', 'set', 'No library', 'enable-library=off');
+    expect(run(db, 'policies', 'apply', 'No library', '--user', 's.bakker').status).toBe(0);
+    const applied = run(db, 'policies', 'apply', 'No library', '--unit', '5A', '--json').json;
+    const byUser = new Map(applied.changes.map((c: { id: string; before: string | null }) => [c.id, c.before]));
+    expect(byUser.size).toBeGreaterThan(1);
+    expect(byUser.get('No library→user s.bakker')).toBe('assigned');
+    for (const [key, before] of byUser) if (key !== 'No library→user s.bakker') expect(before).toBeNull();
+    const shown = run(db, 'policies', 'show', 'No library', '--json').json;
+    expect(shown.users.length).toBe(byUser.size);
+    const removed = run(db, 'policies', 'unapply', 'No library', '--unit', '5A', '--json').json;
+    expect(removed.changes.length).toBe(byUser.size);
+    expect(run(db, 'policies', 'show', 'No library', '--json').json.users).toEqual([]);
+  });
+
   it('shows losing and non-acting candidates in the trace', () => {
     const db = demoDb();
     run(db, 'policies', 'create', 'Site chat');

@@ -2,6 +2,7 @@
 // diff of two models (DOMAIN.md §10). Pure: it reads two `Facts` and asks the one engine. Why it
 // is exact and fast is written down in docs/architecture.md ("The access surface and its diff").
 
+import type { SubjectSignature } from './access-facts.js';
 import './access-facts.js';
 import type { ActionDef, DecisionEngine, EvalOptions } from './engine.js';
 import type { Facts, UserFact } from './facts.js';
@@ -532,6 +533,26 @@ function personal(r: DecidingRule, rep: string | undefined, user: string): Decid
 }
 
 /**
+ * Usernames per signature, in the order of the list. The facts hand out one list per snapshot, so
+ * the grouping is made once per snapshot too: a test file's hundreds of lookups at 200,000 users
+ * each walked the whole list before.
+ */
+const groupsOf = new WeakMap<readonly SubjectSignature[], ReadonlyMap<string, readonly string[]>>();
+function signatureGroups(list: readonly SubjectSignature[]): ReadonlyMap<string, readonly string[]> {
+  let groups = groupsOf.get(list);
+  if (!groups) {
+    const made = new Map<string, string[]>();
+    for (const s of list) {
+      const g = made.get(s.signature);
+      if (g) g.push(s.username);
+      else made.set(s.signature, [s.username]);
+    }
+    groupsOf.set(list, (groups = made));
+  }
+  return groups;
+}
+
+/**
  * A reverse lookup of a setting-decided action through the same grouping: one evaluation per
  * setting signature instead of one per user (undefined when the action is not setting-decided).
  */
@@ -540,12 +561,7 @@ export function groupedAllowed(def: ActionDef, facts: Facts, target: Target | nu
   // Facts without the bulk reads (a test's in-memory facts) take the per-user path.
   if (typeof facts.subjectSignatures !== 'function') return undefined;
   const withSchools = target !== null || facts.anySchoolPolicyAssigned();
-  const groups = new Map<string, string[]>();
-  for (const s of facts.subjectSignatures(withSchools)) {
-    let g = groups.get(s.signature);
-    if (!g) groups.set(s.signature, (g = []));
-    g.push(s.username);
-  }
+  const groups = signatureGroups(facts.subjectSignatures(withSchools));
   const allowed: { user: string; profile: string; because: string }[] = [];
   for (const members of groups.values()) {
     const rep = facts.user(members[0])!;

@@ -28,42 +28,53 @@ export function accessFacts(db: Sqlite) {
     coursesOf: db.prepare('SELECT course_id FROM course_members WHERE user_id = ?').pluck(),
     inUnit: db.prepare(`SELECT DISTINCT u.username FROM unit_ancestors a JOIN memberships m ON m.unit_id = a.unit_id JOIN users u ON u.id = m.user_id WHERE a.ancestor_id = ?`).pluck(),
   };
-  function readSignatures(withSchools: boolean): readonly SubjectSignature[] {
+  /** The schools of each user (own memberships, and a parent's children's), as one interned key. */
+  function readSchools(): Map<number, string> {
     const schools = new Map<number, string>();
-    if (withSchools) {
-      const schoolsOfUnit = new Map<string, string[]>();
-      for (const [unit, school] of q.unitSchools.raw().iterate() as Iterable<[string, string]>) {
-        const l = schoolsOfUnit.get(unit);
-        if (l) l.push(school);
-        else schoolsOfUnit.set(unit, [school]);
-      }
-      const own = new Map<number, Set<string>>();
-      for (const [user, unit] of q.memberships.raw().iterate() as Iterable<[number, string]>) {
-        const l = schoolsOfUnit.get(unit);
-        if (!l) continue;
-        let set = own.get(user);
-        if (!set) own.set(user, (set = new Set()));
-        for (const sc of l) set.add(sc);
-      }
-      // A parent's schools are also their children's schools (DOMAIN.md §1).
-      const all = new Map<number, Set<string>>(own);
-      for (const [parent, child] of q.parentLinks.raw().iterate() as Iterable<[number, number]>) {
-        const c = own.get(child);
-        if (!c) continue;
-        const mine = all.get(parent);
-        all.set(parent, new Set([...(mine ?? []), ...c]));
-      }
-      const names = new Map<string, string>();
-      for (const [user, set] of all) {
-        const key = [...set].sort().join(',');
-        let name = names.get(key);
-        if (name === undefined) names.set(key, (name = key));
-        schools.set(user, name);
-      }
+    const schoolsOfUnit = new Map<string, string[]>();
+    for (const [unit, school] of q.unitSchools.raw().iterate() as Iterable<[string, string]>) {
+      const l = schoolsOfUnit.get(unit);
+      if (l) l.push(school);
+      else schoolsOfUnit.set(unit, [school]);
     }
-    const policies = new Map<number, string>();
-    for (const r of q.ownPolicies.iterate() as Iterable<{ id: number; policies: string }>) policies.set(r.id, r.policies);
-    const rows = q.users.raw().all() as [number, string, number][];
+    const own = new Map<number, Set<string>>();
+    for (const [user, unit] of q.memberships.raw().iterate() as Iterable<[number, string]>) {
+      const l = schoolsOfUnit.get(unit);
+      if (!l) continue;
+      let set = own.get(user);
+      if (!set) own.set(user, (set = new Set()));
+      for (const sc of l) set.add(sc);
+    }
+    // A parent's schools are also their children's schools (DOMAIN.md §1).
+    const all = new Map<number, Set<string>>(own);
+    for (const [parent, child] of q.parentLinks.raw().iterate() as Iterable<[number, number]>) {
+      const c = own.get(child);
+      if (!c) continue;
+      const mine = all.get(parent);
+      all.set(parent, new Set([...(mine ?? []), ...c]));
+    }
+    const names = new Map<string, string>();
+    for (const [user, set] of all) {
+      const key = [...set].sort().join(',');
+      let name = names.get(key);
+      if (name === undefined) names.set(key, (name = key));
+      schools.set(user, name);
+    }
+    return schools;
+  }
+  /** Every user with profile and own policies: read once per snapshot, shared by both signatures. */
+  let base: { rows: [number, string, number][]; policies: Map<number, string> } | undefined;
+  function readBase() {
+    if (!base) {
+      const policies = new Map<number, string>();
+      for (const r of q.ownPolicies.iterate() as Iterable<{ id: number; policies: string }>) policies.set(r.id, r.policies);
+      base = { rows: q.users.raw().all() as [number, string, number][], policies };
+    }
+    return base;
+  }
+  function readSignatures(withSchools: boolean): readonly SubjectSignature[] {
+    const schools = withSchools ? readSchools() : new Map<number, string>();
+    const { rows, policies } = readBase();
     // A few hundred distinct signatures among 100,000s of users: each string is kept once.
     const interned = new Map<string, string>();
     return rows.map(([id, username, profile]) => {

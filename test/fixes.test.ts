@@ -94,3 +94,55 @@ describe('fixes a support engineer can trust', () => {
     db.close();
   });
 });
+
+describe('the human answer stops at the narrowest fix', () => {
+  /** The commands of the first fix block printed ("Fix (run in order…" or "Fix 1 of N …"). */
+  const firstFix = (stdout: string): string[] => {
+    const lines = stdout.split('\n');
+    const at = lines.findIndex((l) => /^Fix (1 of \d+ )?\(run in order/.test(l));
+    if (at < 0) return [];
+    const out: string[] = [];
+    for (const l of lines.slice(at + 1)) {
+      if (!l.startsWith('  schoolctl ')) break;
+      out.push(l.trim());
+    }
+    return out;
+  };
+
+  it('on the demo, for a sample of denies: the printed fix is --fixes all\'s first, and the others are counted as not verified', async () => {
+    const path = demoDb();
+    const db = new Database(path, { readonly: true });
+    const engine = decisionEngine();
+    const facts = createFacts(db);
+    const users = db.prepare('SELECT username FROM users ORDER BY username').pluck().all() as string[];
+    const denies: { action: string; target?: string; user: string }[] = [];
+    for (const q of [{ action: 'create-courses' }, { action: 'tab:mentor' }, { action: 'tab:headteacher' }, { action: 'messages' }, { action: 'search-user', target: 'user:s.bakker' }]) {
+      for (const user of users) {
+        const d = engine.decide(facts, q.action, user, q.target);
+        if (d.decision === 'deny' && d.fixes.length) denies.push({ ...q, user });
+      }
+    }
+    db.close();
+    // Spread over the denies found: a few of each kind of question, about ten in all.
+    const sample = denies.filter((_, i) => i % Math.max(1, Math.floor(denies.length / 10)) === 0);
+    expect(sample.length).toBeGreaterThanOrEqual(8);
+    let stoppedEarly = 0;
+    for (const q of sample) {
+      const words = ['whocan', q.action, ...(q.target ? [q.target] : []), '--user', q.user];
+      const human = run(path, ...words);
+      const all = run(path, ...words, '--fixes', 'all');
+      const what = words.join(' ');
+      expect(human.status, what).toBe(1);
+      expect(firstFix(human.stdout), what).toEqual(firstFix(all.stdout));
+      const possible = human.stdout.match(/^(\d+) other possible way\(s\): add --fixes all to verify each with its reach\.$/m);
+      const verified = all.stdout.match(/^Fix 1 of (\d+) /m);
+      if (possible) {
+        stoppedEarly++;
+        // Counted as possible, not verified: at least as many as --fixes all verifies.
+        expect(Number(possible[1]), what).toBeGreaterThanOrEqual(verified ? Number(verified[1]) - 1 : 0);
+        expect(human.stdout, what).not.toMatch(/other way\(s\) to allow this/);
+      }
+    }
+    expect(stoppedEarly).toBeGreaterThan(0);
+  }, 300_000);
+});

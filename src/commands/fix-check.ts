@@ -7,7 +7,9 @@ import { createFacts } from '../db/facts/sqlite-facts.js';
 import type { Sqlite } from '../db/open.js';
 import { parseShellWords } from '../model/errors.js';
 import type { Facts } from '../model/facts.js';
-import { fixAlternatives, type FixAlternative, type FixReach } from '../model/fix-alternatives.js';
+import { fixAlternatives, withUserPolicy, type FixAlternative, type FixReach, type UserPolicy } from '../model/fix-alternatives.js';
+import { requirePolicy } from '../db/stores/lookups.js';
+import { parseAssignments } from '../db/stores/profiles-store.js';
 import { EXTERNAL_USERNAME, type DecisionEngine, type EvalOptions } from '../model/engine.js';
 import { formatTarget, type Decision } from '../model/trace.js';
 
@@ -66,6 +68,40 @@ async function tried<T>(sqlite: Sqlite, commands: readonly string[], then: (fail
     return then(failed);
   } finally {
     sqlite.exec(nested ? 'ROLLBACK TO fix_check; RELEASE fix_check' : 'ROLLBACK');
+  }
+}
+
+/**
+ * A fix that only creates a site policy, sets its values and applies it to one user, written as
+ * fixAlternatives writes it, with every check those commands make passing: a valid name no policy
+ * has (in any case), values a policy may set, an existing user. Such a fix is tried on the facts
+ * alone (withUserPolicy), without loading the command layer; anything else, or any check that
+ * would fail, is run through the commands so that their own refusal is the reason.
+ */
+export function userPolicyOf(sqlite: Sqlite, facts: Facts, commands: readonly string[]): UserPolicy | undefined {
+  const words = commands.map((c) => parseShellWords(c));
+  if (words.length < 3 || words.some((w) => w[0] !== 'schoolctl' || w[1] !== 'policies')) return undefined;
+  const [create, ...rest] = words;
+  const apply = rest.pop()!;
+  const name = create[3];
+  if (create.length !== 4 || create[2] !== 'create' || name === undefined) return undefined;
+  if (name !== name.trim() || !name || name.length > 80 || /[\u0000-\u001f]/.test(name)) return undefined;
+  if (apply.length !== 6 || apply[2] !== 'apply' || apply[3] !== name || apply[4] !== '--user' || !facts.user(apply[5])) return undefined;
+  const values = new Map<string, string>();
+  for (const set of rest) {
+    if (set[2] !== 'set' || set[3] !== name || set.length < 5 || set.slice(4).some((w) => w.startsWith('-'))) return undefined;
+    try {
+      for (const a of parseAssignments(set.slice(4), true)) values.set(a.def.key, a.value);
+    } catch {
+      return undefined;
+    }
+  }
+  if (values.size === 0) return undefined;
+  try {
+    requirePolicy(sqlite, name);
+    return undefined;
+  } catch {
+    return { name, values, user: apply[5] };
   }
 }
 
@@ -154,8 +190,7 @@ export async function checkManyFixes(sqlite: Sqlite, denies: readonly { decision
     for (const run of round.values()) {
       // Who is allowed after the fix is judged inside the try; who was before, once it is rolled back.
       const pending: { deny: number; alt: number; now?: ReadonlySet<string> }[] = [];
-      await tried(sqlite, run.commands, (failed) => {
-        const after = createFacts(sqlite);
+      const judgeAll = (failed: string | undefined, after: Facts) => {
         for (const { deny, alt } of run.for) {
           if (failed) {
             reasons[deny] = failed;
@@ -168,7 +203,10 @@ export async function checkManyFixes(sqlite: Sqlite, denies: readonly { decision
           }
           pending.push({ deny, alt, ...(nobodyElse(deny, alt) ? {} : { now: allowedOthers(deny, alt, after) }) });
         }
-      });
+      };
+      const policy = userPolicyOf(sqlite, facts, run.commands);
+      if (policy) judgeAll(undefined, withUserPolicy(facts, policy));
+      else await tried(sqlite, run.commands, (failed) => judgeAll(failed, createFacts(sqlite)));
       for (const { deny, alt, now } of pending) verified[deny].push({ alt, measured: now ? diffOf(deny, alt, now) : { gains: [], losses: [] } });
     }
   }
@@ -223,10 +261,13 @@ export async function verifiedDecision(
   opts: EvalOptions,
   mode: ReachMode = 'all',
 ): Promise<VerifiedDecision> {
-  const d = engine.decide(createFacts(sqlite), action, user, target, opts);
-  if (d.decision === 'allow' || d.fixes.length === 0) return d;
+  const facts = createFacts(sqlite);
+  const d = engine.decide(facts, action, user, target, opts);
+  if (d.decision === 'allow') return d;
   // A model that cannot be written cannot try a fix: the rule's fix is shown as it is, and says so.
-  if (sqlite.readonly) return { ...d, fixesNote: 'not verified: the model file is read-only, so the fix could not be tried' };
+  if (sqlite.readonly) return d.fixes.length ? { ...d, fixesNote: 'not verified: the model file is read-only, so the fix could not be tried' } : d;
+  // A deny whose rule proposes no change may still have other ways (a workflow batch advanced).
+  if (d.fixes.length === 0 && fixAlternatives(facts, d).length === 0) return d;
   const checked = await checkFixes(
     sqlite,
     d,

@@ -146,3 +146,32 @@ describe('the human answer stops at the narrowest fix', () => {
     expect(stoppedEarly).toBeGreaterThan(0);
   }, 300_000);
 });
+
+describe('workflow denies: the phase switch, or the batch advanced by who may do it', () => {
+  it("a parent's behaviour view: the switch first, then advancing class 5A under its mentor's and headteacher's names; each works", () => {
+    const db = demoDb();
+    const words = ['whocan', 'view-behaviour', 'learner:s.bakker', '--user', 'p.bakker', '--term', '2026-T2'];
+    const d = run(db, ...words, '--json').json;
+    expect(d.decision).toBe('deny');
+    const alts: { commands: string[]; gains: unknown[]; losses: unknown[] }[] = d.alternatives;
+    expect(alts[0].commands).toEqual(['schoolctl workflow set behaviour group-registration --parent on']);
+    const advance = alts.find((a) => a.commands.every((c) => /^schoolctl workflow advance behaviour class:5A --term 2026-T2 --as \S+$/.test(c)));
+    expect(advance, JSON.stringify(alts)).toBeDefined();
+    // Advancing reaches further than the switch: the learner and external systems see it too.
+    expect(advance!.gains.length).toBeGreaterThan(alts[0].gains.length);
+    for (const line of advance!.commands) expect(runFix(db, line).status, line).toBe(0);
+    expect(run(db, ...words).status).toBe(0);
+  });
+
+  it("a headteacher's behaviour edit in group registration: no setting helps, advancing the batch does", () => {
+    const db = demoDb();
+    const words = ['whocan', 'edit-behaviour', 'learner:s.bakker', '--user', 'a.visser', '--term', '2026-T2'];
+    const human = run(db, ...words);
+    expect(human.status).toBe(1);
+    expect(human.stdout).toMatch(/^Fix \(run in order; also gives edit-behaviour to 0 others\):\n  schoolctl workflow advance behaviour class:\S+ --term 2026-T2 --as \S+$/m);
+    const d = run(db, ...words, '--json').json;
+    expect(d.fixes.length).toBeGreaterThan(0);
+    for (const line of d.fixes) expect(runFix(db, line).status, line).toBe(0);
+    expect(run(db, ...words).status).toBe(0);
+  });
+});

@@ -12,6 +12,7 @@
 //   BENCH_ONLY          "whatif" measures only the what-if rows and the site-wide reverse lookup;
 //                       "completion" only start-up and shell completion, at the largest size
 //                       "rosters" only the import oneroster rows
+//                       "fixes" only the deny-with-fixes rows, at every size of BENCH_SIZES
 
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
@@ -59,8 +60,9 @@ function site(users: number): string {
 
 interface SizeFigures {
   users: number;
-  checks: LatencyFigures;
-  reverse: ReverseFigures;
+  /** Absent with BENCH_ONLY=fixes. */
+  checks?: LatencyFigures;
+  reverse?: ReverseFigures;
   fixes: FixFigures;
 }
 
@@ -68,48 +70,54 @@ const only = process.env.BENCH_ONLY;
 const started = Date.now();
 const perSize: SizeFigures[] = [];
 const rostersOnly = only === 'rosters';
+const fixesOnly = only === 'fixes';
 for (const users of only === 'whatif' || only === 'completion' || rostersOnly ? [] : sizes) {
   const db = site(users);
+  if (fixesOnly) {
+    log(`measuring denies with verified, ranked fixes at ${users} users…`);
+    perSize.push({ users, fixes: measureDenyWithFixes(db) });
+    continue;
+  }
   log(`measuring checks and reverse lookups at ${users} users…`);
   const checks = measureChecks(db);
   const reverse = measureReverse(db);
   log(`measuring denies with verified, ranked fixes at ${users} users…`);
   perSize.push({ users, checks, reverse, fixes: measureDenyWithFixes(db) });
 }
-const largest = rostersOnly ? '' : site(sizes[sizes.length - 1]);
+const largest = rostersOnly || fixesOnly ? '' : site(sizes[sizes.length - 1]);
 let user = '';
-if (!rostersOnly) {
+if (!rostersOnly && !fixesOnly) {
   const probe = new Database(largest, { readonly: true });
   user = probe.prepare(`SELECT u.username FROM users u JOIN profiles p ON p.id = u.profile_id WHERE p.name = 'Student' ORDER BY u.id LIMIT 1`).pluck().get() as string;
   probe.close();
 }
 let whatIf: WhatIfFigures | undefined;
 let siteWide: { ms: number; allowed: number } | undefined;
-if (process.env.BENCH_WHATIF !== '0' && only !== 'completion' && !rostersOnly) {
+if (process.env.BENCH_WHATIF !== '0' && only !== 'completion' && !rostersOnly && !fixesOnly) {
   log(`measuring what-if dry runs and apply --plan at ${sizes[sizes.length - 1]} users…`);
   whatIf = measureWhatIf(largest, sizes[sizes.length - 1]);
   siteWide = measureReverse(largest)['site-wide'];
 }
-const startup: StartupFigures | undefined = only === 'whatif' || rostersOnly ? undefined : (log(`measuring start-up (${startupRuns} runs each)…`), measureStartup(largest, user, startupRuns));
+const startup: StartupFigures | undefined = only === 'whatif' || rostersOnly || fixesOnly ? undefined : (log(`measuring start-up (${startupRuns} runs each)…`), measureStartup(largest, user, startupRuns));
 let accessTests: AccessTestFigures | undefined;
-if (only !== 'whatif' && only !== 'completion' && !rostersOnly) {
+if (only !== 'whatif' && only !== 'completion' && !rostersOnly && !fixesOnly) {
   log('measuring schoolctl test of 1,000 assertions…');
   accessTests = await measureAccessTests(largest);
 }
 let completion: CompletionFigures | undefined;
-if (only !== 'whatif' && !rostersOnly) {
+if (only !== 'whatif' && !rostersOnly && !fixesOnly) {
   const runs = Number(process.env.BENCH_COMPLETION_RUNS ?? 40);
   log(`measuring shell completion of live values (${runs} runs each)…`);
   completion = measureCompletion(BIN, largest, user, runs);
 }
 let imports: ImportFigures[] = [];
-if (importSizes.length && only !== 'whatif' && only !== 'completion' && !rostersOnly) {
+if (importSizes.length && only !== 'whatif' && only !== 'completion' && !rostersOnly && !fixesOnly) {
   log(`measuring import at ${importSizes.join(', ')} rows…`);
   imports = measureImport(importSizes, repeat);
 }
 
 let rosters: RosterFigures[] = [];
-if (rosterSizes.length && only !== 'whatif' && only !== 'completion') {
+if (rosterSizes.length && only !== 'whatif' && only !== 'completion' && !fixesOnly) {
   log(`measuring import oneroster at ${rosterSizes.join(', ')} users…`);
   rosters = measureRosters(rosterSizes);
 }
@@ -138,6 +146,7 @@ for (const c of completion?.requests ?? []) {
   rows.push(['completion p50 / p95', `\`__complete ${c.words}\` at ${sizes[sizes.length - 1]}`, `${f(c.p50ms, 0)} / ${f(c.p95ms, 0)} ms`, `${c.candidates} candidate(s); ${f(c.p50ms - completion!.nodeP50ms, 0)} ms over ${node}`, `p50 ≤ 150 ms ${mark(c.p50ms <= 150)}`]);
 }
 for (const s of perSize) {
+  if (!s.checks) continue;
   const big = s.users === Math.max(...sizes);
   rows.push(['check p50 / p99', `${s.users} users, ${s.checks.checks} triples`, `${f(s.checks.p50ms, 3)} / ${f(s.checks.p99ms, 3)} ms`, `cold p99 ${f(s.checks.coldP99ms, 3)} ms (first ${s.checks.coldChecks})`, big ? `≤ 0.2 / 2 ms ${mark(s.checks.p50ms <= 0.2 && s.checks.p99ms <= 2)}` : '']);
 }
@@ -146,7 +155,7 @@ for (const s of perSize) {
   rows.push(['deny with fixes', `${s.users} users: ${s.fixes.denies.length} denies, \`whocan … --user\``, `${f(s.fixes.ms, 0)} ms`, `median; --json (every reach) ${f(s.fixes.jsonMs, 0)} ms`, big ? `≤ 250 ms ${mark(s.fixes.ms <= 250)}` : '']);
 }
 for (const s of perSize) {
-  for (const [name, r] of Object.entries(s.reverse)) {
+  for (const [name, r] of Object.entries(s.reverse ?? {})) {
     const target = name === 'learner' || name === 'class' ? `≤ 100 ms ${mark(r.ms <= 100)}` : name === 'site-wide' ? `≤ 300 ms ${mark(r.ms <= 300)}` : '';
     rows.push([`reverse: ${name}`, `${s.users} users: ${r.query}`, `${f(r.ms, 1)} ms`, `${r.allowed} allowed`, s.users === Math.max(...sizes) ? target : '']);
   }

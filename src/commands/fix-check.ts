@@ -7,26 +7,29 @@ import { createFacts } from '../db/facts/sqlite-facts.js';
 import type { Sqlite } from '../db/open.js';
 import { parseShellWords } from '../model/errors.js';
 import type { Facts } from '../model/facts.js';
-import { fixAlternatives, type FixAlternative, type FixReach } from '../model/fix-alternatives.js';
+import { fixAlternatives, withUserPolicy, type FixAlternative, type FixReach, type UserPolicy } from '../model/fix-alternatives.js';
+import { requirePolicy } from '../db/stores/lookups.js';
+import { parseAssignments } from '../db/stores/profiles-store.js';
 import { EXTERNAL_USERNAME, type DecisionEngine, type EvalOptions } from '../model/engine.js';
 import { formatTarget, type Decision } from '../model/trace.js';
 
 export interface VerifiedFix {
   readonly commands: readonly string[];
   readonly reach: FixReach;
-  /**
-   * Other people who would be allowed the same action and target after the fix, and people who
-   * would no longer be. Undefined when not measured: asked for the narrowest fix only, an
-   * alternative that cannot be the narrowest is verified but its reach is not computed.
-   */
-  readonly gains?: readonly Grant[];
-  readonly losses?: readonly Grant[];
+  /** Other people who would be allowed the same action and target after the fix, and people who would no longer be. */
+  readonly gains: readonly Grant[];
+  readonly losses: readonly Grant[];
 }
 
 type Grant = { readonly user: string; readonly action: string; readonly target: string | null };
 
 export interface FixCheck {
   readonly fixes: readonly VerifiedFix[];
+  /**
+   * Alternatives not tried: asked for the narrowest only, the check stops once it is certain, so
+   * these are possible ways to allow, neither verified nor measured.
+   */
+  readonly untried?: number;
   /** Why no fix is printed, when none works: one sentence. */
   readonly noFix?: string;
 }
@@ -38,7 +41,7 @@ export interface FixJudge {
   allowed(facts: Facts, among?: (username: string) => boolean): ReadonlySet<string>;
 }
 
-/** `all`: the reach of every verified alternative; `narrowest`: only as far as ranking needs. */
+/** `all`: every alternative verified, each with its reach; `narrowest`: only as far as the narrowest needs. */
 export type ReachMode = 'all' | 'narrowest';
 
 /** Verifies every alternative for a deny on a writable connection; nothing is kept. */
@@ -68,6 +71,40 @@ async function tried<T>(sqlite: Sqlite, commands: readonly string[], then: (fail
   }
 }
 
+/**
+ * A fix that only creates a site policy, sets its values and applies it to one user, written as
+ * fixAlternatives writes it, with every check those commands make passing: a valid name no policy
+ * has (in any case), values a policy may set, an existing user. Such a fix is tried on the facts
+ * alone (withUserPolicy), without loading the command layer; anything else, or any check that
+ * would fail, is run through the commands so that their own refusal is the reason.
+ */
+export function userPolicyOf(sqlite: Sqlite, facts: Facts, commands: readonly string[]): UserPolicy | undefined {
+  const words = commands.map((c) => parseShellWords(c));
+  if (words.length < 3 || words.some((w) => w[0] !== 'schoolctl' || w[1] !== 'policies')) return undefined;
+  const [create, ...rest] = words;
+  const apply = rest.pop()!;
+  const name = create[3];
+  if (create.length !== 4 || create[2] !== 'create' || name === undefined) return undefined;
+  if (name !== name.trim() || !name || name.length > 80 || /[\u0000-\u001f]/.test(name)) return undefined;
+  if (apply.length !== 6 || apply[2] !== 'apply' || apply[3] !== name || apply[4] !== '--user' || !facts.user(apply[5])) return undefined;
+  const values = new Map<string, string>();
+  for (const set of rest) {
+    if (set[2] !== 'set' || set[3] !== name || set.length < 5 || set.slice(4).some((w) => w.startsWith('-'))) return undefined;
+    try {
+      for (const a of parseAssignments(set.slice(4), true)) values.set(a.def.key, a.value);
+    } catch {
+      return undefined;
+    }
+  }
+  if (values.size === 0) return undefined;
+  try {
+    requirePolicy(sqlite, name);
+    return undefined;
+  } catch {
+    return { name, values, user: apply[5] };
+  }
+}
+
 /** The people whose decision a fix can change, as a filter on the given facts (undefined: anyone). */
 function scopeOf(alt: FixAlternative): ((facts: Facts, username: string) => boolean) | undefined {
   const a = alt.affects;
@@ -92,14 +129,6 @@ function scopeOf(alt: FixAlternative): ((facts: Facts, username: string) => bool
 export async function checkManyFixes(sqlite: Sqlite, denies: readonly { decision: Decision; judge: FixJudge }[], mode: ReachMode = 'all'): Promise<FixCheck[]> {
   const facts = createFacts(sqlite);
   const proposed = denies.map((d) => fixAlternatives(facts, d.decision));
-  const runs = new Map<string, { commands: readonly string[]; for: { deny: number; alt: number }[] }>();
-  proposed.forEach((alts, deny) =>
-    alts.forEach((a, alt) => {
-      const key = a.commands.join('\n');
-      if (!runs.has(key)) runs.set(key, { commands: a.commands, for: [] });
-      runs.get(key)!.for.push({ deny, alt });
-    }),
-  );
   // Who is allowed before any fix, per deny and scope: measured once, outside every try.
   const beforeCache = new Map<string, ReadonlySet<string>>();
   const scopes = proposed.map((alts) => alts.map((a) => scopeOf(a)));
@@ -128,36 +157,58 @@ export async function checkManyFixes(sqlite: Sqlite, denies: readonly { decision
     if (!set) beforeCache.set(key, (set = allowedOthers(deny, alt, facts)));
     return set;
   };
-  const measure = (deny: number, alt: number, after: Facts): { gains: Grant[]; losses: Grant[] } => {
-    if (nobodyElse(deny, alt)) return { gains: [], losses: [] };
-    const { decision } = denies[deny];
-    const target = decision.target ? formatTarget(decision.target) : null;
-    const was = before(deny, alt);
-    const now = allowedOthers(deny, alt, after);
-    const diff = (set: ReadonlySet<string>, not: ReadonlySet<string>) =>
-      [...set].filter((u) => !not.has(u)).sort().map((user) => ({ user, action: decision.action, target }));
-    return { gains: diff(now, was), losses: diff(was, now) };
-  };
-  // Reaches that need the model before the fix are taken now, before any try changes it.
-  if (mode === 'all') proposed.forEach((alts, deny) => alts.forEach((_, alt) => nobodyElse(deny, alt) || before(deny, alt)));
-  const verified: { alt: number; measured?: { gains: Grant[]; losses: Grant[] } }[][] = denies.map(() => []);
+  // Alternatives are proposed narrowest kind first, and the end-user-profile kind (ranked after
+  // every narrower way) comes last, so index order is rank order. With `all`, every alternative is
+  // tried in one round. With `narrowest`, each round tries every undecided deny's next alternative
+  // (one run per distinct fix, as above) and a deny stops as soon as its narrowest is certain: a
+  // verified alternative reaching nobody else, or the end of its first verified rank group.
+  const last = (deny: number, alt: number) => (proposed[deny][alt].reach === 'end-user-profile' ? 1 : 0);
+  const verified: { alt: number; measured: { gains: Grant[]; losses: Grant[] } }[][] = denies.map(() => []);
   const reasons: string[] = denies.map(() => '');
-  for (const run of runs.values()) {
-    await tried(sqlite, run.commands, (failed) => {
-      const after = createFacts(sqlite);
-      for (const { deny, alt } of run.for) {
-        if (failed) {
-          reasons[deny] = failed;
-          continue;
-        }
-        const now = denies[deny].judge.decide(after);
-        if (now.decision !== 'allow') {
-          reasons[deny] = [...now.trace].reverse().find((s) => s.result === 'fail')?.detail ?? 'the answer stays deny';
-          continue;
-        }
-        verified[deny].push({ alt, ...(mode === 'all' ? { measured: measure(deny, alt, after) } : {}) });
+  const next = denies.map(() => 0);
+  const settled = (deny: number): boolean => {
+    const alts = proposed[deny];
+    if (next[deny] >= alts.length) return true;
+    const first = verified[deny][0];
+    if (!first) return false;
+    if (last(deny, next[deny]) !== last(deny, first.alt)) return true;
+    return verified[deny].some((v) => v.measured.gains.length + v.measured.losses.length === 0);
+  };
+  for (;;) {
+    const round = new Map<string, { commands: readonly string[]; for: { deny: number; alt: number }[] }>();
+    proposed.forEach((alts, deny) => {
+      if (settled(deny)) return;
+      const upTo = mode === 'all' ? alts.length : next[deny] + 1;
+      for (let alt = next[deny]; alt < upTo; alt++) {
+        const key = alts[alt].commands.join('\n');
+        if (!round.has(key)) round.set(key, { commands: alts[alt].commands, for: [] });
+        round.get(key)!.for.push({ deny, alt });
       }
+      next[deny] = upTo;
     });
+    if (round.size === 0) break;
+    for (const run of round.values()) {
+      // Who is allowed after the fix is judged inside the try; who was before, once it is rolled back.
+      const pending: { deny: number; alt: number; now?: ReadonlySet<string> }[] = [];
+      const judgeAll = (failed: string | undefined, after: Facts) => {
+        for (const { deny, alt } of run.for) {
+          if (failed) {
+            reasons[deny] = failed;
+            continue;
+          }
+          const now = denies[deny].judge.decide(after);
+          if (now.decision !== 'allow') {
+            reasons[deny] = [...now.trace].reverse().find((s) => s.result === 'fail')?.detail ?? 'the answer stays deny';
+            continue;
+          }
+          pending.push({ deny, alt, ...(nobodyElse(deny, alt) ? {} : { now: allowedOthers(deny, alt, after) }) });
+        }
+      };
+      const policy = userPolicyOf(sqlite, facts, run.commands);
+      if (policy) judgeAll(undefined, withUserPolicy(facts, policy));
+      else await tried(sqlite, run.commands, (failed) => judgeAll(failed, createFacts(sqlite)));
+      for (const { deny, alt, now } of pending) verified[deny].push({ alt, measured: now ? diffOf(deny, alt, now) : { gains: [], losses: [] } });
+    }
   }
   const results: FixCheck[] = [];
   for (let deny = 0; deny < denies.length; deny++) {
@@ -169,35 +220,37 @@ export async function checkManyFixes(sqlite: Sqlite, denies: readonly { decision
     // Narrowest first: raising a whole end-user profile to staff powers comes after every
     // narrower way; then fewest others affected; then the kind of change as fixAlternatives
     // ordered it.
-    const last = (alt: number) => (alts[alt].reach === 'end-user-profile' ? 1 : 0);
-    const found = verified[deny].sort((a, b) => last(a.alt) - last(b.alt) || a.alt - b.alt);
-    if (mode === 'narrowest' && found.length) {
-      // Only the first group (by the end-user rule) can hold the narrowest; within it, in the
-      // order of kinds, the first that reaches nobody else wins and the rest need no measuring.
-      const group = found.filter((f) => last(f.alt) === last(found[0].alt));
-      for (const f of group) {
-        f.measured = nobodyElse(deny, f.alt) ? { gains: [], losses: [] } : await measureApart(deny, f.alt);
-        if (f.measured.gains.length + f.measured.losses.length === 0) break;
-      }
-    }
-    const size = (f: (typeof found)[number]) => (f.measured ? f.measured.gains.length + f.measured.losses.length : Number.POSITIVE_INFINITY);
-    found.sort((a, b) => last(a.alt) - last(b.alt) || size(a) - size(b) || a.alt - b.alt);
-    const fixes = found.map((f) => ({ commands: alts[f.alt].commands, reach: alts[f.alt].reach, ...(f.measured ?? {}) }));
-    results.push(fixes.length ? { fixes } : { fixes, noFix: `no change to the set-up alone makes this allow: the known fix was tried and ${reasons[deny]}` });
+    const size = (f: (typeof verified)[number][number]) => f.measured.gains.length + f.measured.losses.length;
+    const found = verified[deny].sort((a, b) => last(deny, a.alt) - last(deny, b.alt) || size(a) - size(b) || a.alt - b.alt);
+    const fixes = found.map((f) => ({ commands: alts[f.alt].commands, reach: alts[f.alt].reach, ...f.measured }));
+    const untried = alts.length - next[deny];
+    results.push({
+      fixes,
+      ...(untried ? { untried } : {}),
+      ...(fixes.length ? {} : { noFix: `no change to the set-up alone makes this allow: the known fix was tried and ${reasons[deny]}` }),
+    });
   }
   return results;
 
-  /** The reach of one alternative on its own: the before set now, then the fix tried again. */
-  async function measureApart(deny: number, alt: number) {
-    before(deny, alt);
-    return tried(sqlite, proposed[deny][alt].commands, () => measure(deny, alt, createFacts(sqlite)));
+  /** Gains and losses of the same action and target among the people the fix can reach. */
+  function diffOf(deny: number, alt: number, now: ReadonlySet<string>): { gains: Grant[]; losses: Grant[] } {
+    const { decision } = denies[deny];
+    const target = decision.target ? formatTarget(decision.target) : null;
+    const was = before(deny, alt);
+    const diff = (set: ReadonlySet<string>, not: ReadonlySet<string>) =>
+      [...set].filter((u) => !not.has(u)).sort().map((user) => ({ user, action: decision.action, target }));
+    return { gains: diff(now, was), losses: diff(was, now) };
   }
 }
 
+/** A decision with its verified fixes; `untriedFixes` counts the possible ways not tried (narrowest mode). */
+export type VerifiedDecision = Decision & { readonly untriedFixes?: number };
+
 /**
  * A check as whocan prints it: on a deny, `fixes` is the narrowest verified fix, `alternatives`
- * every verified one, and `noFix` says why when none works. In `narrowest` mode only the reach
- * that ranking needs is measured: the other alternatives carry their commands alone.
+ * every verified one, and `noFix` says why when none works. In `narrowest` mode the check stops
+ * once the narrowest is certain: `alternatives` then holds the ones tried, and `untriedFixes`
+ * counts the rest, which are neither verified nor measured.
  */
 export async function verifiedDecision(
   sqlite: Sqlite,
@@ -207,11 +260,14 @@ export async function verifiedDecision(
   target: string | undefined,
   opts: EvalOptions,
   mode: ReachMode = 'all',
-): Promise<Decision> {
-  const d = engine.decide(createFacts(sqlite), action, user, target, opts);
-  if (d.decision === 'allow' || d.fixes.length === 0) return d;
+): Promise<VerifiedDecision> {
+  const facts = createFacts(sqlite);
+  const d = engine.decide(facts, action, user, target, opts);
+  if (d.decision === 'allow') return d;
   // A model that cannot be written cannot try a fix: the rule's fix is shown as it is, and says so.
-  if (sqlite.readonly) return { ...d, fixesNote: 'not verified: the model file is read-only, so the fix could not be tried' };
+  if (sqlite.readonly) return d.fixes.length ? { ...d, fixesNote: 'not verified: the model file is read-only, so the fix could not be tried' } : d;
+  // A deny whose rule proposes no change may still have other ways (a workflow batch advanced).
+  if (d.fixes.length === 0 && fixAlternatives(facts, d).length === 0) return d;
   const checked = await checkFixes(
     sqlite,
     d,
@@ -224,7 +280,8 @@ export async function verifiedDecision(
   return {
     ...d,
     fixes: checked.fixes[0]?.commands ?? [],
-    alternatives: checked.fixes.map((f) => ({ commands: f.commands, ...(f.gains ? { gains: f.gains, losses: f.losses } : {}) })),
+    alternatives: checked.fixes.map((f) => ({ commands: f.commands, gains: f.gains, losses: f.losses })),
     ...(checked.noFix ? { noFix: checked.noFix } : {}),
+    ...(checked.untried ? { untriedFixes: checked.untried } : {}),
   };
 }

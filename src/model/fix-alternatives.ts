@@ -4,9 +4,10 @@
 // Each alternative is verified and measured by the command layer before it is printed.
 
 import { command, parseShellWords } from './errors.js';
-import type { Facts } from './facts.js';
+import type { Facts, PolicyCandidateFact, PolicyFact, UserFact } from './facts.js';
 import { findSetting } from './settings-catalogue.js';
-import type { Decision } from './trace.js';
+import type { Decision, TraceStep } from './trace.js';
+import { WORKFLOW, type Audience, type WorkflowArea, type WorkflowRole } from './workflow-phases.js';
 
 /** A way to reach allow: the commands, run in order, and how far it reaches (set once verified). */
 export interface FixAlternative {
@@ -121,11 +122,13 @@ function freshPolicyName(facts: Facts, key: string, forWhom: string): string {
  * out.)
  */
 export function fixAlternatives(facts: Facts, decision: Decision): FixAlternative[] {
-  if (decision.decision === 'allow' || decision.fixes.length === 0) return [];
+  if (decision.decision === 'allow') return [];
   const user = decision.subject.user;
   const subject = facts.user(user);
-  const alternatives: (readonly string[])[] = [decision.fixes];
-  if (subject) {
+  const alternatives: (readonly string[])[] = decision.fixes.length ? [decision.fixes] : [];
+  alternatives.push(...workflowAlternatives(facts, decision));
+  if (alternatives.length === 0) return [];
+  if (subject && decision.fixes.length) {
     /** The fix with each of the subject's profile-wide changes made by a new policy applied to `to`. */
     const narrowedTo = (forWhom: string, to: readonly string[]): (readonly string[]) | undefined => {
       let narrowed = false;
@@ -156,4 +159,103 @@ export function fixAlternatives(facts: Facts, decision: Decision): FixAlternativ
       return { commands, reach: reachOfAll(facts, commands), ...(affects ? { affects } : {}) };
     })
     .sort((a, b) => RANK[a.reach] - RANK[b.reach] || a.commands.length - b.commands.length);
+}
+
+/** Every step of a trace, nested ones included. */
+function allSteps(trace: readonly TraceStep[]): TraceStep[] {
+  return trace.flatMap((s) => [s, ...allSteps(s.children ?? [])]);
+}
+
+/**
+ * For a workflow view or edit deny (DOMAIN.md §6): advancing one of the learner's batches, one
+ * phase at a time, to the nearest later phase where the answer can be allow: for a learner, parent
+ * or external system a phase whose switch for them is on (the rule's own fix turns the current
+ * phase's switch on), for staff a phase whose edit rights name a role they hold for that batch.
+ * Each step is `workflow advance … --as` someone holding the phase's responsible role for the
+ * batch (the course's first teacher, the first mentor covering a learner of it, the first
+ * headteacher above it); verification runs it under that name, so a holder who may not advance
+ * drops the alternative. A batch is never moved back, and a completed batch has no later phase.
+ */
+function workflowAlternatives(facts: Facts, decision: Decision): (readonly string[])[] {
+  const m = /^(view|edit)-(behaviour|assessment|attendance)$/.exec(decision.action);
+  if (!m || decision.target?.kind !== 'learner' || typeof facts.phaseSwitches !== 'function') return [];
+  const verb = m[1];
+  const area = m[2] as WorkflowArea;
+  const steps = allSteps(decision.trace);
+  const rules = new Set(steps.map((s) => s.rule));
+  const subject = facts.user(decision.subject.user);
+  const learner = facts.user(decision.target.id);
+  if (!learner) return [];
+  const audience: Audience | undefined = rules.has('learner-self') ? 'learner' : rules.has('parent-of-learner') ? 'parent' : rules.has('external-system') ? 'external' : undefined;
+  if (verb === 'view' && !audience) return [];
+  if (verb === 'edit' && !subject) return [];
+  const phases = WORKFLOW[area].phases;
+  const seen = new Set<string>();
+  const out: (readonly string[])[] = [];
+  for (const s of steps) {
+    const src = s.source;
+    if (s.rule !== 'workflow-phase' || src?.kind !== 'workflow' || typeof src.batch !== 'string' || typeof src.term !== 'string' || typeof src.phase !== 'string') continue;
+    if (seen.has(src.batch)) continue;
+    seen.add(src.batch);
+    const [kind, ...rest] = src.batch.split(':');
+    const id = rest.join(':');
+    const unitId = kind === 'course' ? facts.course(id)?.unitId : id;
+    if (!unitId) continue;
+    const holds = (role: WorkflowRole): boolean =>
+      subject !== undefined &&
+      (role === 'mentor'
+        ? facts.mentorPaths(subject.id, learner.id).length > 0
+        : role === 'course-teacher'
+          ? kind === 'course' && facts.isCourseTeacher(subject.id, id)
+          : facts.headteacherOrgsAbove(subject.id, unitId).length > 0);
+    const reaches = (phase: (typeof phases)[number]) => (verb === 'view' ? facts.phaseSwitches(area, phase.key)[audience!] : phase.editors.some(holds));
+    const from = phases.findIndex((p) => p.key === src.phase);
+    const to = phases.findIndex((p, i) => i > from && reaches(p));
+    if (from < 0 || to < 0) continue;
+    const lines: string[] = [];
+    for (let i = from; i < to; i++) {
+      const role = phases[i].responsible;
+      const who =
+        role === 'course-teacher' ? (kind === 'course' ? facts.courseTeachers(id)[0] : undefined) : role === 'mentor' ? facts.mentorsOfBatch(kind as 'course' | 'class', id)[0] : role ? facts.headteachersAbove(unitId)[0]?.username : undefined;
+      if (!who) break;
+      lines.push(command('workflow', 'advance', area, '--term', src.term, src.batch, '--as', who));
+    }
+    if (lines.length === to - from) out.push(lines);
+  }
+  return out;
+}
+
+/** A new site policy with these values (normalised, by key), applied to one user. */
+export interface UserPolicy {
+  readonly name: string;
+  readonly values: ReadonlyMap<string, string>;
+  readonly user: string;
+}
+
+/**
+ * The facts as if a new site policy had been created with these values and applied to one user:
+ * what `policies create`, `policies set` and `policies apply --user` would leave, without writing
+ * anything. Only the policy lookups change (DOMAIN.md §3: a policy reaches a user through their
+ * own assignments), so every decision reads it as it would read the stored policy.
+ */
+export function withUserPolicy(facts: Facts, added: UserPolicy): Facts {
+  const fact: PolicyFact = { id: -1, name: added.name, orgId: null };
+  const userId = facts.user(added.user)?.id;
+  const overrides: Partial<Record<keyof Facts, unknown>> = {
+    policy: (name: string) => (name === added.name ? fact : facts.policy(name)),
+    policyCandidates: (user: UserFact, key: string): readonly PolicyCandidateFact[] => {
+      const base = facts.policyCandidates(user, key);
+      const value = added.values.get(key);
+      if (value === undefined || user.id !== userId) return base;
+      return [...base, { policy: fact, value, appliedTo: { kind: 'user', name: user.username, via: null } }];
+    },
+    usersWithPolicyFor: (key: string): Iterable<string> => (added.values.has(key) ? new Set([...facts.usersWithPolicyFor(key), added.user]) : facts.usersWithPolicyFor(key)),
+  };
+  return new Proxy(facts, {
+    get(target, prop) {
+      if (typeof prop === 'string' && prop in overrides) return overrides[prop as keyof Facts];
+      const v = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
 }

@@ -89,7 +89,7 @@ function syncNote(s: SyncOwned): string {
   return paint.dim(`  change it in the SIS: ${safeText(s.change)} (this comes from ${safeText(s.source)}, whose next sync undoes a change made here)`);
 }
 
-export function renderDecision(d: Decision, opts: { allFixes?: boolean } = {}): string {
+export function renderDecision(d: Decision & { readonly untriedFixes?: number }, opts: { allFixes?: boolean } = {}): string {
   const target = d.target ? ` ${safeText(formatTarget(d.target))}` : '';
   const lines = [
     decisionLine(d),
@@ -108,7 +108,10 @@ export function renderDecision(d: Decision, opts: { allFixes?: boolean } = {}): 
       lines.push(`Fix (run in order${alts[0] ? `; ${safeText(radius(alts[0], d.action))}` : ''}):`);
       for (const f of d.fixes) lines.push(`  ${safeText(f)}`);
       if (alts[0]?.syncOwned) lines.push(syncNote(alts[0].syncOwned));
-      if (alts.length > 1) lines.push(paint.dim(`${alts.length - 1} other way(s) to allow this: add --fixes all to see them, each with its reach.`));
+      // Asked for the narrowest only, the check stops once it is certain: the rest are possible
+      // ways, neither verified nor measured, and say so.
+      if (d.untriedFixes) lines.push(paint.dim(`${alts.length - 1 + d.untriedFixes} other possible way(s): add --fixes all to verify each with its reach.`));
+      else if (alts.length > 1) lines.push(paint.dim(`${alts.length - 1} other way(s) to allow this: add --fixes all to see them, each with its reach.`));
       if (d.fixesNote) lines.push(paint.dim(`(${d.fixesNote})`));
     } else if (d.noFix) {
       lines.push(`No fix: ${safeText(d.noFix)}.`);

@@ -5,8 +5,7 @@ import type { Command } from 'commander';
 import { createFacts } from '../db/facts/sqlite-facts.js';
 import { decisionEngine } from '../model/registry.js';
 import { formatTarget } from '../model/trace.js';
-import { paint, renderDecision, table } from './render.js';
-import type { VerifiedDecision } from './fix-check.js';
+import { renderDecision, table } from './render.js';
 import { action, collect, examples, type Ctx } from './runtime.js';
 import { parse as parseShell } from 'shell-quote';
 import { invalid } from '../model/errors.js';
@@ -51,22 +50,12 @@ async function whocan(ctx: Ctx, actionKey: string | undefined, target: string | 
     // The human answer shows the narrowest fix's reach; --fixes all and -o json/yaml/csv measure every one.
     const { annotateSyncOwned } = await import('../db/rosters/sync-owned.js');
     const d = annotateSyncOwned(db, await verifiedDecision(db, engine, actionKey, opts.user, target, evalOpts, opts.fixes === 'all' || ctx.machineOutput ? 'all' : 'narrowest'));
-    return { data: d, human: renderChecked(d, opts.fixes === 'all'), exitStatus: d.decision === 'allow' ? 0 : 1 };
+    return { data: d, human: renderDecision(d, { allFixes: opts.fixes === 'all' }), exitStatus: d.decision === 'allow' ? 0 : 1 };
   }
   const r = engine.whoCan(facts, actionKey, target, evalOpts);
   const head = `${r.allowed.length} user(s) may ${r.action}${r.target ? ` ${formatTarget(r.target)}` : ''}`;
   const human = r.allowed.length ? `${head}:\n${await table(['user', 'profile', 'because'], r.allowed.map((a) => [a.user, a.profile, a.because]))}` : `${head}.`;
   return { data: r, human };
-}
-
-/**
- * A check with its fixes. When the narrowest was certain before every alternative was tried, the
- * others are counted as possible ways only: they were neither verified nor measured.
- */
-function renderChecked(d: VerifiedDecision, allFixes: boolean): string {
-  if (!d.untriedFixes || allFixes) return renderDecision(d, { allFixes });
-  const others = (d.alternatives?.length ?? 1) - 1 + d.untriedFixes;
-  return `${renderDecision({ ...d, alternatives: d.alternatives?.slice(0, 1) })}\n${paint.dim(`${others} other possible way(s): add --fixes all to verify each with its reach.`)}`;
 }
 
 /** The words of a --what-if command line, split the way a shell would, without a leading "schoolctl". */

@@ -364,6 +364,37 @@ describe('import oneroster end to end', () => {
     expect(plain.stderr).not.toMatch(/next sync/);
   });
 
+  it('a dry run says what it would import and remove, never that it did, for oneroster and ims-enterprise', () => {
+    const db = tempDb();
+    run(db, 'init');
+    expect(run(db, 'import', 'oneroster', join(FIX, 'sync-day1')).status).toBe(0);
+    const dry = run(db, 'import', 'oneroster', join(FIX, 'sync-day2'), '--prune', '--dry-run');
+    expect(dry.status, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/^Would import .*sync-day2 \(OneRoster 1\.1, source oneroster:Riverside SIS\): .*courses 0 to create, 0 to update, 2 unchanged/);
+    expect(dry.stdout).toMatch(/left out of its bulk files\), would be removed \(--prune\):/);
+    expect(dry.stdout).not.toMatch(/Imported|\), removed \(--prune\)|created|updated/);
+    const json = run(db, 'import', 'oneroster', join(FIX, 'sync-day2'), '--prune', '--dry-run', '--json').json;
+    expect(json.dryRun).toBe(true);
+    expect(json.pruned).toBe(false);
+    expect(json.gone).toHaveLength(4);
+    expect(run(db, 'courses', 'list', '--json').json).toHaveLength(4);
+    // A delta's tobedeleted rows and an IMS file under --dry-run say the same.
+    const delta = tempDb();
+    run(delta, 'init');
+    expect(run(delta, 'import', 'oneroster', join(FIX, '1.2-bulk')).status).toBe(0);
+    const d = run(delta, 'import', 'oneroster', join(FIX, '1.2-delta'), '--dry-run');
+    expect(d.status, d.stderr).toBe(0);
+    expect(d.stdout).toMatch(/^Would import /);
+    expect(d.stdout).toMatch(/^Would remove \(tobedeleted\): /m);
+    expect(d.stdout).not.toMatch(/^Removed|Imported/m);
+    const ims = tempDb();
+    run(ims, 'init');
+    const i = run(ims, 'import', 'ims-enterprise', join(FIX, 'ims-default-namespace.xml'), '--dry-run');
+    expect(i.status, i.stderr).toBe(0);
+    expect(i.stdout).toMatch(/^Would import .*\(IMS Enterprise, source ims:/);
+    expect(run(ims, 'users', 'list', '--json').json).toHaveLength(0);
+  });
+
   it('--max-loss holds a sync whose snapshot drops a class (exit 4, nothing changed); a larger N lets it through', () => {
     const db = tempDb();
     run(db, 'init');

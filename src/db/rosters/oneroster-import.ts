@@ -434,12 +434,13 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
   if (spaced > 10) warnings.push(`${F.users}: ${spaced - 10} more username(s) with spaces, each imported with dots for the spaces`);
 
   // 5. agents → parent links: the one whose role is parent, guardian or relative is the parent.
-  const linkExists = db.prepare('SELECT 1 FROM parent_links WHERE parent_id = ? AND child_id = ?').pluck();
   recent = new Map();
   for (const a of seen.agents()) {
-    // The person whose row lists the agent was noted with it; only the agent is looked up.
+    // The person whose row lists the agent was noted with it; the page's join found the agent and
+    // whether the model links the two either way.
     const user = { id: a.userId, username: a.username, flags: people.flags(a.userId) };
-    const agent = person(a.agent);
+    const agent = a.agentId === null ? undefined : { id: a.agentId, username: a.agentName!, flags: people.flags(a.agentId), role: roleOfProfile.get(a.agentProfile!) ?? '' };
+    if (agent) model.knownUser(agent.username, agent.id);
     if (!agent) {
       problems.push(`${at(F.users, a.line, a.column)}: value "${a.agent}" is not a user of the bundle or the model, valid: sourcedIds of users.csv`);
       continue;
@@ -465,7 +466,7 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
     const [parentName, childName] = parent === a.user ? [user.username, agentName] : [agentName, user.username];
     const [parentId, childId] = parent === a.user ? [user.id, agent.id] : [agent.id, user.id];
     // A link the model holds already is counted unchanged, not checked or written again.
-    if (parentId !== childId && linkExists.get(parentId, childId)) run('parents').same();
+    if (parentId !== childId && (parent === a.user ? a.userIsParent : a.agentIsParent)) run('parents').same();
     else feed('parents', { parent: parentName, child: childName }, F.users, a.line, { parent: a.column, child: a.column });
   }
 
@@ -742,6 +743,24 @@ function bulkOwned(bundle: Bundle): SyncEntity[] {
   return out;
 }
 
+/** An agent row of users.csv with the agent as the model holds them (null: no user) and the model's links of the two. */
+interface AgentRow {
+  id: number;
+  user: string;
+  userId: number;
+  username: string;
+  agent: string;
+  line: number;
+  column: string;
+  agentId: number | null;
+  agentName: string | null;
+  agentProfile: number | null;
+  /** 1 when the model links the row's user as the agent's parent */
+  userIsParent: number;
+  /** 1 when the model links the agent as the row's user's parent */
+  agentIsParent: number;
+}
+
 /** Keys the roster keeps for itself beside the sync keys: usernames taken, to find one given twice. */
 type ScratchEntity = SyncEntity | 'username';
 
@@ -779,7 +798,12 @@ class SeenRecords {
     this.addRole = db.prepare('INSERT INTO temp.roster_roles (user, word, org, line) VALUES (?, ?, ?, ?)');
     this.roleRows = db.prepare('SELECT word, org, line FROM temp.roster_roles WHERE user = ? ORDER BY rowid');
     this.addAgent = db.prepare('INSERT INTO temp.roster_agents (user, user_id, username, agent, line, col) VALUES (?, ?, ?, ?, ?, ?)');
-    this.agentRows = db.prepare('SELECT rowid AS id, user, user_id AS userId, username, agent, line, col AS column FROM temp.roster_agents WHERE rowid > ? ORDER BY rowid LIMIT 2000');
+    this.agentRows = db.prepare(
+      `SELECT a.rowid AS id, a.user, a.user_id AS userId, a.username, a.agent, a.line, a.col AS column, u.id AS agentId, u.username AS agentName, u.profile_id AS agentProfile,
+         EXISTS (SELECT 1 FROM main.parent_links l WHERE l.parent_id = a.user_id AND l.child_id = u.id) AS userIsParent,
+         EXISTS (SELECT 1 FROM main.parent_links l WHERE l.parent_id = u.id AND l.child_id = a.user_id) AS agentIsParent
+       FROM temp.roster_agents a LEFT JOIN main.users u ON u.external_id = a.agent WHERE a.rowid > ? ORDER BY a.rowid LIMIT 2000`,
+    );
     this.drop = () => db.exec('DROP TABLE IF EXISTS temp.roster_seen; DROP TABLE IF EXISTS temp.roster_roles; DROP TABLE IF EXISTS temp.roster_agents; DROP TABLE IF EXISTS temp.roster_enrolled; DROP TABLE IF EXISTS temp.roster_enrol_in');
   }
   /** Records the key: true the first time, false when the run named it already. */
@@ -825,10 +849,10 @@ class SeenRecords {
     this.addAgent.run(user, userId, username, agent, line, column);
   }
   /** Every agent row, read a page at a time so the caller may write between pages. */
-  *agents(): Generator<{ user: string; userId: number; username: string; agent: string; line: number; column: string }> {
+  *agents(): Generator<AgentRow> {
     let after = 0;
     for (;;) {
-      const page = this.agentRows.all(after) as { id: number; user: string; userId: number; username: string; agent: string; line: number; column: string }[];
+      const page = this.agentRows.all(after) as AgentRow[];
       if (!page.length) return;
       yield* page;
       after = page[page.length - 1].id;

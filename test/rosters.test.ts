@@ -13,6 +13,7 @@ import { rosterDate } from '../src/db/rosters/roster-dates';
 import { exportOneRoster } from '../src/db/rosters/oneroster-export';
 import { findKind } from '../src/db/bulk/registry';
 import { readImsEnterprise } from '../src/db/rosters/ims-enterprise';
+import { ChangeLog } from '../src/db/change-log';
 import { run, tempDb } from './helpers';
 
 const FIX = join(__dirname, '..', 'fixtures', 'oneroster');
@@ -322,6 +323,24 @@ describe('import oneroster: bad input names the file, line and column, and nothi
   });
 });
 
+describe('import oneroster under a change log (--as)', () => {
+  it('enrolments go through the kind when a change log names each row, with the same counts and rows as without', async () => {
+    const plain = await model();
+    const direct = await load(plain, join(FIX, '1.1-bulk'));
+    const logged = await model();
+    const log = ChangeLog.start(logged);
+    const viaKind = await load(logged, join(FIX, '1.1-bulk'));
+    const places = log.rows().filter((r) => r.tbl === 'course_members').map((r) => r.place);
+    log.stop();
+    expect(viaKind.problems).toEqual([]);
+    expect(viaKind.counts.enrolments).toEqual(direct.counts.enrolments);
+    expect(places.length).toBe(direct.counts.enrolments.create);
+    expect(places.every((p) => /^enrollments\.csv line \d+$/.test(String(p)))).toBe(true);
+    const members = (db: Sqlite) => all(db, "SELECT course_id || '/' || user_id || '/' || role || '/' || source FROM course_members ORDER BY 1");
+    expect(members(logged)).toEqual(members(plain));
+  });
+});
+
 describe('import oneroster end to end', () => {
   it('the published sample imports, its teachers may create courses in their school, and a re-import changes nothing', () => {
     const db = tempDb();
@@ -362,6 +381,37 @@ describe('import oneroster end to end', () => {
     expect(run(db, 'doctor', '--json').json.findings.filter((f: { check: string }) => f.check === 'sync-drift')).toEqual([]);
     const plain = run(db, 'users', 'add', 'h.made', '--profile', 'Guest');
     expect(plain.stderr).not.toMatch(/next sync/);
+  });
+
+  it('a dry run says what it would import and remove, never that it did, for oneroster and ims-enterprise', () => {
+    const db = tempDb();
+    run(db, 'init');
+    expect(run(db, 'import', 'oneroster', join(FIX, 'sync-day1')).status).toBe(0);
+    const dry = run(db, 'import', 'oneroster', join(FIX, 'sync-day2'), '--prune', '--dry-run');
+    expect(dry.status, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/^Would import .*sync-day2 \(OneRoster 1\.1, source oneroster:Riverside SIS\): .*courses 0 to create, 0 to update, 2 unchanged/);
+    expect(dry.stdout).toMatch(/left out of its bulk files\), would be removed \(--prune\):/);
+    expect(dry.stdout).not.toMatch(/Imported|\), removed \(--prune\)|created|updated/);
+    const json = run(db, 'import', 'oneroster', join(FIX, 'sync-day2'), '--prune', '--dry-run', '--json').json;
+    expect(json.dryRun).toBe(true);
+    expect(json.pruned).toBe(false);
+    expect(json.gone).toHaveLength(4);
+    expect(run(db, 'courses', 'list', '--json').json).toHaveLength(4);
+    // A delta's tobedeleted rows and an IMS file under --dry-run say the same.
+    const delta = tempDb();
+    run(delta, 'init');
+    expect(run(delta, 'import', 'oneroster', join(FIX, '1.2-bulk')).status).toBe(0);
+    const d = run(delta, 'import', 'oneroster', join(FIX, '1.2-delta'), '--dry-run');
+    expect(d.status, d.stderr).toBe(0);
+    expect(d.stdout).toMatch(/^Would import /);
+    expect(d.stdout).toMatch(/^Would remove \(tobedeleted\): /m);
+    expect(d.stdout).not.toMatch(/^Removed|Imported/m);
+    const ims = tempDb();
+    run(ims, 'init');
+    const i = run(ims, 'import', 'ims-enterprise', join(FIX, 'ims-default-namespace.xml'), '--dry-run');
+    expect(i.status, i.stderr).toBe(0);
+    expect(i.stdout).toMatch(/^Would import .*\(IMS Enterprise, source ims:/);
+    expect(run(ims, 'users', 'list', '--json').json).toHaveLength(0);
   });
 
   it('--max-loss holds a sync whose snapshot drops a class (exit 4, nothing changed); a larger N lets it through', () => {

@@ -58,14 +58,17 @@ export async function runRoster(ctx: Ctx, label: string, opts: RosterCommandOpti
     const more = o.problems.length > shown.length ? `\n… and ${o.problems.length - shown.length} more problem(s) not shown` : '';
     throw invalid('bad-roster', `${label} has ${o.problems.length} problem(s); nothing was imported:\n${shown.join('\n')}${more}`);
   }
-  return report(o, label, plan, opts);
+  // A dry run goes through the whole import (the access diff is taken) and is rolled back after:
+  // its report says what would happen, as a plan does.
+  return report(o, label, plan, ctx.dryRun === true, opts);
 }
 
 function removal(g: GoneRecord): RowChange {
   return { kind: g.entity, entity: g.entity, status: 'update', id: g.label, before: { exists: true }, after: null };
 }
 
-function report(o: RosterOutcome, label: string, plan: boolean, opts: RosterCommandOptions) {
+function report(o: RosterOutcome, label: string, plan: boolean, dryRun: boolean, opts: RosterCommandOptions) {
+  const would = plan || dryRun;
   const count = (k: string) => o.counts[k] ?? { create: 0, update: 0, same: 0 };
   const kinds = Object.keys(o.counts);
   const data = {
@@ -73,30 +76,31 @@ function report(o: RosterOutcome, label: string, plan: boolean, opts: RosterComm
     version: o.version,
     files: o.modes,
     plan,
+    dryRun,
     counts: Object.fromEntries(kinds.map((k) => [k, { created: count(k).create, updated: count(k).update, unchanged: count(k).same }])),
     changed: o.changeCount,
     changes: o.changes,
     removed: o.deleted.map((g) => ({ entity: g.entity, id: g.label })),
     gone: o.gone.map((g) => ({ entity: g.entity, id: g.label })),
-    pruned: opts.prune === true && !plan,
+    pruned: opts.prune === true && !would,
     warnings: o.warnings,
   };
   const lines: string[] = [];
-  const verb = plan ? 'Plan for' : 'Imported';
+  const verb = plan ? 'Plan for' : dryRun ? 'Would import' : 'Imported';
   const summary = kinds
     .filter((k) => count(k).create + count(k).update + count(k).same > 0)
-    .map((k) => `${k} ${count(k).create} ${plan ? 'to create' : 'created'}, ${count(k).update} ${plan ? 'to update' : 'updated'}, ${count(k).same} unchanged`)
+    .map((k) => `${k} ${count(k).create} ${would ? 'to create' : 'created'}, ${count(k).update} ${would ? 'to update' : 'updated'}, ${count(k).same} unchanged`)
     .join('; ');
   lines.push(`${verb} ${label} (${o.source.startsWith('ims:') ? 'IMS Enterprise' : `OneRoster ${o.version}`}, source ${o.source}): ${summary || 'nothing in it'}.`);
   if (plan) {
     for (const c of o.changes.slice(0, 40)) lines.push(`  ${c.status === 'create' ? '+' : '~'} ${c.entity} ${c.id}`);
     if (o.changeCount > 40) lines.push(`  … and ${o.changeCount - 40} more change(s)`);
-  } else if (o.changeCount === 0 && !o.deleted.length) lines.push('Nothing changed: the model already matches the roster.');
-  if (o.deleted.length) lines.push(`${plan ? 'To remove' : 'Removed'} (tobedeleted): ${o.deleted.map((g) => `${g.entity} ${g.label}`).join(', ')}`);
+  } else if (o.changeCount === 0 && !o.deleted.length) lines.push(dryRun ? 'Nothing would change: the model already matches the roster.' : 'Nothing changed: the model already matches the roster.');
+  if (o.deleted.length) lines.push(`${plan ? 'To remove' : dryRun ? 'Would remove' : 'Removed'} (tobedeleted): ${o.deleted.map((g) => `${g.entity} ${g.label}`).join(', ')}`);
   if (o.gone.length) {
     const what = o.gone.slice(0, 20).map((g) => `  - ${g.entity} ${g.label}`);
     if (o.gone.length > 20) what.push(`  … and ${o.gone.length - 20} more`);
-    const how = opts.prune ? (plan ? 'would be removed (--prune)' : 'removed (--prune)') : 'kept; pass --prune to remove them';
+    const how = opts.prune ? (would ? 'would be removed (--prune)' : 'removed (--prune)') : 'kept; pass --prune to remove them';
     lines.push(`Gone from the source (${o.gone.length}: in the model from ${o.source}, left out of its bulk files), ${how}:`, ...what);
   }
   if (o.warnings.length) lines.push('Warnings:', ...o.warnings.slice(0, 50).map((w) => `  - ${w}`), ...(o.warnings.length > 50 ? [`  … and ${o.warnings.length - 50} more`] : []));

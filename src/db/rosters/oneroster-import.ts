@@ -8,6 +8,7 @@ import { ModelCache, type Row } from '../bulk/kind.js';
 import { findKind } from '../bulk/registry.js';
 import { KindRun, type Counts, type RowChange } from '../bulk/runner.js';
 import { rebuildAncestors } from '../stores/hierarchy-store.js';
+import { activeChangeLog } from '../change-log.js';
 import { readRosterFile, type Bundle, type FileReadNotes, type RosterRecord } from './oneroster-files.js';
 import { rosterDate } from './roster-dates.js';
 import { goneRecords, removeRecord, takeOwnership, type GoneRecord, type SyncEntity } from './sync-records.js';
@@ -284,12 +285,12 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
   // A person is looked up in the model by sourcedId (their external id) and what the bundle says of
   // them sits in two typed arrays by user id, not in a Map: memory stays flat for millions of users.
   const people = new People();
-  const byExternal = db.prepare('SELECT id, username, profile_id FROM users WHERE external_id = ?').raw();
+  const byExternal = db.prepare('SELECT id, username, profile_id, name, email FROM users WHERE external_id = ?').raw();
   const roleOfProfile = new Map([...model.profiles.values()].map((p) => [p.id, p.role]));
   const lookUp = (sourcedId: string): Person | undefined => {
-    const r = byExternal.get(sourcedId) as [number, string, number] | undefined;
+    const r = byExternal.get(sourcedId) as [number, string, number, string, string | null] | undefined;
     if (!r) return undefined;
-    return { id: r[0], username: r[1], flags: people.flags(r[0]), line: people.line(r[0]), role: roleOfProfile.get(r[2]) ?? '' };
+    return { id: r[0], username: r[1], flags: people.flags(r[0]), line: people.line(r[0]), role: roleOfProfile.get(r[2]) ?? '', profileId: r[2], name: r[3], email: r[4] };
   };
   /** Once every user is in, people are looked up through a bounded cache: a school's rows come together. */
   let recent: Map<string, Person> | undefined;
@@ -384,11 +385,11 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
         for (const [org, m] of byOrg) memberships.push({ unit: org, role: m.role, file: F.roles, line: m.line, column: 'orgSourcedId' });
       }
       // The highest profile among the person's roles (by security level) is the profile.
-      let profile: { name: string; level: number } | undefined;
+      let profile: { id: number; name: string; level: number } | undefined;
       for (const w of words) {
         const p = model.profile(w) ?? model.profile(defaultProfileOf(w));
         const level = p ? levelOf(p.id) : -1;
-        if (p && (!profile || level > profile.level)) profile = { name: p.name, level };
+        if (p && (!profile || level > profile.level)) profile = { id: p.id, name: p.name, level };
       }
       if (!profile) return void problems.push(`${at(F.users, r.line, 'role')}: value "${words.join(', ')}" is not a role that a profile maps, valid: ${model.profileValid()}`);
       // sourcedId is the stable key: a user the SIS renamed keeps their record.
@@ -404,13 +405,21 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
       const given = r.get('preferredGivenName') || r.get('givenName');
       const family = r.get('preferredFamilyName') || r.get('familyName');
       const name = `${given} ${family}`.trim() || username;
-      feed('users', { username, name, email: r.get('email'), external_id: id, profile: profile.name }, F.users, r.line, {
-        username: r.header('username'),
-        name: r.has('givenName') ? r.header('givenName') : 'givenName',
-        email: r.header('email'),
-        external_id: r.header('sourcedId'),
-        profile: bundle.version === '1.1' ? r.header('role') : 'role',
-      });
+      const email = r.get('email');
+      // The model holds this user as the row gives them (found by sourcedId above): counted
+      // unchanged, not checked or written again.
+      if (prev && prev.username === username && prev.name === name && prev.email === (email || null) && prev.profileId === profile.id) {
+        run('users').same();
+        model.knownUser(username, prev.id);
+      } else {
+        feed('users', { username, name, email, external_id: id, profile: profile.name }, F.users, r.line, {
+          username: r.header('username'),
+          name: r.has('givenName') ? r.header('givenName') : 'givenName',
+          email: r.header('email'),
+          external_id: r.header('sourcedId'),
+          profile: bundle.version === '1.1' ? r.header('role') : 'role',
+        });
+      }
       seen.addWith('user', id, words.join(', '));
       const me = model.lastUser(username);
       if (me === undefined) return; // the row's problems are listed
@@ -427,9 +436,11 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
   // 5. agents → parent links: the one whose role is parent, guardian or relative is the parent.
   recent = new Map();
   for (const a of seen.agents()) {
-    // The person whose row lists the agent was noted with it; only the agent is looked up.
+    // The person whose row lists the agent was noted with it; the page's join found the agent and
+    // whether the model links the two either way.
     const user = { id: a.userId, username: a.username, flags: people.flags(a.userId) };
-    const agent = person(a.agent);
+    const agent = a.agentId === null ? undefined : { id: a.agentId, username: a.agentName!, flags: people.flags(a.agentId), role: roleOfProfile.get(a.agentProfile!) ?? '' };
+    if (agent) model.knownUser(agent.username, agent.id);
     if (!agent) {
       problems.push(`${at(F.users, a.line, a.column)}: value "${a.agent}" is not a user of the bundle or the model, valid: sourcedIds of users.csv`);
       continue;
@@ -453,7 +464,10 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
     }
     if (!seen.add('parent-link', `${parent}>${child}`)) continue;
     const [parentName, childName] = parent === a.user ? [user.username, agentName] : [agentName, user.username];
-    feed('parents', { parent: parentName, child: childName }, F.users, a.line, { parent: a.column, child: a.column });
+    const [parentId, childId] = parent === a.user ? [user.id, agent.id] : [agent.id, user.id];
+    // A link the model holds already is counted unchanged, not checked or written again.
+    if (parentId !== childId && (parent === a.user ? a.userIsParent : a.agentIsParent)) run('parents').same();
+    else feed('parents', { parent: parentName, child: childName }, F.users, a.line, { parent: a.column, child: a.column });
   }
 
   // 6. courses and classes → courses.
@@ -467,59 +481,121 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
   }
 
   // 7. enrollments → course teachers and learners (and the students of a homeroom as its members).
+  // The stream checks what each row says by itself and appends it to a temporary table (no index,
+  // no lookup per row); then one join reads each row with its user and the role the model holds,
+  // a page at a time, and only a row that differs from the model is written.
+  const enrolIn = db.prepare('INSERT INTO temp.roster_enrol_in (course, user_sid, role, line) VALUES (?, ?, ?, ?)');
+  let userColumn: string | undefined;
+  const userColumnAt = new Map<number, string>();
   await read(
     'enrollments',
     (r) => {
       const cls = r.get('classSourcedId');
-      const user = r.get('userSourcedId');
       const word = r.get('role').toLowerCase();
-      let role = ENROL_ROLE[word];
+      const role = ENROL_ROLE[word];
       if (!role) return void problems.push(`${at(F.enrollments, r.line, r.header('role'))}: value "${r.get('role')}" is not an enrolment role, valid: student, teacher, administrator, proctor, aide`);
       const school = r.get('schoolSourcedId');
-      const org = orgs.get(school);
-      if (school && org && org.type !== 'school') problems.push(`${at(F.enrollments, r.line, r.header('schoolSourcedId'))}: value "${school}" is not a school (${F.orgs} line ${org.line} makes it a ${org.type}), valid: the sourcedId of an org of type school`);
-      else if (school && !org && !model.units.has(school)) problems.push(`${at(F.enrollments, r.line, r.header('schoolSourcedId'))}: value "${school}" is not an org of the bundle or a unit of the model, valid: a sourcedId of orgs.csv of type school`);
+      if (school) {
+        const org = orgs.get(school);
+        if (org && org.type !== 'school') problems.push(`${at(F.enrollments, r.line, r.header('schoolSourcedId'))}: value "${school}" is not a school (${F.orgs} line ${org.line} makes it a ${org.type}), valid: the sourcedId of an org of type school`);
+        else if (!org && !model.units.has(school)) problems.push(`${at(F.enrollments, r.line, r.header('schoolSourcedId'))}: value "${school}" is not an org of the bundle or a unit of the model, valid: a sourcedId of orgs.csv of type school`);
+      }
       if (!classes.has(cls) && !model.courses.has(cls)) return void problems.push(`${at(F.enrollments, r.line, r.header('classSourcedId'))}: value "${cls}" is not a class of the bundle or a course of the model, valid: a sourcedId of classes.csv`);
-      const who = person(user);
-      if (!who) return void problems.push(`${at(F.enrollments, r.line, r.header('userSourcedId'))}: value "${user}" is not a user of the bundle or the model, valid: a sourcedId of users.csv`);
-      const username = who.username;
-      if (who.flags & IN_BUNDLE) {
-        const f = who.flags;
-        const isStudentOnly = (f & STUDENT) !== 0 && (f & (TEACHER | ADMINISTRATOR)) === 0;
-        const staffOnly = (f & STUDENT) === 0 && (f & (TEACHER | ADMINISTRATOR)) !== 0;
-        const clash = (role === 'teacher' && isStudentOnly) || (role === 'learner' && staffOnly);
-        if (clash) {
-          const own = isStudentOnly ? 'learner' : 'teacher';
-          contradiction(`${F.enrollments} line ${r.line} enrols ${user} in ${cls} as ${word}, but ${F.users} line ${who.line} gives them the role ${wordsOf(user)}`, `${user} enrolled as ${own}, as ${F.users} says`);
-          if (!opts.lenient) return;
-          role = own;
-        }
-      }
-      // One person, one role per course: a second row for another term is the same enrolment.
-      const had = seen.enrol(cls, who.id, role, r.line);
-      const first = typeof had === 'object' && had !== null ? had : undefined;
-      if (first !== undefined) {
-        const { role: was, line } = first;
-        if (was !== role) {
-          const keep = was === 'teacher' ? was : role;
-          contradiction(`${F.enrollments} line ${r.line} enrols ${user} in ${cls} as ${role}, and line ${line} as ${was}`, `${user} as ${keep}`);
-          if (opts.lenient && keep !== was) feed('enrolments', { course: cls, username, role: keep }, F.enrollments, r.line, { course: r.header('classSourcedId'), username: r.header('userSourcedId'), role: r.header('role') });
-        }
-        return;
-      }
-      // The model holds this enrolment with this role already: counted unchanged, not checked or written again.
-      if (had === role) run('enrolments').same();
-      else feed('enrolments', { course: cls, username, role }, F.enrollments, r.line, { course: r.header('classSourcedId'), username: r.header('userSourcedId'), role: r.header('role') });
-      if (role === 'learner' && classes.get(cls)?.homeroom) {
-        const was = seen.member(`${user}@${cls}`, who.id, cls);
-        if (was === 'student') run('memberships').same();
-        else if (was !== undefined) feed('memberships', { username, unit: cls, role: 'student' }, F.enrollments, r.line, { username: r.header('userSourcedId'), unit: r.header('classSourcedId'), role: r.header('role') });
-      }
+      const column = r.header('userSourcedId');
+      if (userColumn === undefined) userColumn = column;
+      else if (column !== userColumn) userColumnAt.set(r.line, column);
+      enrolIn.run(cls, r.get('userSourcedId'), word, r.line);
     },
     (r) => {
       deletions.push({ entity: 'course-member', key: `${r.get('classSourcedId')}/${r.get('userSourcedId')}`, label: `${r.get('classSourcedId')}/${r.get('userSourcedId')}` });
     },
   );
+  {
+    const userCol = (line: number) => userColumnAt.get(line) ?? userColumn ?? 'userSourcedId';
+    const cols = (line: number) => ({ course: 'classSourcedId', username: userCol(line), role: 'role' });
+    // Rows that name a course member an earlier row named already (another term, say): by row id.
+    const firstOf = new Map<number, number>();
+    for (const [later, first] of db
+      .prepare(
+        `SELECT e.rowid, d.first FROM (SELECT course, user_sid, min(rowid) AS first FROM temp.roster_enrol_in GROUP BY course, user_sid HAVING count(*) > 1) d
+         JOIN temp.roster_enrol_in e ON e.course = d.course AND e.user_sid = d.user_sid AND e.rowid > d.first`,
+      )
+      .raw()
+      .iterate() as Iterable<[number, number]>) firstOf.set(later, first);
+    /** The role and line a course member's first row gave them (only for members named twice). */
+    const firstRole = new Map<number, { role: string; line: number }>();
+    const firsts = new Set(firstOf.values());
+    const page = db
+      .prepare(
+        `SELECT e.rowid, e.course, e.user_sid, e.role, e.line, u.id, u.username, m.role FROM temp.roster_enrol_in e
+         LEFT JOIN main.users u ON u.external_id = e.user_sid LEFT JOIN main.course_members m ON m.course_id = e.course AND m.user_id = u.id
+         WHERE e.rowid > ? ORDER BY e.rowid LIMIT 2000`,
+      )
+      .raw();
+    // Under --as the change log names each written row's place: the kind writes then, not this loop.
+    const direct = activeChangeLog(db) === undefined;
+    const upsert = db.prepare('INSERT INTO course_members (course_id, user_id, role, source) VALUES (?, ?, ?, ?) ON CONFLICT (course_id, user_id) DO UPDATE SET role = excluded.role');
+    const write = (cls: string, userId: number, username: string, role: string, had: string | null, line: number) => {
+      if (!direct) return feed('enrolments', { course: cls, username, role }, F.enrollments, line, cols(line));
+      upsert.run(cls, userId, role, bundle.source);
+      const k = run('enrolments');
+      const status = had === null ? 'create' : 'update';
+      k.counts[status]++;
+      k.changeCount++;
+      if (k.changes.length < 500) k.changes.push({ kind: 'enrolments', entity: 'course-member', status, id: `${cls}/${username}`, before: had === null ? null : { role: had }, after: { role } });
+    };
+    let named = 0;
+    for (let after = 0; ; ) {
+      const rows = page.all(after) as [number, string, string, string, number, number | null, string | null, string | null][];
+      if (!rows.length) break;
+      after = rows[rows.length - 1][0];
+      for (const [rowid, cls, user, word, line, userId, username, had] of rows) {
+        let role = ENROL_ROLE[word];
+        if (userId === null || username === null) {
+          problems.push(`${at(F.enrollments, line, userCol(line))}: value "${user}" is not a user of the bundle or the model, valid: a sourcedId of users.csv`);
+          continue;
+        }
+        const flags = people.flags(userId);
+        model.knownUser(username, userId);
+        if (flags & IN_BUNDLE) {
+          const isStudentOnly = (flags & STUDENT) !== 0 && (flags & (TEACHER | ADMINISTRATOR)) === 0;
+          const staffOnly = (flags & STUDENT) === 0 && (flags & (TEACHER | ADMINISTRATOR)) !== 0;
+          const clash = (role === 'teacher' && isStudentOnly) || (role === 'learner' && staffOnly);
+          if (clash) {
+            const own = isStudentOnly ? 'learner' : 'teacher';
+            contradiction(`${F.enrollments} line ${line} enrols ${user} in ${cls} as ${word}, but ${F.users} line ${people.line(userId)} gives them the role ${wordsOf(user)}`, `${user} enrolled as ${own}, as ${F.users} says`);
+            if (!opts.lenient) continue;
+            role = own;
+          }
+        }
+        // One person, one role per course: a second row for another term is the same enrolment.
+        const firstRow = firstOf.get(rowid);
+        const first = firstRow === undefined ? undefined : firstRole.get(firstRow);
+        if (first !== undefined) {
+          const { role: was, line: wasLine } = first;
+          if (was !== role) {
+            const keep = was === 'teacher' ? was : role;
+            contradiction(`${F.enrollments} line ${line} enrols ${user} in ${cls} as ${role}, and line ${wasLine} as ${was}`, `${user} as ${keep}`);
+            if (opts.lenient && keep !== was) feed('enrolments', { course: cls, username, role: keep }, F.enrollments, line, cols(line));
+          }
+          continue;
+        }
+        // The first row of a member named again later (or a later row whose first row was refused).
+        if (firstRow !== undefined) firstRole.set(firstRow, { role, line });
+        else if (firsts.has(rowid)) firstRole.set(rowid, { role, line });
+        named++;
+        // The model holds this enrolment with this role already: counted unchanged, not written again.
+        if (had === role) run('enrolments').same();
+        else write(cls, userId, username, role, had, line);
+        if (role === 'learner' && classes.get(cls)?.homeroom) {
+          const was = seen.member(`${user}@${cls}`, userId, cls);
+          if (was === 'student') run('memberships').same();
+          else if (was !== undefined) feed('memberships', { username, unit: cls, role: 'student' }, F.enrollments, line, { username: userCol(line), unit: 'classSourcedId', role: 'role' });
+        }
+      }
+    }
+    seen.counts.set('course-member', named);
+  }
 
   // 8. demographics hold nothing schoolctl models, but a row about no one is a broken reference.
   await read('demographics', (r) => {
@@ -559,7 +635,15 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
   }
   // Every record the run named becomes the source's first: then what is gone is what the source
   // holds beyond what the run named, and where the two counts agree (a re-import) nothing is.
-  if (!problems.length) changeCount += takeOwnership(db, bundle.source, seen.table);
+  if (!problems.length) {
+    // Course members are named one by one only when something needs them: a member of the model
+    // that another source (or none) holds, a count of the source's members that differs from what
+    // the run named, or a delta that removed records (what is gone is compared then).
+    const members = db.prepare('SELECT count(*) FROM course_members WHERE source = ?').pluck().get(bundle.source) as number;
+    const others = db.prepare('SELECT EXISTS (SELECT 1 FROM course_members WHERE source <> ?)').pluck().get(bundle.source) as number;
+    if (deleted.length || others || members !== (seen.counts.get('course-member') ?? 0)) seen.nameEnrolled();
+    changeCount += takeOwnership(db, bundle.source, seen.table);
+  }
   const bulkEntities = bulkOwned(bundle);
   const gone = problems.length ? [] : goneRecords(db, bundle.source, bulkEntities, seen.table, deleted.length ? undefined : seen.counts);
   if (opts.prune && !problems.length) {
@@ -614,6 +698,10 @@ interface Person {
   readonly line: number;
   /** the role in hierarchy of the user's profile */
   readonly role: string;
+  /** as the model holds them (a person looked up by sourcedId) */
+  readonly profileId?: number;
+  readonly name?: string;
+  readonly email?: string | null;
 }
 
 /** The bundle's people by user id: a byte of flags and a line each, in arrays that grow. */
@@ -655,6 +743,24 @@ function bulkOwned(bundle: Bundle): SyncEntity[] {
   return out;
 }
 
+/** An agent row of users.csv with the agent as the model holds them (null: no user) and the model's links of the two. */
+interface AgentRow {
+  id: number;
+  user: string;
+  userId: number;
+  username: string;
+  agent: string;
+  line: number;
+  column: string;
+  agentId: number | null;
+  agentName: string | null;
+  agentProfile: number | null;
+  /** 1 when the model links the row's user as the agent's parent */
+  userIsParent: number;
+  /** 1 when the model links the agent as the row's user's parent */
+  agentIsParent: number;
+}
+
 /** Keys the roster keeps for itself beside the sync keys: usernames taken, to find one given twice. */
 type ScratchEntity = SyncEntity | 'username';
 
@@ -672,31 +778,33 @@ class SeenRecords {
   private readonly roleRows;
   private readonly addAgent;
   private readonly agentRows;
-  private readonly addEnrolled;
+  private readonly nameEnrolledStmt;
   private readonly addMember;
-  private readonly firstEnrolled;
   private roleCount = 0;
   constructor(db: Sqlite) {
     db.exec(`DROP TABLE IF EXISTS temp.roster_seen; CREATE TEMP TABLE roster_seen (entity TEXT NOT NULL, key TEXT NOT NULL, info TEXT, PRIMARY KEY (entity, key)) WITHOUT ROWID;
       DROP TABLE IF EXISTS temp.roster_roles; CREATE TEMP TABLE roster_roles (user TEXT NOT NULL, word TEXT NOT NULL, org TEXT NOT NULL, line INTEGER NOT NULL);
       CREATE INDEX temp.roster_roles_user ON roster_roles (user);
       DROP TABLE IF EXISTS temp.roster_agents; CREATE TEMP TABLE roster_agents (user TEXT NOT NULL, user_id INTEGER NOT NULL, username TEXT NOT NULL, agent TEXT NOT NULL, line INTEGER NOT NULL, col TEXT NOT NULL);
-      DROP TABLE IF EXISTS temp.roster_enrolled; CREATE TEMP TABLE roster_enrolled (course TEXT NOT NULL, user INTEGER NOT NULL, role TEXT NOT NULL, line INTEGER NOT NULL, PRIMARY KEY (course, user)) WITHOUT ROWID`);
-    // One statement names the course member and reads the role the model holds for them (NULL: none).
-    this.addEnrolled = db
-      .prepare('INSERT OR IGNORE INTO temp.roster_enrolled (course, user, role, line) VALUES (?, ?, ?, ?) RETURNING (SELECT m.role FROM main.course_members m WHERE m.course_id = roster_enrolled.course AND m.user_id = roster_enrolled.user)')
-      .pluck();
+      DROP TABLE IF EXISTS temp.roster_enrolled; CREATE TEMP TABLE roster_enrolled (course TEXT NOT NULL, user INTEGER NOT NULL, PRIMARY KEY (course, user)) WITHOUT ROWID;
+      DROP TABLE IF EXISTS temp.roster_enrol_in; CREATE TEMP TABLE roster_enrol_in (course TEXT NOT NULL, user_sid TEXT NOT NULL, role TEXT NOT NULL, line INTEGER NOT NULL)`);
+    // Course members are named set-based, after the rows: their user by sourcedId, by course and user id.
+    this.nameEnrolledStmt = db.prepare('INSERT OR IGNORE INTO temp.roster_enrolled (course, user) SELECT e.course, u.id FROM temp.roster_enrol_in e JOIN main.users u ON u.external_id = e.user_sid');
     this.addMember = db
       .prepare(`INSERT OR IGNORE INTO temp.roster_seen (entity, key, info) VALUES ('membership', ?, NULL) RETURNING (SELECT coalesce(m.role, '') FROM main.memberships m WHERE m.user_id = ? AND m.unit_id = ?)`)
       .pluck();
-    this.firstEnrolled = db.prepare('SELECT role, line FROM temp.roster_enrolled WHERE course = ? AND user = ?');
     this.insert = db.prepare('INSERT OR IGNORE INTO temp.roster_seen (entity, key, info) VALUES (?, ?, ?)');
     this.infoOf = db.prepare('SELECT info FROM temp.roster_seen WHERE entity = ? AND key = ?').pluck();
     this.addRole = db.prepare('INSERT INTO temp.roster_roles (user, word, org, line) VALUES (?, ?, ?, ?)');
     this.roleRows = db.prepare('SELECT word, org, line FROM temp.roster_roles WHERE user = ? ORDER BY rowid');
     this.addAgent = db.prepare('INSERT INTO temp.roster_agents (user, user_id, username, agent, line, col) VALUES (?, ?, ?, ?, ?, ?)');
-    this.agentRows = db.prepare('SELECT rowid AS id, user, user_id AS userId, username, agent, line, col AS column FROM temp.roster_agents WHERE rowid > ? ORDER BY rowid LIMIT 2000');
-    this.drop = () => db.exec('DROP TABLE IF EXISTS temp.roster_seen; DROP TABLE IF EXISTS temp.roster_roles; DROP TABLE IF EXISTS temp.roster_agents; DROP TABLE IF EXISTS temp.roster_enrolled');
+    this.agentRows = db.prepare(
+      `SELECT a.rowid AS id, a.user, a.user_id AS userId, a.username, a.agent, a.line, a.col AS column, u.id AS agentId, u.username AS agentName, u.profile_id AS agentProfile,
+         EXISTS (SELECT 1 FROM main.parent_links l WHERE l.parent_id = a.user_id AND l.child_id = u.id) AS userIsParent,
+         EXISTS (SELECT 1 FROM main.parent_links l WHERE l.parent_id = u.id AND l.child_id = a.user_id) AS agentIsParent
+       FROM temp.roster_agents a LEFT JOIN main.users u ON u.external_id = a.agent WHERE a.rowid > ? ORDER BY a.rowid LIMIT 2000`,
+    );
+    this.drop = () => db.exec('DROP TABLE IF EXISTS temp.roster_seen; DROP TABLE IF EXISTS temp.roster_roles; DROP TABLE IF EXISTS temp.roster_agents; DROP TABLE IF EXISTS temp.roster_enrolled; DROP TABLE IF EXISTS temp.roster_enrol_in');
   }
   /** Records the key: true the first time, false when the run named it already. */
   add(entity: ScratchEntity, key: string): boolean {
@@ -716,19 +824,9 @@ class SeenRecords {
   info(entity: ScratchEntity, key: string): string | undefined {
     return (this.infoOf.get(entity, key) as string | null | undefined) ?? undefined;
   }
-  /**
-   * Records a course member (by course and user id, the sync key `course-member` of the model): the
-   * role the model holds for them (null: none), or the role and line of the first row when the run
-   * named them already.
-   */
-  enrol(course: string, user: number, role: string, line: number): string | null | { role: string; line: number } {
-    // undefined: the row was there (ignored); null or a role: inserted, with the model's role.
-    const had = this.addEnrolled.get(course, user, role, line) as string | null | undefined;
-    if (had !== undefined) {
-      this.counts.set('course-member', (this.counts.get('course-member') ?? 0) + 1);
-      return had;
-    }
-    return this.firstEnrolled.get(course, user) as { role: string; line: number };
+  /** Names every course member the enrolment rows gave in temp.roster_enrolled, for what is gone and owned. */
+  nameEnrolled(): void {
+    this.nameEnrolledStmt.run();
   }
   /**
    * Records a membership by its sync key: the role the model holds for it ('' the profile's, null:
@@ -751,10 +849,10 @@ class SeenRecords {
     this.addAgent.run(user, userId, username, agent, line, column);
   }
   /** Every agent row, read a page at a time so the caller may write between pages. */
-  *agents(): Generator<{ user: string; userId: number; username: string; agent: string; line: number; column: string }> {
+  *agents(): Generator<AgentRow> {
     let after = 0;
     for (;;) {
-      const page = this.agentRows.all(after) as { id: number; user: string; userId: number; username: string; agent: string; line: number; column: string }[];
+      const page = this.agentRows.all(after) as AgentRow[];
       if (!page.length) return;
       yield* page;
       after = page[page.length - 1].id;

@@ -125,7 +125,9 @@ function randomChange(kind: string, db: Database.Database, pick: Pick): string[]
 /** Changes of every kind on each site: 3 keeps the file near 2.5 min; ACCESS_DIFF_CHANGES=30 for the full check. */
 const PER_KIND = Number(process.env.ACCESS_DIFF_CHANGES ?? 3);
 
-const KINDS = ['profile-setting', 'policy', 'membership', 'user', 'hierarchy', 'course', 'supervisor', 'workflow', 'portal'];
+const ALL_KINDS = ['profile-setting', 'policy', 'membership', 'user', 'hierarchy', 'course', 'supervisor', 'workflow', 'portal'];
+/** ACCESS_DIFF_KINDS=supervisor,workflow checks only those kinds (to look into one locally). */
+const KINDS = process.env.ACCESS_DIFF_KINDS ? ALL_KINDS.filter((k) => process.env.ACCESS_DIFF_KINDS!.split(',').includes(k)) : ALL_KINDS;
 
 function evaluate(def: ActionDef, facts: Facts, user: string, p: SurfacePoint | undefined): boolean {
   if (!p) return false;
@@ -222,10 +224,12 @@ async function checkKinds(file: string, seed: number, perKind: number, sampled: 
   try {
     for (const kind of KINDS) {
       done[kind] = 0;
+      const started = Date.now();
       // A random change may be refused (invalid for that user): try up to 20 (or 6 per change wanted).
       for (let attempt = 0; attempt < Math.max(perKind * 6, 20) && done[kind] < perKind; attempt++) {
         if (await tryChange(file, randomChange(kind, reader, pick), sampled, pick, done[kind] < (sampled ? FULL.site : FULL.demo))) done[kind]++;
       }
+      if (process.env.ACCESS_DIFF_TIMES) process.stderr.write(`${sampled ? 'site' : 'demo'} ${kind}: ${done[kind]} changes in ${Date.now() - started} ms\n`);
     }
   } finally {
     reader.close();

@@ -47,6 +47,8 @@ export interface ChangedFacts {
   readonly keys: ReadonlySet<string>;
   /** Every membership row the change added, removed or altered (user id, unit id), when known. */
   readonly memberships?: readonly { readonly userId: number; readonly unitId: string }[];
+  /** Every user whose mentor or headteacher assignment rows the change added, removed or altered, when known. */
+  readonly supervisors?: readonly number[];
 }
 
 /**
@@ -303,13 +305,18 @@ export function accessDiff(engine: DecisionEngine, before: Facts, after: Facts, 
   const byKey = new Map(defs.map((d) => [d.key, d]));
   const keys = new Set([...B.points.keys(), ...A.points.keys()]);
   const groupedKeys: string[] = [];
+  const subjectKeys: string[] = [];
+  // A change to supervision (assignments, roles) alone moves only some supervisors' decisions.
+  const subjects = opts.changed && supervisionSubjects(before, after, opts.changed);
   for (const key of keys) {
     const p = (B.points.get(key) ?? A.points.get(key))!;
     const def = byKey.get(p.action)!;
     if (settingDecided(def, p)) groupedKeys.push(key);
+    else if (subjects && SUPERVISED.has(def.module)) subjectKeys.push(key);
     else diffByCandidates(def, key, B, A, changes);
   }
   if (groupedKeys.length) diffByGroups(groupedKeys, byKey, B, A, changes);
+  if (subjects && subjectKeys.length) diffBySubjects(subjectKeys, byKey, subjects, B, A, changes);
   if (changes.length) {
     const schools = new Map<string, readonly string[]>();
     const of = (sig: string) => {
@@ -326,6 +333,92 @@ export function accessDiff(engine: DecisionEngine, before: Facts, after: Facts, 
   }
   changes.sort(compareChanges);
   return { changes, skipped };
+}
+
+/** The modules whose decisions read supervision: their subject's own assignments and roles. */
+const SUPERVISED: ReadonlySet<string> = new Set(['supervisors', 'workflow']);
+
+/** Tables the supervised families read besides the settings and supervision ones. */
+const SUPERVISED_OTHER = new Set(
+  FAMILIES.filter((f) => f.modules.some((m) => SUPERVISED.has(m)))
+    .flatMap((f) => f.tables)
+    .filter((t) => !SETTINGS.includes(t) && !SUPERVISION.includes(t)),
+);
+
+/**
+ * The people whose supervisor and workflow decisions a supervision-only change can move
+ * (docs/architecture.md, "A supervision change"): everyone whose assignment rows changed, and every
+ * assigned mentor or headteacher (on either model) whose effective role settings differ. Undefined
+ * when the change touched anything else those families read (then every subject is judged).
+ */
+function supervisionSubjects(B: Facts, A: Facts, changed: ChangedFacts): string[] | undefined {
+  if (!changed.supervisors) return undefined;
+  for (const t of changed.tables) if (SUPERVISED_OTHER.has(t)) return undefined;
+  const names = new Set<string>();
+  for (const id of changed.supervisors) {
+    for (const f of [B, A]) {
+      const u = f.userById(id);
+      if (u) names.add(u.username);
+    }
+  }
+  if (SETTINGS.some((t) => changed.tables.has(t))) {
+    for (const f of [B, A]) {
+      for (const name of [...f.mentorUsernames(), ...f.headteacherUsernames()]) {
+        if (names.has(name)) continue;
+        const b = B.user(name);
+        const a = A.user(name);
+        if (!b || !a || SUBJECT_KEYS.some((k) => effectiveSetting(B, b, k).value !== effectiveSetting(A, a, k).value)) names.add(name);
+      }
+    }
+  }
+  return [...names];
+}
+
+/**
+ * Whether a supervisor holds anything at a point on one model: they mentor or head the learner, or
+ * head an organisation above one of the learner's classes or courses (where a batch lies), or
+ * mentor a learner of the batch or head an organisation above it. Only such a holding reads what
+ * a supervision change touched; without one on either model the decision is the same on both.
+ */
+function holdsAt(f: Facts, subjectId: number, p: SurfacePoint, cache: Map<string, boolean>): boolean {
+  const t = p.target;
+  if (!t) return true;
+  const key = `${t.kind}\u0000${t.id}`;
+  let held = cache.get(key);
+  if (held !== undefined) return held;
+  if (t.kind === 'learner') {
+    const l = f.user(t.id);
+    held =
+      l !== undefined &&
+      (f.mentorPaths(subjectId, l.id).length > 0 ||
+        f.headteacherPaths(subjectId, l.id).length > 0 ||
+        (f.isHeadteacher(subjectId) &&
+          [...f.unitIdsOf(l.id), ...f.courseIdsOf(l.id).map((c) => f.course(c)?.unitId)].some((u) => u !== undefined && f.headteacherOrgsAbove(subjectId, u).length > 0)));
+  } else if (t.kind === 'class' || t.kind === 'course') {
+    const unit = t.kind === 'course' ? f.course(t.id)?.unitId : t.id;
+    held = f.mentorBatchLearner(subjectId, t.kind, t.id) !== undefined || (unit !== undefined && f.headteacherOrgsAbove(subjectId, unit).length > 0);
+  } else {
+    held = true;
+  }
+  cache.set(key, held);
+  return held;
+}
+
+/** Each point decided for the given subjects alone, on both models, where they hold something on either. */
+function diffBySubjects(keys: readonly string[], byKey: Map<string, ActionDef>, subjects: readonly string[], B: ModelSide, A: ModelSide, out: AccessChange[]): void {
+  const users = subjects.map((name) => ({ name, b: B.facts.user(name), a: A.facts.user(name), heldB: new Map<string, boolean>(), heldA: new Map<string, boolean>() }));
+  for (const key of keys) {
+    const pb = B.points.get(key);
+    const pa = A.points.get(key);
+    const p = (pb ?? pa)!;
+    const def = byKey.get(p.action)!;
+    for (const u of users) {
+      if (!((pb && u.b && holdsAt(B.facts, u.b.id, pb, u.heldB)) || (pa && u.a && holdsAt(A.facts, u.a.id, pa, u.heldA)))) continue;
+      const ob = pb && u.b ? evaluateAt(def, B.facts, u.b, pb) : undefined;
+      const oa = pa && u.a ? evaluateAt(def, A.facts, u.a, pa) : undefined;
+      if ((ob?.allow === true) !== (oa?.allow === true)) out.push(change(def, p, u.name, decidingRule(ob), decidingRule(oa), oa?.allow === true));
+    }
+  }
 }
 
 /** More moved memberships than this and the whole-site path is cheaper than following each person. */

@@ -473,8 +473,11 @@ function membershipDiff(defs: readonly ActionDef[], B: Facts, A: Facts, moved: N
       for (const c of f.courseIdsOf(id)) courses.add(c);
     }
   }
-  const listsOf = (f: Facts): SurfaceLists => ({
-    schools: () => f.schoolIds(),
+  const listsOf = (f: Facts): SurfaceLists => {
+    let schoolIds: readonly string[] | undefined;
+    return {
+    // Read once per model, not once per action.
+    schools: () => (schoolIds ??= f.schoolIds()),
     learners: () => movedNames.filter((n) => {
       const u = f.user(n);
       return u !== undefined && f.isLearner(u.id);
@@ -484,7 +487,8 @@ function membershipDiff(defs: readonly ActionDef[], B: Facts, A: Facts, moved: N
       const k = f.unit(u)?.kind;
       return k === 'class' || k === 'group';
     }).sort(),
-  });
+    };
+  };
   const lb = listsOf(B);
   const la = listsOf(A);
   const out: AccessChange[] = [];
@@ -498,14 +502,34 @@ function membershipDiff(defs: readonly ActionDef[], B: Facts, A: Facts, moved: N
     }
     return s;
   };
+  // A scope point unit:S outside a person's schools decides like every other school outside them
+  // (as in `groupOutcome`): one evaluation per person, action and model stands for all of them.
+  const outside = new Map<string, boolean>();
+  const ownSchools = new Map<string, ReadonlySet<string>>();
+  const allowAt = (def: ActionDef, f: Facts, side: string, u: UserFact, pt: SurfacePoint): boolean => {
+    if (pt.target?.kind === 'unit' && settingDecided(def, pt)) {
+      const who = `${side}\u0000${u.username}`;
+      let mine = ownSchools.get(who);
+      if (!mine) ownSchools.set(who, (mine = new Set(f.userSchools(u.id))));
+      if (!mine.has(pt.target.id)) {
+        const k = `${who}\u0000${def.key}`;
+        let allow = outside.get(k);
+        if (allow === undefined) outside.set(k, (allow = evaluateAt(def, f, u, pt).allow));
+        return allow;
+      }
+    }
+    return evaluateAt(def, f, u, pt).allow;
+  };
   const one = (def: ActionDef, p: SurfacePoint, pb: SurfacePoint | undefined, pa: SurfacePoint | undefined, user: string) => {
     const ub = pb && B.user(user);
     const ua = pa && A.user(user);
+    const allowB = ub ? allowAt(def, B, 'b', ub, pb!) : false;
+    const allowA = ua ? allowAt(def, A, 'a', ua, pa!) : false;
+    if (allowB === allowA) return;
+    // A change is told from both traces, evaluated at this very point.
     const ob = ub ? evaluateAt(def, B, ub, pb!) : undefined;
     const oa = ua ? evaluateAt(def, A, ua, pa!) : undefined;
-    const allowB = ob?.allow === true;
-    const allowA = oa?.allow === true;
-    if (allowB !== allowA) out.push({ ...change(def, p, user, decidingRule(ob), decidingRule(oa), allowA), schools: schoolsOf(user) });
+    out.push({ ...change(def, p, user, decidingRule(ob), decidingRule(oa), allowA), schools: schoolsOf(user) });
   };
   for (const def of defs) {
     const pb = new Map(surfacePoints(def, B, lb).map((p) => [pointKey(p), p]));

@@ -520,6 +520,26 @@ function membershipDiff(defs: readonly ActionDef[], B: Facts, A: Facts, moved: N
     }
     return evaluateAt(def, f, u, pt).allow;
   };
+  // A setting decision reads the person's profile, own policies and schools (their signature). A
+  // membership change writes no profile or policy, so a person whose schools are the same on both
+  // models has the same signature there, hence the same decision on every setting point.
+  const same = new Map<string, boolean>();
+  const sameSignature = (user: string): boolean => {
+    let r = same.get(user);
+    if (r === undefined) {
+      const b = B.user(user);
+      const a = A.user(user);
+      const sb = b ? new Set(B.userSchools(b.id)) : undefined;
+      const sa = a ? [...new Set(A.userSchools(a.id))] : undefined;
+      same.set(user, (r = sb !== undefined && sa !== undefined && sb.size === sa.length && sa.every((x) => sb.has(x))));
+    }
+    return r;
+  };
+  const assigned = (user: string): boolean =>
+    sides.some((f) => {
+      const u = f.user(user);
+      return u !== undefined && (f.isMentor(u.id) || f.isHeadteacher(u.id));
+    });
   const one = (def: ActionDef, p: SurfacePoint, pb: SurfacePoint | undefined, pa: SurfacePoint | undefined, user: string) => {
     const ub = pb && B.user(user);
     const ua = pa && A.user(user);
@@ -539,9 +559,10 @@ function membershipDiff(defs: readonly ActionDef[], B: Facts, A: Facts, moved: N
       const a = pa.get(key);
       const p = (b ?? a)!;
       if (settingDecided(def, p)) {
-        for (const user of people) one(def, p, b, a, user);
+        for (const user of people) if (!sameSignature(user)) one(def, p, b, a, user);
       } else if (p.target === null) {
-        for (const user of tabSubjects) one(def, p, b, a, user);
+        // A menu entry shows only for an assigned mentor or headteacher: anyone else is denied on both.
+        for (const user of tabSubjects) if (!def.key.startsWith('tab:') || assigned(user)) one(def, p, b, a, user);
       } else {
         const before = diffAt(def, B, b, A, a);
         for (const c of before) out.push({ ...c, schools: schoolsOf(c.user) });

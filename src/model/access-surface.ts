@@ -307,7 +307,7 @@ export function accessDiff(engine: DecisionEngine, before: Facts, after: Facts, 
   const groupedKeys: string[] = [];
   const subjectKeys: string[] = [];
   // A change to supervision (assignments, roles) alone moves only some supervisors' decisions.
-  const subjects = opts.changed && supervisionSubjects(before, after, opts.changed);
+  const subjects = opts.changed && defs.some((d) => SUPERVISED.has(d.module)) ? supervisionSubjects(before, after, opts.changed) : undefined;
   for (const key of keys) {
     const p = (B.points.get(key) ?? A.points.get(key))!;
     const def = byKey.get(p.action)!;
@@ -642,31 +642,38 @@ function diffByGroups(keys: readonly string[], byKey: Map<string, ActionDef>, B:
   };
   for (const [user, s] of sb) add(user, s.sig, sa.get(user)?.sig);
   for (const [user, s] of sa) if (!sb.has(user)) add(user, undefined, s.sig);
+  // Each point's lookups once, not once per cell.
+  const points = keys.map((key) => {
+    const pb = B.points.get(key);
+    const pa = A.points.get(key);
+    const p = (pb ?? pa)!;
+    return { key, pb, pa, p, def: byKey.get(p.action)! };
+  });
   for (const cell of cells.values()) {
-    for (const key of keys) {
-      const pb = cell.b !== undefined ? B.points.get(key) : undefined;
-      const pa = cell.a !== undefined ? A.points.get(key) : undefined;
-      const p = (pb ?? pa ?? B.points.get(key) ?? A.points.get(key))!;
-      const def = byKey.get(p.action)!;
+    for (const { key, pb: kb, pa: ka, p, def } of points) {
+      const pb = cell.b !== undefined ? kb : undefined;
+      const pa = cell.a !== undefined ? ka : undefined;
       const ob = pb ? B.groupOutcome(def, cell.b!, key, pb) : undefined;
       const oa = pa ? A.groupOutcome(def, cell.a!, key, pa) : undefined;
       const allowB = ob?.allow === true;
       const allowA = oa?.allow === true;
       if (allowB === allowA) continue;
-      const rb = ob?.rule ?? decidingRule(undefined);
-      const ra = oa?.rule ?? decidingRule(undefined);
-      const repB = cell.b !== undefined ? B.representative(cell.b) : undefined;
-      const repA = cell.a !== undefined ? A.representative(cell.a) : undefined;
-      for (const user of cell.users) out.push(change(def, p, user, personal(rb, repB, user), personal(ra, repA, user), allowA));
+      const rb = personal(ob?.rule ?? decidingRule(undefined), cell.b !== undefined ? B.representative(cell.b) : undefined);
+      const ra = personal(oa?.rule ?? decidingRule(undefined), cell.a !== undefined ? A.representative(cell.a) : undefined);
+      for (const user of cell.users) out.push(change(def, p, user, rb(user), ra(user), allowA));
     }
   }
 }
 
-/** A group's rule told about one member: the representative's name (and a stand-in school) replaced. */
-function personal(r: DecidingRule, rep: string | undefined, user: string): DecidingRule {
-  if (rep === undefined || rep === user) return r;
-  const detail = r.detail.split(rep).join(user);
-  return detail === r.detail ? r : { ...r, detail };
+/**
+ * A group's rule told about each member: the representative's name replaced by the member's. The
+ * rule is split once per cell and point, then joined per member (most rules name nobody).
+ */
+function personal(r: DecidingRule, rep: string | undefined): (user: string) => DecidingRule {
+  if (rep === undefined) return () => r;
+  const parts = r.detail.split(rep);
+  if (parts.length === 1) return () => r;
+  return (user) => (user === rep ? r : { ...r, detail: parts.join(user) });
 }
 
 /**

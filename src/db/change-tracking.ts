@@ -16,9 +16,23 @@ function keyOf(table: string, row: 'NEW' | 'OLD'): string {
   return `''`;
 }
 
-/** The row a changed membership stands for (user id and unit id), so a diff can stay with the people it moved. */
+/** The supervisor column of each supervision table: a diff of an assignment change stays with that person. */
+const SUPERVISOR_COLUMN: Record<string, string> = {
+  mentors: 'user_id',
+  mentor_learners: 'mentor_id',
+  mentor_classes: 'mentor_id',
+  headteachers: 'user_id',
+  headteacher_orgs: 'user_id',
+};
+
+/**
+ * The row a change stands for, so a diff can stay with the people it touched: a membership's user
+ * id and unit id, a supervision row's supervisor id.
+ */
 function refOf(table: string, row: 'NEW' | 'OLD'): string {
-  return table === 'memberships' ? `${row}.user_id || char(31) || ${row}.unit_id` : `''`;
+  if (table === 'memberships') return `${row}.user_id || char(31) || ${row}.unit_id`;
+  const col = SUPERVISOR_COLUMN[table];
+  return col ? `CAST(${row}.${col} AS TEXT)` : `''`;
 }
 
 /** Installs the triggers; call inside the transaction, so a rollback removes them again. */
@@ -54,7 +68,9 @@ export function changedFacts(db: Sqlite): ChangedFacts {
     const [user, unit] = r.split('\u001f');
     return { userId: Number(user), unitId: unit };
   });
-  return { tables, keys, memberships };
+  const placeholders = Object.keys(SUPERVISOR_COLUMN).map(() => '?').join(', ');
+  const supervisors = (db.prepare(`SELECT DISTINCT ref FROM ${LOG} WHERE tbl IN (${placeholders}) AND ref <> ''`).pluck().all(...Object.keys(SUPERVISOR_COLUMN)) as string[]).map(Number);
+  return { tables, keys, memberships, supervisors };
 }
 
 /** Removes the triggers before a commit, so nothing of the tracking outlives the change. */

@@ -48,6 +48,8 @@ export interface ChangedFacts {
   readonly keys: ReadonlySet<string>;
   /** Every membership row the change added, removed or altered (user id, unit id), when known. */
   readonly memberships?: readonly { readonly userId: number; readonly unitId: string }[];
+  /** Every user whose mentor or headteacher assignment rows the change added, removed or altered, when known. */
+  readonly supervisors?: readonly number[];
 }
 
 /**
@@ -304,13 +306,18 @@ export function accessDiff(engine: DecisionEngine, before: Facts, after: Facts, 
   const byKey = new Map(defs.map((d) => [d.key, d]));
   const keys = new Set([...B.points.keys(), ...A.points.keys()]);
   const groupedKeys: string[] = [];
+  const subjectKeys: string[] = [];
+  // A change to supervision (assignments, roles) alone moves only some supervisors' decisions.
+  const subjects = opts.changed && defs.some((d) => SUPERVISED.has(d.module)) ? supervisionSubjects(before, after, opts.changed) : undefined;
   for (const key of keys) {
     const p = (B.points.get(key) ?? A.points.get(key))!;
     const def = byKey.get(p.action)!;
     if (settingDecided(def, p)) groupedKeys.push(key);
+    else if (subjects && SUPERVISED.has(def.module)) subjectKeys.push(key);
     else diffByCandidates(def, key, B, A, changes);
   }
   if (groupedKeys.length) diffByGroups(groupedKeys, byKey, B, A, changes);
+  if (subjects && subjectKeys.length) diffBySubjects(subjectKeys, byKey, subjects, B, A, changes);
   if (changes.length) {
     const schools = new Map<string, readonly string[]>();
     const of = (sig: string) => {
@@ -327,6 +334,92 @@ export function accessDiff(engine: DecisionEngine, before: Facts, after: Facts, 
   }
   changes.sort(compareChanges);
   return { changes, skipped };
+}
+
+/** The modules whose decisions read supervision: their subject's own assignments and roles. */
+const SUPERVISED: ReadonlySet<string> = new Set(['supervisors', 'workflow']);
+
+/** Tables the supervised families read besides the settings and supervision ones. */
+const SUPERVISED_OTHER = new Set(
+  FAMILIES.filter((f) => f.modules.some((m) => SUPERVISED.has(m)))
+    .flatMap((f) => f.tables)
+    .filter((t) => !SETTINGS.includes(t) && !SUPERVISION.includes(t)),
+);
+
+/**
+ * The people whose supervisor and workflow decisions a supervision-only change can move
+ * (docs/architecture.md, "A supervision change"): everyone whose assignment rows changed, and every
+ * assigned mentor or headteacher (on either model) whose effective role settings differ. Undefined
+ * when the change touched anything else those families read (then every subject is judged).
+ */
+function supervisionSubjects(B: Facts, A: Facts, changed: ChangedFacts): string[] | undefined {
+  if (!changed.supervisors) return undefined;
+  for (const t of changed.tables) if (SUPERVISED_OTHER.has(t)) return undefined;
+  const names = new Set<string>();
+  for (const id of changed.supervisors) {
+    for (const f of [B, A]) {
+      const u = f.userById(id);
+      if (u) names.add(u.username);
+    }
+  }
+  if (SETTINGS.some((t) => changed.tables.has(t))) {
+    for (const f of [B, A]) {
+      for (const name of [...f.mentorUsernames(), ...f.headteacherUsernames()]) {
+        if (names.has(name)) continue;
+        const b = B.user(name);
+        const a = A.user(name);
+        if (!b || !a || SUBJECT_KEYS.some((k) => effectiveSetting(B, b, k).value !== effectiveSetting(A, a, k).value)) names.add(name);
+      }
+    }
+  }
+  return [...names];
+}
+
+/**
+ * Whether a supervisor holds anything at a point on one model: they mentor or head the learner, or
+ * head an organisation above one of the learner's classes or courses (where a batch lies), or
+ * mentor a learner of the batch or head an organisation above it. Only such a holding reads what
+ * a supervision change touched; without one on either model the decision is the same on both.
+ */
+function holdsAt(f: Facts, subjectId: number, p: SurfacePoint, cache: Map<string, boolean>): boolean {
+  const t = p.target;
+  if (!t) return true;
+  const key = `${t.kind}\u0000${t.id}`;
+  let held = cache.get(key);
+  if (held !== undefined) return held;
+  if (t.kind === 'learner') {
+    const l = f.user(t.id);
+    held =
+      l !== undefined &&
+      (f.mentorPaths(subjectId, l.id).length > 0 ||
+        f.headteacherPaths(subjectId, l.id).length > 0 ||
+        (f.isHeadteacher(subjectId) &&
+          [...f.unitIdsOf(l.id), ...f.courseIdsOf(l.id).map((c) => f.course(c)?.unitId)].some((u) => u !== undefined && f.headteacherOrgsAbove(subjectId, u).length > 0)));
+  } else if (t.kind === 'class' || t.kind === 'course') {
+    const unit = t.kind === 'course' ? f.course(t.id)?.unitId : t.id;
+    held = f.mentorBatchLearner(subjectId, t.kind, t.id) !== undefined || (unit !== undefined && f.headteacherOrgsAbove(subjectId, unit).length > 0);
+  } else {
+    held = true;
+  }
+  cache.set(key, held);
+  return held;
+}
+
+/** Each point decided for the given subjects alone, on both models, where they hold something on either. */
+function diffBySubjects(keys: readonly string[], byKey: Map<string, ActionDef>, subjects: readonly string[], B: ModelSide, A: ModelSide, out: AccessChange[]): void {
+  const users = subjects.map((name) => ({ name, b: B.facts.user(name), a: A.facts.user(name), heldB: new Map<string, boolean>(), heldA: new Map<string, boolean>() }));
+  for (const key of keys) {
+    const pb = B.points.get(key);
+    const pa = A.points.get(key);
+    const p = (pb ?? pa)!;
+    const def = byKey.get(p.action)!;
+    for (const u of users) {
+      if (!((pb && u.b && holdsAt(B.facts, u.b.id, pb, u.heldB)) || (pa && u.a && holdsAt(A.facts, u.a.id, pa, u.heldA)))) continue;
+      const ob = pb && u.b ? evaluateAt(def, B.facts, u.b, pb) : undefined;
+      const oa = pa && u.a ? evaluateAt(def, A.facts, u.a, pa) : undefined;
+      if ((ob?.allow === true) !== (oa?.allow === true)) out.push(change(def, p, u.name, decidingRule(ob), decidingRule(oa), oa?.allow === true));
+    }
+  }
 }
 
 /** More moved memberships than this and the whole-site path is cheaper than following each person. */
@@ -381,8 +474,11 @@ function membershipDiff(defs: readonly ActionDef[], B: Facts, A: Facts, moved: N
       for (const c of f.courseIdsOf(id)) courses.add(c);
     }
   }
-  const listsOf = (f: Facts): SurfaceLists => ({
-    schools: () => f.schoolIds(),
+  const listsOf = (f: Facts): SurfaceLists => {
+    let schoolIds: readonly string[] | undefined;
+    return {
+    // Read once per model, not once per action.
+    schools: () => (schoolIds ??= f.schoolIds()),
     learners: () => movedNames.filter((n) => {
       const u = f.user(n);
       return u !== undefined && f.isLearner(u.id);
@@ -392,7 +488,8 @@ function membershipDiff(defs: readonly ActionDef[], B: Facts, A: Facts, moved: N
       const k = f.unit(u)?.kind;
       return k === 'class' || k === 'group';
     }).sort(),
-  });
+    };
+  };
   const lb = listsOf(B);
   const la = listsOf(A);
   const out: AccessChange[] = [];
@@ -406,14 +503,54 @@ function membershipDiff(defs: readonly ActionDef[], B: Facts, A: Facts, moved: N
     }
     return s;
   };
+  // A scope point unit:S outside a person's schools decides like every other school outside them
+  // (as in `groupOutcome`): one evaluation per person, action and model stands for all of them.
+  const outside = new Map<string, boolean>();
+  const ownSchools = new Map<string, ReadonlySet<string>>();
+  const allowAt = (def: ActionDef, f: Facts, side: string, u: UserFact, pt: SurfacePoint): boolean => {
+    if (pt.target?.kind === 'unit' && settingDecided(def, pt)) {
+      const who = `${side}\u0000${u.username}`;
+      let mine = ownSchools.get(who);
+      if (!mine) ownSchools.set(who, (mine = new Set(f.userSchools(u.id))));
+      if (!mine.has(pt.target.id)) {
+        const k = `${who}\u0000${def.key}`;
+        let allow = outside.get(k);
+        if (allow === undefined) outside.set(k, (allow = evaluateAt(def, f, u, pt).allow));
+        return allow;
+      }
+    }
+    return evaluateAt(def, f, u, pt).allow;
+  };
+  // A setting decision reads the person's profile, own policies and schools (their signature). A
+  // membership change writes no profile or policy, so a person whose schools are the same on both
+  // models has the same signature there, hence the same decision on every setting point.
+  const same = new Map<string, boolean>();
+  const sameSignature = (user: string): boolean => {
+    let r = same.get(user);
+    if (r === undefined) {
+      const b = B.user(user);
+      const a = A.user(user);
+      const sb = b ? new Set(B.userSchools(b.id)) : undefined;
+      const sa = a ? [...new Set(A.userSchools(a.id))] : undefined;
+      same.set(user, (r = sb !== undefined && sa !== undefined && sb.size === sa.length && sa.every((x) => sb.has(x))));
+    }
+    return r;
+  };
+  const assigned = (user: string): boolean =>
+    sides.some((f) => {
+      const u = f.user(user);
+      return u !== undefined && (f.isMentor(u.id) || f.isHeadteacher(u.id));
+    });
   const one = (def: ActionDef, p: SurfacePoint, pb: SurfacePoint | undefined, pa: SurfacePoint | undefined, user: string) => {
     const ub = pb && B.user(user);
     const ua = pa && A.user(user);
+    const allowB = ub ? allowAt(def, B, 'b', ub, pb!) : false;
+    const allowA = ua ? allowAt(def, A, 'a', ua, pa!) : false;
+    if (allowB === allowA) return;
+    // A change is told from both traces, evaluated at this very point.
     const ob = ub ? evaluateAt(def, B, ub, pb!) : undefined;
     const oa = ua ? evaluateAt(def, A, ua, pa!) : undefined;
-    const allowB = ob?.allow === true;
-    const allowA = oa?.allow === true;
-    if (allowB !== allowA) out.push({ ...change(def, p, user, decidingRule(ob), decidingRule(oa), allowA), schools: schoolsOf(user) });
+    out.push({ ...change(def, p, user, decidingRule(ob), decidingRule(oa), allowA), schools: schoolsOf(user) });
   };
   for (const def of defs) {
     const pb = new Map(surfacePoints(def, B, lb).map((p) => [pointKey(p), p]));
@@ -423,9 +560,10 @@ function membershipDiff(defs: readonly ActionDef[], B: Facts, A: Facts, moved: N
       const a = pa.get(key);
       const p = (b ?? a)!;
       if (settingDecided(def, p)) {
-        for (const user of people) one(def, p, b, a, user);
+        for (const user of people) if (!sameSignature(user)) one(def, p, b, a, user);
       } else if (p.target === null) {
-        for (const user of tabSubjects) one(def, p, b, a, user);
+        // A menu entry shows only for an assigned mentor or headteacher: anyone else is denied on both.
+        for (const user of tabSubjects) if (!def.key.startsWith('tab:') || assigned(user)) one(def, p, b, a, user);
       } else {
         const before = diffAt(def, B, b, A, a);
         for (const c of before) out.push({ ...c, schools: schoolsOf(c.user) });
@@ -505,31 +643,38 @@ function diffByGroups(keys: readonly string[], byKey: Map<string, ActionDef>, B:
   };
   for (const [user, s] of sb) add(user, s.sig, sa.get(user)?.sig);
   for (const [user, s] of sa) if (!sb.has(user)) add(user, undefined, s.sig);
+  // Each point's lookups once, not once per cell.
+  const points = keys.map((key) => {
+    const pb = B.points.get(key);
+    const pa = A.points.get(key);
+    const p = (pb ?? pa)!;
+    return { key, pb, pa, p, def: byKey.get(p.action)! };
+  });
   for (const cell of cells.values()) {
-    for (const key of keys) {
-      const pb = cell.b !== undefined ? B.points.get(key) : undefined;
-      const pa = cell.a !== undefined ? A.points.get(key) : undefined;
-      const p = (pb ?? pa ?? B.points.get(key) ?? A.points.get(key))!;
-      const def = byKey.get(p.action)!;
+    for (const { key, pb: kb, pa: ka, p, def } of points) {
+      const pb = cell.b !== undefined ? kb : undefined;
+      const pa = cell.a !== undefined ? ka : undefined;
       const ob = pb ? B.groupOutcome(def, cell.b!, key, pb) : undefined;
       const oa = pa ? A.groupOutcome(def, cell.a!, key, pa) : undefined;
       const allowB = ob?.allow === true;
       const allowA = oa?.allow === true;
       if (allowB === allowA) continue;
-      const rb = ob?.rule ?? decidingRule(undefined);
-      const ra = oa?.rule ?? decidingRule(undefined);
-      const repB = cell.b !== undefined ? B.representative(cell.b) : undefined;
-      const repA = cell.a !== undefined ? A.representative(cell.a) : undefined;
-      for (const user of cell.users) out.push(change(def, p, user, personal(rb, repB, user), personal(ra, repA, user), allowA));
+      const rb = personal(ob?.rule ?? decidingRule(undefined), cell.b !== undefined ? B.representative(cell.b) : undefined);
+      const ra = personal(oa?.rule ?? decidingRule(undefined), cell.a !== undefined ? A.representative(cell.a) : undefined);
+      for (const user of cell.users) out.push(change(def, p, user, rb(user), ra(user), allowA));
     }
   }
 }
 
-/** A group's rule told about one member: the representative's name (and a stand-in school) replaced. */
-function personal(r: DecidingRule, rep: string | undefined, user: string): DecidingRule {
-  if (rep === undefined || rep === user) return r;
-  const detail = r.detail.split(rep).join(user);
-  return detail === r.detail ? r : { ...r, detail };
+/**
+ * A group's rule told about each member: the representative's name replaced by the member's. The
+ * rule is split once per cell and point, then joined per member (most rules name nobody).
+ */
+function personal(r: DecidingRule, rep: string | undefined): (user: string) => DecidingRule {
+  if (rep === undefined) return () => r;
+  const parts = r.detail.split(rep);
+  if (parts.length === 1) return () => r;
+  return (user) => (user === rep ? r : { ...r, detail: parts.join(user) });
 }
 
 /**

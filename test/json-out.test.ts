@@ -18,6 +18,18 @@ describe('JSON written in pieces', () => {
     );
   });
 
+  it('is the same text for deep, wide and flat values alike, with members JSON.stringify skips (fixed seed)', () => {
+    const member = fc.oneof(fc.jsonValue(), fc.constant(undefined), fc.date({ noInvalidDate: true }), fc.array(fc.integer(), { minLength: 250, maxLength: 300 }));
+    fc.assert(
+      fc.property(fc.array(fc.dictionary(fc.string(), member, { maxKeys: 6 }), { maxLength: 8 }), fc.nat(4), (rows, depth) => {
+        let v: unknown = rows;
+        for (let i = 0; i < depth; i++) v = { nested: v, flat: [1, 'two', null, true] };
+        expect(written(v).text).toBe(`${JSON.stringify(v, null, 2)}\n`);
+      }),
+      { seed: 20261202, numRuns: 300 },
+    );
+  });
+
   it('skips what JSON.stringify skips and calls toJSON', () => {
     const v = { a: undefined, b: () => 1, c: [undefined, () => 1, NaN], d: new Date(0), e: {}, f: [] };
     expect(written(v).text).toBe(`${JSON.stringify(v, null, 2)}\n`);

@@ -8,7 +8,7 @@ import type { Sqlite } from '../db/open.js';
 import { parseShellWords } from '../model/errors.js';
 import type { Facts } from '../model/facts.js';
 import { fixAlternatives, withUserPolicy, type FixAlternative, type FixReach, type UserPolicy } from '../model/fix-alternatives.js';
-import { requirePolicy } from '../db/stores/lookups.js';
+import { findPolicy, isPolicyName } from '../db/stores/lookups.js';
 import { parseAssignments } from '../db/stores/profiles-store.js';
 import { EXTERNAL_USERNAME, type DecisionEngine, type EvalOptions } from '../model/engine.js';
 import { formatTarget, type Decision } from '../model/trace.js';
@@ -85,7 +85,7 @@ export function userPolicyOf(sqlite: Sqlite, facts: Facts, commands: readonly st
   const apply = rest.pop()!;
   const name = create[3];
   if (create.length !== 4 || create[2] !== 'create' || name === undefined) return undefined;
-  if (name !== name.trim() || !name || name.length > 80 || /[\u0000-\u001f]/.test(name)) return undefined;
+  if (name !== name.trim() || !isPolicyName(name)) return undefined;
   if (apply.length !== 6 || apply[2] !== 'apply' || apply[3] !== name || apply[4] !== '--user' || !facts.user(apply[5])) return undefined;
   const values = new Map<string, string>();
   for (const set of rest) {
@@ -96,13 +96,8 @@ export function userPolicyOf(sqlite: Sqlite, facts: Facts, commands: readonly st
       return undefined;
     }
   }
-  if (values.size === 0) return undefined;
-  try {
-    requirePolicy(sqlite, name);
-    return undefined;
-  } catch {
-    return { name, values, user: apply[5] };
-  }
+  if (values.size === 0 || findPolicy(sqlite, name)) return undefined;
+  return { name, values, user: apply[5] };
 }
 
 /** The people whose decision a fix can change, as a filter on the given facts (undefined: anyone). */

@@ -2,7 +2,7 @@
 // users (a unit is a shortcut for its current members, one by one; DOMAIN.md §3).
 
 import type { Command } from 'commander';
-import { requirePolicy, requireProfile, requireUnit, requireUser, type PolicyRow } from '../db/stores/lookups.js';
+import { isPolicyName, requirePolicy, requireProfile, requireUnit, requireUser, type PolicyRow } from '../db/stores/lookups.js';
 import { unitMembers } from '../db/stores/hierarchy-store.js';
 import {
   assignPolicyToProfile,
@@ -44,7 +44,7 @@ function policyTarget(p: PolicyRow) {
 async function create(ctx: Ctx, name: string, opts: { org?: string }) {
   const db = await ctx.open();
   const clean = name.trim();
-  if (!clean || clean.length > 80 || /[\u0000-\u001f]/.test(clean)) throw invalid('bad-name', `Policy name "${name}" is not valid; use 1–80 printable characters.`);
+  if (!isPolicyName(clean)) throw invalid('bad-name', `Policy name "${name}" is not valid; use 1–80 printable characters.`);
   if (await policyNameTaken(await ctx.kdb(), clean)) throw invalid('policy-exists', `Policy "${clean}" already exists.`);
   const org = opts.org ? requireUnit(db, opts.org, ['school']).id : null;
   ctx.guard('policy-management', org ? { kind: 'unit', id: org } : SITE_TARGET, `create ${org ? `a policy of school ${org}` : 'a site policy'}`);

@@ -79,8 +79,13 @@ export function requireUnit(db: Sqlite, id: string, kinds?: readonly UnitKind[])
   return row;
 }
 
+/** The policy of that name in any case, or undefined. */
+export function findPolicy(db: Sqlite, name: string): PolicyRow | undefined {
+  return db.prepare('SELECT id, name, org_id FROM policies WHERE name = ? COLLATE NOCASE').get(name) as PolicyRow | undefined;
+}
+
 export function requirePolicy(db: Sqlite, name: string): PolicyRow {
-  const row = db.prepare('SELECT id, name, org_id FROM policies WHERE name = ? COLLATE NOCASE').get(name) as PolicyRow | undefined;
+  const row = findPolicy(db, name);
   if (!row) {
     const hint = suggestion(db, 'SELECT name FROM policies', name);
     throw invalid('unknown-policy', `There is no policy "${name}"${hint || '.'} "schoolctl policies list" shows them.`);
@@ -104,6 +109,11 @@ export function requireTerm(db: Sqlite, id: string): { id: string; name: string;
   const row = db.prepare('SELECT * FROM terms WHERE id = ?').get(id) as { id: string; name: string; starts: string; ends: string; org_id: string | null } | undefined;
   if (!row) throw invalid('unknown-term', `There is no term "${id}"${suggestion(db, 'SELECT id FROM terms', id) || '.'} "schoolctl terms list" shows them.`);
   return row;
+}
+
+/** A policy name (already trimmed): 1–80 characters, none of them a control character. */
+export function isPolicyName(name: string): boolean {
+  return name.length > 0 && name.length <= 80 && !/[\u0000-\u001f]/.test(name);
 }
 
 /** Identifiers of units, courses, projects and terms: no spaces, no colon (they appear in targets). */

@@ -4,6 +4,7 @@
 
 import { findSetting, nearestKey, normaliseValue, validValues } from '../../../model/settings-catalogue.js';
 import { err, someOf, type BulkKind, type CellError, type ModelCache, userCell } from '../kind.js';
+import { isPolicyName } from '../../stores/lookups.js';
 
 export const policiesKind: BulkKind<{ id: number | undefined; name: string; org: string | null }> = {
   name: 'policies',
@@ -22,7 +23,7 @@ export const policiesKind: BulkKind<{ id: number | undefined; name: string; org:
       check(row) {
         const errors: CellError[] = [];
         const name = row.get('name').trim();
-        if (!name || name.length > 80 || /[\u0000-\u001f]/.test(name)) errors.push(err('name', name, 'a policy name', '1–80 printable characters'));
+        if (!isPolicyName(name)) errors.push(err('name', name, 'a policy name', '1–80 printable characters'));
         const org = row.get('org').trim() || null;
         if (org !== null && model.units.get(org)?.kind !== 'school') {
           const schools = [...model.units.entries()].filter(([, u]) => u.kind === 'school').map(([k]) => k).sort();

@@ -667,14 +667,19 @@ function diffByGroups(keys: readonly string[], byKey: Map<string, ActionDef>, B:
 }
 
 /**
- * A group's rule told about each member: the representative's name replaced by the member's. The
- * rule is split once per cell and point, then joined per member (most rules name nobody).
+ * A text about a group's representative told about any member: split once at the representative's
+ * name, joined per member. Undefined when the text names nobody (most do not).
  */
+function renamed(text: string, rep: string): ((user: string) => string) | undefined {
+  const parts = text.split(rep);
+  return parts.length === 1 ? undefined : (user) => parts.join(user);
+}
+
+/** A group's rule told about each member: the representative's name replaced by the member's. */
 function personal(r: DecidingRule, rep: string | undefined): (user: string) => DecidingRule {
-  if (rep === undefined) return () => r;
-  const parts = r.detail.split(rep);
-  if (parts.length === 1) return () => r;
-  return (user) => (user === rep ? r : { ...r, detail: parts.join(user) });
+  const told = rep === undefined ? undefined : renamed(r.detail, rep);
+  if (!told) return () => r;
+  return (user) => (user === rep ? r : { ...r, detail: told(user) });
 }
 
 /**
@@ -713,9 +718,9 @@ export function groupedAllowed(def: ActionDef, facts: Facts, target: Target | nu
     const o = def.evaluate({ facts, subject: rep, external: false, target, ...opts });
     if (!o.allow) continue;
     const because = o.because ?? 'allowed';
-    // The representative's name in the reason becomes each member's; most reasons name nobody.
-    const parts = because.split(rep.username);
-    for (const user of members) allowed.push({ user, profile: rep.profile.name, because: parts.length === 1 ? because : parts.join(user) });
+    // The representative's name in the reason becomes each member's.
+    const told = renamed(because, rep.username);
+    for (const user of members) allowed.push({ user, profile: rep.profile.name, because: told ? told(user) : because });
   }
   return allowed;
 }

@@ -66,14 +66,16 @@ interface SizeFigures {
   fixes: FixFigures;
 }
 
-const only = process.env.BENCH_ONLY;
+/** What each part of the bench measures; BENCH_ONLY picks some of them (anything else: every part). */
+type Part = 'checks' | 'fixes' | 'whatif' | 'startup' | 'access' | 'completion' | 'imports' | 'rosters';
+const EVERY: readonly Part[] = ['checks', 'fixes', 'whatif', 'startup', 'access', 'completion', 'imports', 'rosters'];
+const ONLY: Record<string, readonly Part[]> = { whatif: ['whatif'], completion: ['startup', 'completion'], rosters: ['rosters'], fixes: ['fixes'] };
+const parts = new Set<Part>(ONLY[process.env.BENCH_ONLY ?? ''] ?? EVERY);
 const started = Date.now();
 const perSize: SizeFigures[] = [];
-const rostersOnly = only === 'rosters';
-const fixesOnly = only === 'fixes';
-for (const users of only === 'whatif' || only === 'completion' || rostersOnly ? [] : sizes) {
+for (const users of parts.has('checks') || parts.has('fixes') ? sizes : []) {
   const db = site(users);
-  if (fixesOnly) {
+  if (!parts.has('checks')) {
     log(`measuring denies with verified, ranked fixes at ${users} users…`);
     perSize.push({ users, fixes: measureDenyWithFixes(db) });
     continue;
@@ -84,40 +86,41 @@ for (const users of only === 'whatif' || only === 'completion' || rostersOnly ? 
   log(`measuring denies with verified, ranked fixes at ${users} users…`);
   perSize.push({ users, checks, reverse, fixes: measureDenyWithFixes(db) });
 }
-const largest = rostersOnly || fixesOnly ? '' : site(sizes[sizes.length - 1]);
+const onLargest = (['whatif', 'startup', 'access', 'completion'] as const).some((p) => parts.has(p));
+const largest = onLargest ? site(sizes[sizes.length - 1]) : '';
 let user = '';
-if (!rostersOnly && !fixesOnly) {
+if (onLargest) {
   const probe = new Database(largest, { readonly: true });
   user = probe.prepare(`SELECT u.username FROM users u JOIN profiles p ON p.id = u.profile_id WHERE p.name = 'Student' ORDER BY u.id LIMIT 1`).pluck().get() as string;
   probe.close();
 }
 let whatIf: WhatIfFigures | undefined;
 let siteWide: { ms: number; allowed: number } | undefined;
-if (process.env.BENCH_WHATIF !== '0' && only !== 'completion' && !rostersOnly && !fixesOnly) {
+if (process.env.BENCH_WHATIF !== '0' && parts.has('whatif')) {
   log(`measuring what-if dry runs and apply --plan at ${sizes[sizes.length - 1]} users…`);
   whatIf = measureWhatIf(largest, sizes[sizes.length - 1]);
   siteWide = measureReverse(largest)['site-wide'];
 }
-const startup: StartupFigures | undefined = only === 'whatif' || rostersOnly || fixesOnly ? undefined : (log(`measuring start-up (${startupRuns} runs each)…`), measureStartup(largest, user, startupRuns));
+const startup: StartupFigures | undefined = parts.has('startup') ? (log(`measuring start-up (${startupRuns} runs each)…`), measureStartup(largest, user, startupRuns)) : undefined;
 let accessTests: AccessTestFigures | undefined;
-if (only !== 'whatif' && only !== 'completion' && !rostersOnly && !fixesOnly) {
+if (parts.has('access')) {
   log('measuring schoolctl test of 1,000 assertions…');
   accessTests = await measureAccessTests(largest);
 }
 let completion: CompletionFigures | undefined;
-if (only !== 'whatif' && !rostersOnly && !fixesOnly) {
+if (parts.has('completion')) {
   const runs = Number(process.env.BENCH_COMPLETION_RUNS ?? 40);
   log(`measuring shell completion of live values (${runs} runs each)…`);
   completion = measureCompletion(BIN, largest, user, runs);
 }
 let imports: ImportFigures[] = [];
-if (importSizes.length && only !== 'whatif' && only !== 'completion' && !rostersOnly && !fixesOnly) {
+if (importSizes.length && parts.has('imports')) {
   log(`measuring import at ${importSizes.join(', ')} rows…`);
   imports = measureImport(importSizes, repeat);
 }
 
 let rosters: RosterFigures[] = [];
-if (rosterSizes.length && only !== 'whatif' && only !== 'completion' && !fixesOnly) {
+if (rosterSizes.length && parts.has('rosters')) {
   log(`measuring import oneroster at ${rosterSizes.join(', ')} users…`);
   rosters = measureRosters(rosterSizes);
 }

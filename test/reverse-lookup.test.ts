@@ -45,8 +45,10 @@ describe.each([
   beforeAll(() => {
     path = make();
     // A policy for one user and one owned by a school, so signatures differ by more than profile.
-    const someone = new Database(path, { readonly: true }).prepare(`SELECT username FROM users ORDER BY id LIMIT 1 OFFSET 7`).pluck().get() as string;
-    const school = new Database(path, { readonly: true }).prepare(`SELECT id FROM units WHERE kind = 'school' ORDER BY id LIMIT 1`).pluck().get() as string;
+    const probe = new Database(path, { readonly: true });
+    const someone = probe.prepare(`SELECT username FROM users ORDER BY id LIMIT 1 OFFSET 7`).pluck().get() as string;
+    const school = probe.prepare(`SELECT id FROM units WHERE kind = 'school' ORDER BY id LIMIT 1`).pluck().get() as string;
+    probe.close();
     expect(run(path, 'policies', 'create', 'Own courses').status).toBe(0);
     expect(run(path, 'policies', 'set', 'Own courses', 'create-courses=site', 'messages=off').status).toBe(0);
     expect(run(path, 'policies', 'apply', 'Own courses', '--user', someone).status).toBe(0);

@@ -167,12 +167,15 @@ export class KindRun {
         return;
       }
     }
-    this.counts[v.status]++;
-    if (v.status === 'same') return;
+    if (v.status === 'same') this.counts.same++;
+    else this.written(v.status, v.id, v.before ?? null, v.after ?? null);
+  }
+
+  /** A row the caller wrote itself (a roster's set-based write): counted and kept as a row of the kind. */
+  written(status: RowChange['status'], id: string, before: RowChange['before'], after: RowChange['after']): void {
+    this.counts[status]++;
     this.changeCount++;
-    if (this.changes.length < this.keepChanges) {
-      this.changes.push({ kind: this.kind.name, entity: this.kind.entity, status: v.status, id: v.id, before: v.before ?? null, after: v.after ?? null });
-    }
+    if (this.changes.length < this.keepChanges) this.changes.push({ kind: this.kind.name, entity: this.kind.entity, status, id, before, after });
   }
 
   /** A row the caller found unchanged in the model itself: counted, not checked or written again. */

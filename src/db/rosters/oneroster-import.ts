@@ -538,11 +538,7 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
     const write = (cls: string, userId: number, username: string, role: string, had: string | null, line: number) => {
       if (!direct) return feed('enrolments', { course: cls, username, role }, F.enrollments, line, cols(line));
       upsert.run(cls, userId, role, bundle.source);
-      const k = run('enrolments');
-      const status = had === null ? 'create' : 'update';
-      k.counts[status]++;
-      k.changeCount++;
-      if (k.changes.length < 500) k.changes.push({ kind: 'enrolments', entity: 'course-member', status, id: `${cls}/${username}`, before: had === null ? null : { role: had }, after: { role } });
+      run('enrolments').written(had === null ? 'create' : 'update', `${cls}/${username}`, had === null ? null : { role: had }, { role });
     };
     let named = 0;
     for (let after = 0; ; ) {

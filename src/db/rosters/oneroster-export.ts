@@ -102,16 +102,19 @@ export async function exportOneRoster(db: Sqlite, dir: string, version: '1.1' | 
   const classes = file('classes.csv', CLASSES);
   const schoolOf = db.prepare(`SELECT a.ancestor_id FROM unit_ancestors a JOIN units s ON s.id = a.ancestor_id AND s.kind = 'school' WHERE a.unit_id = ? ORDER BY a.depth LIMIT 1`).pluck();
   const anyTerm = db.prepare('SELECT id FROM terms ORDER BY starts DESC LIMIT 1').pluck().get() as string | undefined;
-  const all = db.prepare(`SELECT c.id, c.unit_id, c.name, c.roster_course, c.roster_terms, (SELECT kind FROM units WHERE id = c.id) AS unit_kind,
-      EXISTS (SELECT 1 FROM courses k WHERE k.roster_course = c.id) AS catalogue FROM courses c ORDER BY c.id`).all() as {
-    id: string; unit_id: string; name: string; roster_course: string | null; roster_terms: string | null; unit_kind: string | null; catalogue: number;
+  const all = db.prepare(`SELECT c.id, c.unit_id, c.name, c.roster_course, c.roster_terms, (SELECT kind FROM units WHERE id = c.id) AS unit_kind
+      FROM courses c ORDER BY c.id`).all() as {
+    id: string; unit_id: string; name: string; roster_course: string | null; roster_terms: string | null; unit_kind: string | null;
   }[];
+  // A catalogue course is one some class names; one set of those names instead of a subquery per course,
+  // which scanned every course for each (courses.roster_course has no index) and made the export quadratic.
+  const catalogue = new Set(db.prepare('SELECT DISTINCT roster_course FROM courses WHERE roster_course IS NOT NULL').pluck().all() as string[]);
   // A course in a class or group unit is written in the nearest school or organisation (orgs.csv holds no classes).
   const orgOf = db.prepare(`SELECT a.ancestor_id FROM unit_ancestors a JOIN units s ON s.id = a.ancestor_id AND s.kind IN ('school', 'organisation') WHERE a.unit_id = ? ORDER BY a.depth LIMIT 1`).pluck();
   const org = (unit: string) => (orgOf.get(unit) as string | undefined) ?? unit;
   const classIds = new Set<string>();
   for (const c of all) {
-    if (c.catalogue || (c.roster_course === null && !courseHasMembers(db, c.id))) {
+    if (catalogue.has(c.id) || (c.roster_course === null && !courseHasMembers(db, c.id))) {
       await courses.row([c.id, '', '', '', c.name, '', '', org(c.unit_id), '', '']);
       continue;
     }

@@ -114,6 +114,8 @@ export interface SurfaceLists {
   learners(): readonly string[];
   courses(): readonly string[];
   classes(): readonly string[];
+  /** The portal structure targets of a project to keep (`personSurface`); undefined keeps all. */
+  portalTargets?(project: string): ((t: Target) => boolean) | undefined;
 }
 
 function siteLists(facts: Facts): SurfaceLists {
@@ -154,7 +156,8 @@ export function surfacePoints(def: ActionDef, facts: Facts, lists: SurfaceLists 
         ...of('team', facts.portalTeams(project).map((t) => t.id)),
         ...of('sectie', facts.portalSecties(project).map((s) => s.id)),
       ];
-      return [null, ...structure].map((target) => ({ action: a, target, project }));
+      const keep = lists.portalTargets?.(project);
+      return [null, ...(keep ? structure.filter(keep) : structure)].map((target) => ({ action: a, target, project }));
     });
   }
   return list.map((target) => ({ action: a, target }));
@@ -725,13 +728,133 @@ export function groupedAllowed(def: ActionDef, facts: Facts, target: Target | nu
   return allowed;
 }
 
-/** Everything one person may do: every surface point with its decision (the `whocan --user U --all` view). */
-export function personSurface(engine: DecisionEngine, facts: Facts, username: string): { def: ActionDef; point: SurfacePoint; outcome: Outcome }[] {
-  const subject = facts.user(username)!;
-  const out: { def: ActionDef; point: SurfacePoint; outcome: Outcome }[] = [];
-  for (const def of engine.actions()) {
-    if (OUTSIDE_SURFACE.has(def.module)) continue;
-    for (const point of surfacePoints(def, facts)) out.push({ def, point, outcome: evaluateAt(def, facts, subject, point) });
+/** Code-point order, which is SQLite's BINARY order of the same text: the order the surface's lists are read in. */
+function byCodePoint(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.codePointAt(i)!;
+    const y = b.codePointAt(i)!;
+    if (x !== y) return x - y;
+    if (x > 0xffff) i++;
   }
-  return out;
+  return a.length - b.length;
+}
+
+/**
+ * The surface lists of one action cut down to the targets the person can reach (`ActionDef.reach`),
+ * in the surface's own order and only among its own targets; undefined when the action names no
+ * reach (every target is judged).
+ */
+function reachedLists(def: ActionDef, facts: Facts, subject: UserFact, learner: (name: string) => boolean): SurfaceLists | undefined {
+  if (!def.reach) return undefined;
+  if (def.needsProject) {
+    const all = siteLists(facts);
+    return {
+      ...all,
+      portalTargets: (project) => {
+        const reached = def.reach!({ facts, subject, project });
+        if (!reached) return undefined;
+        const keys = new Set([...reached].map(formatTarget));
+        return (t) => keys.has(formatTarget(t));
+      },
+    };
+  }
+  const reached = def.reach({ facts, subject });
+  if (!reached) return undefined;
+  const ids: Record<string, Set<string>> = { learner: new Set(), course: new Set(), class: new Set() };
+  for (const t of reached) ids[t.kind]?.add(t.id);
+  const sorted = (set: Set<string>, keep: (id: string) => boolean) => [...set].filter(keep).sort(byCodePoint);
+  return {
+    schools: () => facts.schoolIds(),
+    learners: () => sorted(ids.learner, learner),
+    courses: () => sorted(ids.course, (c) => facts.course(c) !== undefined),
+    classes: () =>
+      sorted(ids.class, (u) => {
+        const k = facts.unit(u)?.kind;
+        return k === 'class' || k === 'group';
+      }),
+  };
+}
+
+/**
+ * The facts a person's decisions ask again and again with the same arguments: the same learner's
+ * supervision paths for every workflow action and term, the same course or unit for every learner
+ * of a batch, the same portal structure and functions for every right. Each answer is kept for
+ * the run, which reads one snapshot of the model.
+ */
+const REPEATED: readonly (keyof Facts)[] = [
+  'mentorPaths',
+  'headteacherPaths',
+  'headteacherOrgsAbove',
+  'isCourseTeacher',
+  'isParentOf',
+  'isLearner',
+  'term',
+  'unitSchool',
+  'course',
+  'ilpTemplateCount',
+  'phaseSwitches',
+  'policyCandidates',
+  'sharedTeachingCourses',
+  'portalProjectExists',
+  'portalUser',
+  'functionAssignments',
+  'portalSwitch',
+  'studentKlassen',
+  'portalKlassen',
+  'portalKlas',
+  'portalAfdelingen',
+  'portalTeams',
+  'portalTeam',
+  'portalSecties',
+  'portalSectie',
+];
+
+function remembering(facts: Facts): Facts {
+  const f = Object.create(facts) as Record<string, unknown>;
+  for (const name of REPEATED) {
+    const ask = (facts[name] as (...args: unknown[]) => unknown).bind(facts);
+    const known = new Map<string, unknown>();
+    f[name] = (...args: unknown[]) => {
+      const key = args.map((a) => (typeof a === 'object' && a !== null ? (a as { id: number }).id : String(a))).join('\u0000');
+      if (known.has(key)) return known.get(key);
+      const v = ask(...args);
+      known.set(key, v);
+      return v;
+    };
+  }
+  return f as unknown as Facts;
+}
+
+export interface PersonSurfaceOptions {
+  /** Judge every target of the surface, not only those the person can reach: the exactness tests' reference. */
+  readonly everyTarget?: boolean;
+}
+
+/**
+ * Everything one person may do: every surface point with its decision (the `whocan --user U --all`
+ * view), one at a time so nothing but the caller's summary is kept. A targeted action judges only
+ * the targets its `reach` names: every other target of the surface is denied to the person (the
+ * contract of `reach`), so the allowed points are exactly those of judging every target.
+ */
+export function* personSurface(engine: DecisionEngine, model: Facts, subject: UserFact, opts: PersonSurfaceOptions = {}): Generator<{ def: ActionDef; point: SurfacePoint; outcome: Outcome }> {
+  const facts = remembering(model);
+  const learners = new Map<string, boolean>();
+  const learner = (name: string) => {
+    let r = learners.get(name);
+    if (r === undefined) {
+      const u = facts.user(name);
+      learners.set(name, (r = u !== undefined && facts.isLearner(u.id)));
+    }
+    return r;
+  };
+  for (const def of surfaceActions(engine)) {
+    const lists = opts.everyTarget || def.targetKinds.length === 0 ? undefined : reachedLists(def, facts, subject, learner);
+    for (const point of surfacePoints(def, facts, lists)) yield { def, point, outcome: evaluateAt(def, facts, subject, point) };
+  }
+}
+
+/** The actions of a person's surface, in the engine's order. */
+export function surfaceActions(engine: DecisionEngine): ActionDef[] {
+  return engine.actions().filter((def) => !OUTSIDE_SURFACE.has(def.module));
 }

@@ -25,6 +25,13 @@ export interface LookupContext extends EvalOptions {
   readonly target: Target | null;
 }
 
+/** Who `reach` is asked about: one person as subject, in one portal project for school-function rights. */
+export interface ReachContext {
+  readonly facts: Facts;
+  readonly subject: UserFact;
+  readonly project?: string;
+}
+
 export interface ActionDef {
   readonly key: string;
   readonly description: string;
@@ -42,6 +49,12 @@ export interface ActionDef {
    * Every allowed user must be among them.
    */
   candidates?(ctx: LookupContext): Iterable<string> | undefined;
+  /**
+   * The other way round, for `whocan --user U --all`: the targets the subject can hold something
+   * on, as set queries; undefined means any target. Every target `evaluate` allows for the
+   * subject, in every term (and in the context's project), must be among them.
+   */
+  reach?(ctx: ReachContext): Iterable<Target> | undefined;
 }
 
 export interface TargetKindDef {

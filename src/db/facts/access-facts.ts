@@ -1,8 +1,41 @@
 // Bulk reads for the access surface (src/model/access-surface.ts): one statement per list, so a
 // diff of the whole site reads each table once instead of once per user.
 
-import type { SubjectSignature } from '../../model/access-facts.js';
+import type { PersonReach, SubjectSignature } from '../../model/access-facts.js';
 import type { Sqlite } from '../open.js';
+import { statementsFor } from './statements.js';
+import { LEARNER_MEMBERSHIP } from './supervisor-facts.js';
+
+/** The learners a mentor covers: given directly, or learners of a class or group they mentor (as `mentorsOf`). */
+const MENTORED_IDS = `SELECT learner_id AS id FROM mentor_learners WHERE mentor_id = @id
+  UNION SELECT m.user_id FROM mentor_classes mc JOIN memberships m ON m.unit_id = mc.unit_id WHERE mc.mentor_id = @id AND ${LEARNER_MEMBERSHIP}`;
+/** The units at or below the organisations a headteacher heads. */
+const HEADED_UNITS = `SELECT DISTINCT a.unit_id AS id FROM headteacher_orgs h JOIN unit_ancestors a ON a.ancestor_id = h.unit_id WHERE h.user_id = @id`;
+const HEADED_COURSES = `SELECT c.id FROM courses c WHERE c.unit_id IN (${HEADED_UNITS})`;
+
+/** One person's reach (`Facts.personReach`): one indexed statement per list, each sorted as the surface's lists are. */
+function reachStatements(db: Sqlite) {
+  const names = (sql: string) => db.prepare(`SELECT u.username FROM users u WHERE u.id IN (${sql}) ORDER BY 1`).pluck();
+  return {
+    mentored: names(MENTORED_IDS),
+    headed: names(`SELECT m.user_id FROM memberships m WHERE m.unit_id IN (${HEADED_UNITS}) AND ${LEARNER_MEMBERSHIP}`),
+    children: names('SELECT child_id FROM parent_links WHERE parent_id = @id'),
+    taughtCourses: db.prepare(`SELECT course_id FROM course_members WHERE user_id = @id AND role = 'teacher' ORDER BY 1`).pluck(),
+    taughtLearners: names(
+      `SELECT l.user_id FROM course_members t JOIN course_members l ON l.course_id = t.course_id AND l.role = 'learner' WHERE t.user_id = @id AND t.role = 'teacher'`,
+    ),
+    headedCourses: db.prepare(`${HEADED_COURSES} ORDER BY 1`).pluck(),
+    headedCourseLearners: names(`SELECT cm.user_id FROM course_members cm WHERE cm.role = 'learner' AND cm.course_id IN (${HEADED_COURSES})`),
+    headedClasses: db.prepare(`SELECT un.id FROM units un WHERE un.kind IN ('class', 'group') AND un.id IN (${HEADED_UNITS}) ORDER BY 1`).pluck(),
+    mentoredCourses: db.prepare(`SELECT DISTINCT cm.course_id FROM course_members cm WHERE cm.role = 'learner' AND cm.user_id IN (${MENTORED_IDS}) ORDER BY 1`).pluck(),
+    mentoredClasses: db
+      .prepare(
+        `SELECT DISTINCT m.unit_id FROM memberships m JOIN units un ON un.id = m.unit_id AND un.kind IN ('class', 'group')
+         WHERE m.user_id IN (${MENTORED_IDS}) AND ${LEARNER_MEMBERSHIP} ORDER BY 1`,
+      )
+      .pluck(),
+  };
+}
 
 export function accessFacts(db: Sqlite) {
   const q = {
@@ -87,7 +120,30 @@ export function accessFacts(db: Sqlite) {
   // A facts object is one snapshot of the model (it already caches users and settings), so the
   // signatures are read once per object: a run of many lookups (a test file) reads them once.
   const memo = new Map<boolean, readonly SubjectSignature[]>();
+  const reach = statementsFor(db, 'reach', () => reachStatements(db));
+  const reached = new Map<number, PersonReach>();
   return {
+    personReach(userId: number): PersonReach {
+      let r = reached.get(userId);
+      if (!r) {
+        const id = { id: userId };
+        const all = (k: keyof typeof reach) => reach[k].all(id) as string[];
+        r = {
+          mentored: all('mentored'),
+          headed: all('headed'),
+          children: all('children'),
+          taughtCourses: all('taughtCourses'),
+          taughtLearners: all('taughtLearners'),
+          headedCourses: all('headedCourses'),
+          headedCourseLearners: all('headedCourseLearners'),
+          headedClasses: all('headedClasses'),
+          mentoredCourses: all('mentoredCourses'),
+          mentoredClasses: all('mentoredClasses'),
+        };
+        reached.set(userId, r);
+      }
+      return r;
+    },
     subjectSignatures(withSchools: boolean): readonly SubjectSignature[] {
       let known = memo.get(withSchools);
       if (!known) memo.set(withSchools, (known = readSignatures(withSchools)));

@@ -155,7 +155,8 @@ async function everything(ctx: Ctx, actionKey: string | undefined, opts: WhocanO
     const r = rows.get(def.key)!;
     r.allowed = true;
     if (point.target === null && !point.term && !point.project) continue;
-    r.targets.push([formatTarget(point.target), point.term ? `(term ${point.term})` : '', point.project ? `(project ${point.project})` : ''].filter(Boolean).join(' ') || 'everything');
+    const where = `${point.term ? ` (term ${point.term})` : ''}${point.project ? ` (project ${point.project})` : ''}`;
+    r.targets.push(point.target ? `${point.target.kind}:${point.target.id}${where}` : where ? where.slice(1) : 'everything');
   }
   const modules = new Map<string, Row[]>();
   for (const r of rows.values()) {

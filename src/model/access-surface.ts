@@ -116,6 +116,19 @@ export interface SurfaceLists {
   classes(): readonly string[];
   /** The portal structure targets of a project to keep (`personSurface`); undefined keeps all. */
   portalTargets?(project: string): ((t: Target) => boolean) | undefined;
+  /** A project's structure targets, when the caller keeps them for many actions. */
+  portalStructure?(project: string): readonly Target[];
+}
+
+/** A portal project's structure as targets: its klassen, afdelingen, teams and secties. */
+function portalStructure(facts: Facts, project: string): Target[] {
+  const of = (kind: string, ids: readonly string[]) => ids.map((id) => ({ kind, id }));
+  return [
+    ...of('klas', facts.portalKlassen(project).map((k) => k.id)),
+    ...of('afdeling', facts.portalAfdelingen(project)),
+    ...of('team', facts.portalTeams(project).map((t) => t.id)),
+    ...of('sectie', facts.portalSecties(project).map((s) => s.id)),
+  ];
 }
 
 function siteLists(facts: Facts): SurfaceLists {
@@ -150,12 +163,7 @@ export function surfacePoints(def: ActionDef, facts: Facts, lists: SurfaceLists 
   if (def.needsTerm || def.module === 'workflow') return facts.termIds().flatMap((term) => list.map((target) => ({ action: a, target, term })));
   if (def.needsProject) {
     return facts.portalProjectIds().flatMap((project) => {
-      const structure: Target[] = [
-        ...of('klas', facts.portalKlassen(project).map((k) => k.id)),
-        ...of('afdeling', facts.portalAfdelingen(project)),
-        ...of('team', facts.portalTeams(project).map((t) => t.id)),
-        ...of('sectie', facts.portalSecties(project).map((s) => s.id)),
-      ];
+      const structure = lists.portalStructure?.(project) ?? portalStructure(facts, project);
       const keep = lists.portalTargets?.(project);
       return [null, ...(keep ? structure.filter(keep) : structure)].map((target) => ({ action: a, target, project }));
     });
@@ -745,12 +753,13 @@ function byCodePoint(a: string, b: string): number {
  * in the surface's own order and only among its own targets; undefined when the action names no
  * reach (every target is judged).
  */
-function reachedLists(def: ActionDef, facts: Facts, subject: UserFact, learner: (name: string) => boolean): SurfaceLists | undefined {
+function reachedLists(def: ActionDef, facts: Facts, subject: UserFact, learner: (name: string) => boolean, structure: (project: string) => readonly Target[]): SurfaceLists | undefined {
   if (!def.reach) return undefined;
   if (def.needsProject) {
     const all = siteLists(facts);
     return {
       ...all,
+      portalStructure: structure,
       portalTargets: (project) => {
         const reached = def.reach!({ facts, subject, project });
         if (!reached) return undefined;
@@ -816,7 +825,8 @@ function remembering(facts: Facts): Facts {
     const ask = (facts[name] as (...args: unknown[]) => unknown).bind(facts);
     const known = new Map<string, unknown>();
     f[name] = (...args: unknown[]) => {
-      const key = args.map((a) => (typeof a === 'object' && a !== null ? (a as { id: number }).id : String(a))).join('\u0000');
+      let key = '';
+      for (const a of args) key += `${typeof a === 'object' && a !== null ? (a as { id: number }).id : String(a)}\u0000`;
       if (known.has(key)) return known.get(key);
       const v = ask(...args);
       known.set(key, v);
@@ -827,15 +837,19 @@ function remembering(facts: Facts): Facts {
 }
 
 export interface PersonSurfaceOptions {
-  /** Judge every target of the surface, not only those the person can reach: the exactness tests' reference. */
-  readonly everyTarget?: boolean;
+  /** Judge only the targets the person can reach (`ActionDef.reach`); default true. */
+  readonly reach?: boolean;
+  /** Judge once what an action decides without reading the target (`ActionDef.targetFree`); default true. */
+  readonly targetFree?: boolean;
 }
 
 /**
  * Everything one person may do: every surface point with its decision (the `whocan --user U --all`
  * view), one at a time so nothing but the caller's summary is kept. A targeted action judges only
  * the targets its `reach` names: every other target of the surface is denied to the person (the
- * contract of `reach`), so the allowed points are exactly those of judging every target.
+ * contract of `reach`), so the allowed points are exactly those of judging every target. An
+ * action that decides the person without reading the target (`targetFree`: the portal admin flag)
+ * is judged once per project, and that outcome is given for each of its targets.
  */
 export function* personSurface(engine: DecisionEngine, model: Facts, subject: UserFact, opts: PersonSurfaceOptions = {}): Generator<{ def: ActionDef; point: SurfacePoint; outcome: Outcome }> {
   const facts = remembering(model);
@@ -848,9 +862,27 @@ export function* personSurface(engine: DecisionEngine, model: Facts, subject: Us
     }
     return r;
   };
+  // Every school-function right reads the same structure of a project.
+  const structures = new Map<string, readonly Target[]>();
+  const structure = (project: string) => {
+    let t = structures.get(project);
+    if (!t) structures.set(project, (t = portalStructure(facts, project)));
+    return t;
+  };
   for (const def of surfaceActions(engine)) {
-    const lists = opts.everyTarget || def.targetKinds.length === 0 ? undefined : reachedLists(def, facts, subject, learner);
-    for (const point of surfacePoints(def, facts, lists)) yield { def, point, outcome: evaluateAt(def, facts, subject, point) };
+    const lists = opts.reach === false || def.targetKinds.length === 0 ? undefined : reachedLists(def, facts, subject, learner, structure);
+    // An action that decides this person without reading the target: one evaluation per project
+    // (or term) stands for all its targets.
+    const free = opts.targetFree !== false && def.targetFree !== undefined;
+    const alike = new Map<string, Outcome>();
+    for (const point of surfacePoints(def, facts, lists)) {
+      if (free && def.targetFree!({ facts, subject, project: point.project })) {
+        const k = `${point.term ?? ''}\u0000${point.project ?? ''}`;
+        let o = alike.get(k);
+        if (!o) alike.set(k, (o = evaluateAt(def, facts, subject, point)));
+        yield { def, point, outcome: o };
+      } else yield { def, point, outcome: evaluateAt(def, facts, subject, point) };
+    }
   }
 }
 

@@ -55,6 +55,11 @@ export interface ActionDef {
    * subject, in every term (and in the context's project), must be among them.
    */
   reach?(ctx: ReachContext): Iterable<Target> | undefined;
+  /**
+   * Whether `evaluate` decides this subject (in the context's project) without reading the
+   * target: then one evaluation stands for every target (`whocan --user U --all`).
+   */
+  targetFree?(ctx: ReachContext): boolean;
 }
 
 export interface TargetKindDef {

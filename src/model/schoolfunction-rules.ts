@@ -410,6 +410,8 @@ function rightAction(key: string): ActionDef {
     evaluate: (ctx) => judgeRight(ctx, key),
     candidates: candidates(key),
     reach: (ctx) => rightReach(key, ctx),
+    // The admin flag allows every right before any target is looked at (`judgeRight`).
+    targetFree: ({ facts, subject }) => facts.portalUser(subject.id)?.admin === true,
   };
 }
 

@@ -55,8 +55,12 @@ async function whocan(ctx: Ctx, actionKey: string | undefined, target: string | 
   }
   const r = engine.whoCan(facts, actionKey, target, evalOpts);
   const head = `${r.allowed.length} user(s) may ${r.action}${r.target ? ` ${formatTarget(r.target)}` : ''}`;
-  const human = r.allowed.length ? `${head}:\n${await table(['user', 'profile', 'because'], r.allowed.map((a) => [a.user, a.profile, a.because]))}` : `${head}.`;
-  return { data: r, human };
+  if (!r.allowed.length) return { data: r, human: `${head}.` };
+  // A site-wide lookup allows 100,000s: people read the first names, programs take JSON or CSV whole.
+  const shown = ctx.opts.output === 'csv' ? r.allowed : r.allowed.slice(0, NAMES_SHOWN);
+  const more = r.allowed.length - shown.length;
+  const listing = await table(['user', 'profile', 'because'], shown.map((a) => [a.user, a.profile, a.because]));
+  return { data: r, human: [`${head}:`, listing, ...(more ? [`… and ${more} more (use --json)`] : [])].join('\n') };
 }
 
 /** The words of a --what-if command line, split the way a shell would, without a leading "schoolctl". */

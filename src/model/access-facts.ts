@@ -25,7 +25,7 @@ export interface PersonReach {
 
 declare module './facts.js' {
   interface Facts {
-    /** Every user with their setting signature; schools are part of it when `withSchools`. */
+    /** Every user with their setting signature, in username (code point) order; schools are part of it when `withSchools`. */
     subjectSignatures(withSchools: boolean): readonly SubjectSignature[];
     /** Whether any policy owned by a school is assigned (then schools decide which policies act). */
     anySchoolPolicyAssigned(): boolean;

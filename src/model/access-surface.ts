@@ -683,7 +683,13 @@ function diffByGroups(keys: readonly string[], byKey: Map<string, ActionDef>, B:
  */
 function renamed(text: string, rep: string): ((user: string) => string) | undefined {
   const parts = text.split(rep);
-  return parts.length === 1 ? undefined : (user) => parts.join(user);
+  if (parts.length === 1) return undefined;
+  // Most reasons name the person once: two pieces around the name, no array joined per member.
+  if (parts.length === 2) {
+    const [before, after] = parts;
+    return (user) => before + user + after;
+  }
+  return (user) => parts.join(user);
 }
 
 /** A group's rule told about each member: the representative's name replaced by the member's. */
@@ -694,23 +700,19 @@ function personal(r: DecidingRule, rep: string | undefined): (user: string) => D
 }
 
 /**
- * Usernames per signature, in the order of the list. The facts hand out one list per snapshot, so
- * the grouping is made once per snapshot too: a test file's hundreds of lookups at 200,000 users
- * each walked the whole list before.
+ * The first username of each signature, in the order of the list (a group's representative). The
+ * facts hand out one list per snapshot, so this is made once per snapshot too: a test file's
+ * hundreds of lookups at 200,000 users each walked the whole list before.
  */
-const groupsOf = new WeakMap<readonly SubjectSignature[], ReadonlyMap<string, readonly string[]>>();
-function signatureGroups(list: readonly SubjectSignature[]): ReadonlyMap<string, readonly string[]> {
-  let groups = groupsOf.get(list);
-  if (!groups) {
-    const made = new Map<string, string[]>();
-    for (const s of list) {
-      const g = made.get(s.signature);
-      if (g) g.push(s.username);
-      else made.set(s.signature, [s.username]);
-    }
-    groupsOf.set(list, (groups = made));
+const firstsOf = new WeakMap<readonly SubjectSignature[], ReadonlyMap<string, string>>();
+function signatureFirsts(list: readonly SubjectSignature[]): ReadonlyMap<string, string> {
+  let firsts = firstsOf.get(list);
+  if (!firsts) {
+    const made = new Map<string, string>();
+    for (const s of list) if (!made.has(s.signature)) made.set(s.signature, s.username);
+    firstsOf.set(list, (firsts = made));
   }
-  return groups;
+  return firsts;
 }
 
 /**
@@ -722,16 +724,24 @@ export function groupedAllowed(def: ActionDef, facts: Facts, target: Target | nu
   // Facts without the bulk reads (a test's in-memory facts) take the per-user path.
   if (typeof facts.subjectSignatures !== 'function') return undefined;
   const withSchools = target !== null || facts.anySchoolPolicyAssigned();
-  const groups = signatureGroups(facts.subjectSignatures(withSchools));
-  const allowed: { user: string; profile: string; because: string }[] = [];
-  for (const members of groups.values()) {
-    const rep = facts.user(members[0])!;
+  const list = facts.subjectSignatures(withSchools);
+  // One evaluation per group, on its first member; then the members in the list's (username) order.
+  const verdicts = new Map<string, { profile: string; because: string; told?: (user: string) => string } | null>();
+  for (const [sig, first] of signatureFirsts(list)) {
+    const rep = facts.user(first)!;
     const o = def.evaluate({ facts, subject: rep, external: false, target, ...opts });
-    if (!o.allow) continue;
+    if (!o.allow) {
+      verdicts.set(sig, null);
+      continue;
+    }
     const because = o.because ?? 'allowed';
     // The representative's name in the reason becomes each member's.
-    const told = renamed(because, rep.username);
-    for (const user of members) allowed.push({ user, profile: rep.profile.name, because: told ? told(user) : because });
+    verdicts.set(sig, { profile: rep.profile.name, because, told: renamed(because, rep.username) });
+  }
+  const allowed: { user: string; profile: string; because: string }[] = [];
+  for (const { username, signature } of list) {
+    const v = verdicts.get(signature);
+    if (v) allowed.push({ user: username, profile: v.profile, because: v.told ? v.told(username) : v.because });
   }
   return allowed;
 }

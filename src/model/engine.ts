@@ -210,9 +210,17 @@ export class DecisionEngine {
       const outcome = def.evaluate({ facts, subject: EXTERNAL_SUBJECT, external: true, target, ...opts });
       if (outcome.allow) allowed.push({ user: EXTERNAL_USERNAME, profile: EXTERNAL_SUBJECT.profile.name, because: outcome.because ?? 'allowed' });
     }
-    allowed.sort((a, b) => a.user.localeCompare(b.user));
+    // A grouped lookup comes in username order already: one pass that finds it strictly in order
+    // leaves nothing for the sort to change (a stable sort of a sorted list), and skips 100,000s
+    // of comparisons.
+    if (!inOrder(allowed)) allowed.sort((a, b) => a.user.localeCompare(b.user));
     return { action: def.key, target, allowed };
   }
+}
+
+function inOrder(list: readonly { user: string }[]): boolean {
+  for (let i = 1; i < list.length; i++) if (list[i - 1].user.localeCompare(list[i].user) >= 0) return false;
+  return true;
 }
 
 function toDecision(action: string, subject: UserFact, external: boolean, target: Target | null, o: Outcome): Decision {

@@ -24,16 +24,25 @@ function rightsFor(doc: unknown): Set<string> {
   return rights;
 }
 
+/** The site file's document; the text is not kept (a 200,000-user file is 50 MB of it). */
+function readSite(ctx: Ctx, file: string): unknown {
+  // A site of 200,000 users takes a while to read and check: progress on a terminal's stderr.
+  const reading = startProgress(ctx, `reading ${file}`, 'bytes');
+  const text = readFileSync(file, 'utf8');
+  const size = text.length;
+  try {
+    return parseSiteText(text, file, (f) => reading.update(f * size, { total: size }));
+  } finally {
+    reading.end();
+  }
+}
+
 async function apply(ctx: Ctx, file: string, opts: { plan?: boolean; maxLoss?: number; maxGain?: number; exitCode?: boolean }) {
   if (ctx.dryRun) opts.plan = true;
   ctx.opts.dryRun = false;
   ctx.limits = { maxLoss: opts.maxLoss, maxGain: opts.maxGain };
   requireInputFile(file, 'give a site file (YAML, or JSON ending in .json)');
-  // A site of 200,000 users takes a while to read and check: progress on a terminal's stderr.
-  const reading = startProgress(ctx, `reading ${file}`, 'bytes');
-  const text = readFileSync(file, 'utf8');
-  const doc = parseSiteText(text, file, (f) => reading.update(f * text.length, { total: text.length }));
-  reading.end();
+  const doc = readSite(ctx, file);
   // A session's model is already open, wherever --db would point.
   const fresh = !ctx.inSession && !existsSync(ctx.dbPath);
   if (fresh && opts.plan) seedDefaultProfiles(await ctx.openScratch());

@@ -33,7 +33,7 @@ export function formatSiteProblem(path: string, e: CellError): string {
 }
 
 /** How many entries of a long list one pass turns into rows at a time. */
-const WINDOW = 1_000;
+const WINDOW = 250;
 
 /** The entries of a section read a window at a time, when it is a list of an itemwise section. */
 function itemSource(s: SiteSection, value: unknown): ItemSource | undefined {
@@ -247,7 +247,7 @@ function splitSections(text: string): TextSection[] | undefined {
 type Parsed = { value: unknown } | undefined;
 
 /** Entries of a long list parsed together. */
-const PIECE_ENTRIES = 500;
+const PIECE_ENTRIES = 64;
 
 /** One piece of the text parsed alone: undefined on any error, alias or anchor. */
 function parsePiece(piece: string): Parsed {
@@ -298,7 +298,8 @@ function parseInPieces(text: string, name: string, progress?: (fraction: number)
       continue;
     }
     const entries: (string | { value: unknown })[] = [];
-    // A few hundred entries per parse: one parse per entry costs twice the time in set-up.
+    // Some tens of entries per parse: one parse per entry costs twice the time in set-up, and a
+    // parse of hundreds keeps its whole syntax tree long enough to reach the old generation.
     for (let from = 0; from < sec.items.length; from += PIECE_ENTRIES) {
       const to = Math.min(sec.items.length, from + PIECE_ENTRIES);
       const p = parsePiece(text.slice(sec.items[from], to < sec.items.length ? sec.items[to] : sec.end));

@@ -6,11 +6,10 @@ import type { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { seedDefaultProfiles } from '../db/stores/profiles-store.js';
 import { findKind } from '../db/bulk/registry.js';
-import { applySiteDocument, parseSiteText, planText, totals, type SiteOutcome } from '../db/site/site-file.js';
-import { isMap } from '../db/site/section.js';
-import { SITE_SECTIONS } from '../db/site/sections.js';
+import { applySiteDocument, documentKinds, parseSiteText, planText, totals, type SiteOutcome } from '../db/site/site-file.js';
 import { EXIT, invalid } from '../model/errors.js';
 import { createModel } from './init.js';
+import { startProgress, type Progress } from './progress.js';
 import { action, count, examples, requireInputFile, type Ctx } from './runtime.js';
 import { SITE_TARGET } from '../model/school-scope.js';
 
@@ -18,15 +17,24 @@ const ROLLBACK = Symbol('rollback');
 
 function rightsFor(doc: unknown): Set<string> {
   const rights = new Set<string>();
-  if (!isMap(doc)) return rights;
-  for (const s of SITE_SECTIONS) {
-    if (doc[s.key] === undefined) continue;
-    for (const b of s.toBatches(doc[s.key], [])) {
-      const k = findKind(b.kind);
-      if (k) rights.add(k.right);
-    }
+  for (const kind of documentKinds(doc)) {
+    const k = findKind(kind);
+    if (k) rights.add(k.right);
   }
   return rights;
+}
+
+/** The site file's document; the text is not kept (a 200,000-user file is 50 MB of it). */
+function readSite(ctx: Ctx, file: string): unknown {
+  // A site of 200,000 users takes a while to read and check: progress on a terminal's stderr.
+  const reading = startProgress(ctx, `reading ${file}`, 'bytes');
+  const text = readFileSync(file, 'utf8');
+  const size = text.length;
+  try {
+    return parseSiteText(text, file, (f) => reading.update(f * size, { total: size }));
+  } finally {
+    reading.end();
+  }
 }
 
 async function apply(ctx: Ctx, file: string, opts: { plan?: boolean; maxLoss?: number; maxGain?: number; exitCode?: boolean }) {
@@ -34,7 +42,7 @@ async function apply(ctx: Ctx, file: string, opts: { plan?: boolean; maxLoss?: n
   ctx.opts.dryRun = false;
   ctx.limits = { maxLoss: opts.maxLoss, maxGain: opts.maxGain };
   requireInputFile(file, 'give a site file (YAML, or JSON ending in .json)');
-  const doc = parseSiteText(readFileSync(file, 'utf8'), file);
+  const doc = readSite(ctx, file);
   // A session's model is already open, wherever --db would point.
   const fresh = !ctx.inSession && !existsSync(ctx.dbPath);
   if (fresh && opts.plan) seedDefaultProfiles(await ctx.openScratch());
@@ -49,7 +57,19 @@ async function apply(ctx: Ctx, file: string, opts: { plan?: boolean; maxLoss?: n
     for (const r of rightsFor(doc)) ctx.guard(r, SITE_TARGET, `apply a site file (it needs ${r} at site level)`);
     try {
       await ctx.change(`apply ${file}`, (tx) => {
-        outcome = applySiteDocument(db, doc);
+        // One progress line per step (checking a section, applying a kind), each with its own rate.
+        let step: { what: string; progress: Progress } | undefined;
+        try {
+          outcome = applySiteDocument(db, doc, (what, done, total) => {
+            if (step?.what !== what) {
+              step?.progress.end();
+              step = { what, progress: startProgress(ctx, `${opts.plan ? 'planning' : 'applying'} ${file}: ${what}`) };
+            }
+            step.progress.update(done, { total });
+          });
+        } finally {
+          step?.progress.end();
+        }
         if (outcome.problems.length) throw ROLLBACK;
         for (const p of outcome.assignedProfiles) ctx.guard('assign-profile', { kind: 'profile', id: p }, `give users profile ${p}`);
         if (outcome.changes.length <= 100) for (const c of outcome.changes) tx.record(c.entity, c.id, c.before, c.after);

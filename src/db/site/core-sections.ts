@@ -4,15 +4,19 @@
 import { DEFAULT_PROFILES } from '../../model/settings-catalogue.js';
 import { differingSettings, isDefaultProfile } from '../bulk/kinds/profiles.js';
 import type { Sqlite } from '../open.js';
-import { compact, entryOf, isMap, listOf, scalar, text, texts, type ShapeProblem, type SiteBatch, type SiteRow, type SiteSection } from './section.js';
+import { compact, eachItem, entryOf, isMap, listOf, scalar, text, texts, type ShapeProblem, type SiteBatch, type SiteRow, type SiteSection } from './section.js';
 
 const notIn = (db: Sqlite, sql: string, fileIds: Set<string>, what: string, remove?: string) => {
   const ids = (db.prepare(sql).pluck().all() as string[]).filter((id) => !fileIds.has(id.toLowerCase()));
   return ids.length ? { what, ids, remove } : undefined;
 };
 
-const idsOf = (value: unknown, field: string): Set<string> =>
-  new Set((Array.isArray(value) ? value : []).map((e) => (isMap(e) ? String(scalar(e[field]) ?? '').toLowerCase() : '')));
+const idsOf = (value: unknown, field: string): Set<string> => {
+  const ids = new Set<string>();
+  // A list entry that is not a mapping stands for '' (it names nothing).
+  eachItem(value, (e) => ids.add(isMap(e) ? String(scalar(e[field]) ?? '').toLowerCase() : ''));
+  return ids;
+};
 
 function settingRows(settings: unknown, path: string, kind: 'profile' | 'policy', owner: string, problems: ShapeProblem[]): SiteRow[] {
   if (settings === undefined || settings === null) return [];
@@ -168,6 +172,7 @@ export const policiesSection: SiteSection = {
 
 export const unitsSection: SiteSection = {
   key: 'units',
+  itemwise: true,
   toBatches(value, problems) {
     const rows: SiteRow[] = [];
     listOf(value, 'units', problems, 'units').forEach((raw, i) => {
@@ -200,6 +205,7 @@ const USER_FIELDS = ['username', 'name', 'email', 'externalId', 'profile', 'unit
 
 export const usersSection: SiteSection = {
   key: 'users',
+  itemwise: true,
   toBatches(value, problems) {
     const users: SiteRow[] = [];
     const memberships: SiteRow[] = [];
@@ -281,6 +287,7 @@ export const usersSection: SiteSection = {
 function placeSection(key: 'courses' | 'projects', kind: string, memberKind: string, lists: { field: string; role?: string }[]): SiteSection {
   return {
     key,
+    itemwise: true,
     toBatches(value, problems) {
       const places: SiteRow[] = [];
       const members: SiteRow[] = [];

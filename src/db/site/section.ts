@@ -30,6 +30,12 @@ export interface SiteSection {
   readonly key: string;
   /** Checks the section's shape (reporting into `problems`) and turns it into rows. */
   toBatches(value: unknown, problems: ShapeProblem[]): SiteBatch[];
+  /**
+   * Each entry of the section's list gives its rows on its own (no rows computed later, the same
+   * batches whatever the entries): a long list is read a window of entries at a time, so a site
+   * of 200,000 users never holds all its rows at once.
+   */
+  readonly itemwise?: boolean;
   /** The section as `export site` writes it; undefined leaves it out. */
   fromModel(db: Sqlite): unknown;
   /** What the model holds that the file does not name (apply keeps it; the plan says so). */
@@ -60,8 +66,50 @@ export function scalar(v: unknown): string | undefined {
   return undefined;
 }
 
-export function listOf(v: unknown, path: string, problems: ShapeProblem[], what: string): unknown[] {
+/** The entries of a long list of the site file, kept compactly and read one at a time. */
+export interface ItemSource {
+  readonly length: number;
+  at(i: number): unknown;
+}
+
+/** Entries from..to of a list, each with its index in the whole list (for problem paths). */
+export class ItemWindow {
+  constructor(
+    readonly source: ItemSource,
+    readonly from: number,
+    readonly to: number,
+  ) {}
+  forEach(fn: (v: unknown, i: number) => void): void {
+    for (let i = this.from; i < this.to; i++) fn(this.source.at(i), i);
+  }
+}
+
+/**
+ * A list of the site file read from its text entry by entry: each entry is kept as JSON text (a
+ * fraction of the parsed document's size) and parsed again when a pass over the list reads it.
+ */
+export class SiteItems implements ItemSource {
+  constructor(private readonly entries: readonly (string | { readonly value: unknown })[]) {}
+  get length(): number {
+    return this.entries.length;
+  }
+  at(i: number): unknown {
+    const e = this.entries[i];
+    return typeof e === 'string' ? JSON.parse(e) : e.value;
+  }
+}
+
+/** Every entry of a list (an array, a site-file list or a window of one); nothing otherwise. */
+export function eachItem(v: unknown, fn: (v: unknown, i: number) => void): void {
+  if (Array.isArray(v)) v.forEach(fn);
+  else if (v instanceof SiteItems) new ItemWindow(v, 0, v.length).forEach(fn);
+  else if (v instanceof ItemWindow) v.forEach(fn);
+}
+
+export function listOf(v: unknown, path: string, problems: ShapeProblem[], what: string): { forEach(fn: (v: unknown, i: number) => void): void } {
   if (v === undefined || v === null) return [];
+  if (v instanceof ItemWindow) return v;
+  if (v instanceof SiteItems) return new ItemWindow(v, 0, v.length);
   if (!Array.isArray(v)) {
     problems.push({ path, message: `is not a list (of ${what})` });
     return [];

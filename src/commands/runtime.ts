@@ -21,7 +21,7 @@ import type { Facts } from '../model/facts.js';
 import { decisionEngine } from '../model/registry.js';
 import { EXIT, SchoolctlError, held, invalid, shellWords } from '../model/errors.js';
 import { firstUnsafeCharacter, safeText } from '../model/text-safety.js';
-import { writeJson } from './json-out.js';
+import { writeJsonTo } from './json-out.js';
 import { terminalSafe } from './render.js';
 import { accessDiff, type AccessDiff } from '../model/access-surface.js';
 import { brokenLimit, summarize, type Limits } from '../model/access-summary.js';
@@ -536,7 +536,7 @@ function refuseUnsafeInput(cmd: Command, values: unknown[]): void {
 
 export async function printResult(ctx: Ctx, result: CommandResult): Promise<void> {
   const format = (ctx.opts.output ?? (ctx.json ? 'json' : 'table')) as OutputFormat;
-  if (ctx.json || result.asJson) writeJson((piece) => process.stdout.write(piece), result.data);
+  if (ctx.json || result.asJson) await writeJsonTo(process.stdout, result.data);
   else if (format === 'yaml') process.stdout.write(await (await import('./output-formats.js')).toYaml(result.data));
   else if (format === 'csv') process.stdout.write(await (await import('./output-formats.js')).toCsv(takeTables(), result.data));
   else if (result.human) {

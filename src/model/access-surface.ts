@@ -2,7 +2,7 @@
 // diff of two models (DOMAIN.md §10). Pure: it reads two `Facts` and asks the one engine. Why it
 // is exact and fast is written down in docs/architecture.md ("The access surface and its diff").
 
-import type { SubjectSignature } from './access-facts.js';
+import type { SubjectSignatures } from './access-facts.js';
 import './access-facts.js';
 import type { ActionDef, DecisionEngine, EvalOptions } from './engine.js';
 import type { Facts, UserFact } from './facts.js';
@@ -208,7 +208,7 @@ export function evaluateAt(def: ActionDef, facts: Facts, subject: UserFact, p: S
 /** One model's view for the diff: its points per action, and users grouped by setting signature. */
 class ModelSide {
   readonly points = new Map<string, SurfacePoint>();
-  private sigs?: Map<string, { sig: string }>;
+  private sigs?: Map<string, string>;
   private reps?: Map<string, string>;
   private readonly groupOutcomes = new Map<string, { outcome: Outcome; at: string }>();
   private readonly mySchools = new Map<string, ReadonlySet<string>>();
@@ -227,13 +227,15 @@ class ModelSide {
     this.reps = other.reps;
   }
 
-  signatures(): Map<string, { sig: string }> {
+  /** Each user's setting signature, by username, in id order. */
+  signatures(): Map<string, string> {
     if (!this.sigs) {
       this.sigs = new Map();
       this.reps = new Map();
-      for (const s of this.facts.subjectSignatures(true)) {
-        this.sigs.set(s.username, { sig: s.signature });
-        if (!this.reps.has(s.signature)) this.reps.set(s.signature, s.username);
+      const { usernames, signatures } = this.facts.subjectSignatures(true);
+      for (let i = 0; i < usernames.length; i++) {
+        this.sigs.set(usernames[i], signatures[i]);
+        if (!this.reps.has(signatures[i])) this.reps.set(signatures[i], usernames[i]);
       }
     }
     return this.sigs;
@@ -328,7 +330,7 @@ export function accessDiff(engine: DecisionEngine, before: Facts, after: Facts, 
     const sa = A.signatures();
     const sb = B.signatures();
     for (const c of changes) {
-      const sig = sa.get(c.user)?.sig ?? sb.get(c.user)?.sig;
+      const sig = sa.get(c.user) ?? sb.get(c.user);
       c.schools = sig ? of(sig) : [];
     }
   }
@@ -641,8 +643,8 @@ function diffByGroups(keys: readonly string[], byKey: Map<string, ActionDef>, B:
     if (!c) cells.set(k, (c = { b, a, users: [] }));
     c.users.push(user);
   };
-  for (const [user, s] of sb) add(user, s.sig, sa.get(user)?.sig);
-  for (const [user, s] of sa) if (!sb.has(user)) add(user, undefined, s.sig);
+  for (const [user, s] of sb) add(user, s, sa.get(user));
+  for (const [user, s] of sa) if (!sb.has(user)) add(user, undefined, s);
   // Each point's lookups once, not once per cell.
   const points = keys.map((key) => {
     const pb = B.points.get(key);
@@ -687,15 +689,16 @@ function personal(r: DecidingRule, rep: string | undefined): (user: string) => D
  * the grouping is made once per snapshot too: a test file's hundreds of lookups at 200,000 users
  * each walked the whole list before.
  */
-const groupsOf = new WeakMap<readonly SubjectSignature[], ReadonlyMap<string, readonly string[]>>();
-function signatureGroups(list: readonly SubjectSignature[]): ReadonlyMap<string, readonly string[]> {
+const groupsOf = new WeakMap<SubjectSignatures, ReadonlyMap<string, readonly string[]>>();
+function signatureGroups(list: SubjectSignatures): ReadonlyMap<string, readonly string[]> {
   let groups = groupsOf.get(list);
   if (!groups) {
     const made = new Map<string, string[]>();
-    for (const s of list) {
-      const g = made.get(s.signature);
-      if (g) g.push(s.username);
-      else made.set(s.signature, [s.username]);
+    const { usernames, signatures } = list;
+    for (let i = 0; i < usernames.length; i++) {
+      const g = made.get(signatures[i]);
+      if (g) g.push(usernames[i]);
+      else made.set(signatures[i], [usernames[i]]);
     }
     groupsOf.set(list, (groups = made));
   }

@@ -205,11 +205,18 @@ export function evaluateAt(def: ActionDef, facts: Facts, subject: UserFact, p: S
   return def.evaluate({ facts, subject, external: false, target: p.target, ...opts });
 }
 
+/** Everyone's setting signature on one model, with each signature's first member. */
+interface SignatureGroups {
+  readonly list: SubjectSignatures;
+  readonly reps: ReadonlyMap<string, string>;
+  /** Each user's signature by username, made only when a diff needs to look users up by name. */
+  byUser?: Map<string, string>;
+}
+
 /** One model's view for the diff: its points per action, and users grouped by setting signature. */
 class ModelSide {
   readonly points = new Map<string, SurfacePoint>();
-  private sigs?: Map<string, string>;
-  private reps?: Map<string, string>;
+  private groups?: SignatureGroups;
   private readonly groupOutcomes = new Map<string, { outcome: Outcome; at: string }>();
   private readonly mySchools = new Map<string, ReadonlySet<string>>();
 
@@ -220,30 +227,45 @@ class ModelSide {
     for (const def of defs) for (const p of surfacePoints(def, facts)) this.points.set(pointKey(p), p);
   }
 
+  /** The side whose groups this one takes, read only when a diff needs them. */
+  private adopted?: ModelSide;
+
   /** Takes the other model's signature groups (only when nothing a signature reads differs). */
   adopt(other: ModelSide): void {
-    other.signatures();
-    this.sigs = other.sigs;
-    this.reps = other.reps;
+    this.adopted = other;
+  }
+
+  /** Whether both sides hold the very same groups (one adopted the other's). */
+  sharesGroupsWith(other: ModelSide): boolean {
+    return this.signatureGroups() === other.signatureGroups();
+  }
+
+  signatureGroups(): SignatureGroups {
+    if (!this.groups && this.adopted) this.groups = this.adopted.signatureGroups();
+    if (!this.groups) {
+      const list = this.facts.subjectSignatures(true);
+      const reps = new Map<string, string>();
+      const { usernames, signatures } = list;
+      for (let i = 0; i < usernames.length; i++) if (!reps.has(signatures[i])) reps.set(signatures[i], usernames[i]);
+      this.groups = { list, reps };
+    }
+    return this.groups;
   }
 
   /** Each user's setting signature, by username, in id order. */
   signatures(): Map<string, string> {
-    if (!this.sigs) {
-      this.sigs = new Map();
-      this.reps = new Map();
-      const { usernames, signatures } = this.facts.subjectSignatures(true);
-      for (let i = 0; i < usernames.length; i++) {
-        this.sigs.set(usernames[i], signatures[i]);
-        if (!this.reps.has(signatures[i])) this.reps.set(signatures[i], usernames[i]);
-      }
+    const g = this.signatureGroups();
+    if (!g.byUser) {
+      const byUser = new Map<string, string>();
+      const { usernames, signatures } = g.list;
+      for (let i = 0; i < usernames.length; i++) byUser.set(usernames[i], signatures[i]);
+      g.byUser = byUser;
     }
-    return this.sigs;
+    return g.byUser;
   }
 
   representative(sig: string): string {
-    this.signatures();
-    return this.reps!.get(sig)!;
+    return this.signatureGroups().reps.get(sig)!;
   }
 
   /** The decision of a setting-decided point for everyone of a signature group (on its first member). */
@@ -318,15 +340,15 @@ export function accessDiff(engine: DecisionEngine, before: Facts, after: Facts, 
     else if (subjects && SUPERVISED.has(def.module)) subjectKeys.push(key);
     else diffByCandidates(def, key, B, A, changes);
   }
-  if (groupedKeys.length) diffByGroups(groupedKeys, byKey, B, A, changes);
   if (subjects && subjectKeys.length) diffBySubjects(subjectKeys, byKey, subjects, B, A, changes);
+  // A person's schools are those of their signature: on the model after the change, else before.
+  const schools = new Map<string, readonly string[]>();
+  const of = (sig: string) => {
+    let s = schools.get(sig);
+    if (!s) schools.set(sig, (s = sig.split('|')[2].split(',').filter(Boolean)));
+    return s;
+  };
   if (changes.length) {
-    const schools = new Map<string, readonly string[]>();
-    const of = (sig: string) => {
-      let s = schools.get(sig);
-      if (!s) schools.set(sig, (s = sig.split('|')[2].split(',').filter(Boolean)));
-      return s;
-    };
     const sa = A.signatures();
     const sb = B.signatures();
     for (const c of changes) {
@@ -334,6 +356,8 @@ export function accessDiff(engine: DecisionEngine, before: Facts, after: Facts, 
       c.schools = sig ? of(sig) : [];
     }
   }
+  // The grouped changes know their signatures already (the most of a profile-wide change).
+  if (groupedKeys.length) diffByGroups(groupedKeys, byKey, B, A, changes, of);
   changes.sort(compareChanges);
   return { changes, skipped };
 }
@@ -592,6 +616,8 @@ function compareChanges(x: AccessChange, y: AccessChange): number {
 }
 
 function change(def: ActionDef, p: SurfacePoint, user: string, b: DecidingRule, a: DecidingRule, gain: boolean): AccessChange {
+  // The same fields in the same order either way; the literal is the common case, made 100,000s of times.
+  if (!p.term && !p.project) return { action: p.action, target: p.target, user, module: def.module, change: gain ? 'gain' : 'loss', schools: [], before: b, after: a };
   return { action: p.action, target: p.target, ...(p.term ? { term: p.term } : {}), ...(p.project ? { project: p.project } : {}), user, module: def.module, change: gain ? 'gain' : 'loss', schools: [], before: b, after: a };
 }
 
@@ -633,18 +659,36 @@ function diffAt(def: ActionDef, B: Facts, pb: SurfacePoint | undefined, A: Facts
  * Setting-decided points: users with the same signature in both models share every decision, so
  * each (before group, after group) cell is judged once per point and expanded to its members.
  */
-function diffByGroups(keys: readonly string[], byKey: Map<string, ActionDef>, B: ModelSide, A: ModelSide, out: AccessChange[]): void {
-  const sb = B.signatures();
-  const sa = A.signatures();
+function diffByGroups(
+  keys: readonly string[],
+  byKey: Map<string, ActionDef>,
+  B: ModelSide,
+  A: ModelSide,
+  out: AccessChange[],
+  schoolsOf: (sig: string) => readonly string[],
+): void {
   const cells = new Map<string, { b?: string; a?: string; users: string[] }>();
-  const add = (user: string, b?: string, a?: string) => {
-    const k = `${b ?? ''}\u0001${a ?? ''}\u0001${b === undefined ? 0 : 1}${a === undefined ? 0 : 1}`;
-    let c = cells.get(k);
-    if (!c) cells.set(k, (c = { b, a, users: [] }));
-    c.users.push(user);
-  };
-  for (const [user, s] of sb) add(user, s, sa.get(user));
-  for (const [user, s] of sa) if (!sb.has(user)) add(user, undefined, s);
+  if (B.sharesGroupsWith(A)) {
+    // One grouping for both models: a cell is a signature, read straight from the lists.
+    const { usernames, signatures } = A.signatureGroups().list;
+    for (let i = 0; i < usernames.length; i++) {
+      const sig = signatures[i];
+      let c = cells.get(sig);
+      if (!c) cells.set(sig, (c = { b: sig, a: sig, users: [] }));
+      c.users.push(usernames[i]);
+    }
+  } else {
+    const sb = B.signatures();
+    const sa = A.signatures();
+    const add = (user: string, b?: string, a?: string) => {
+      const k = `${b ?? ''}\u0001${a ?? ''}\u0001${b === undefined ? 0 : 1}${a === undefined ? 0 : 1}`;
+      let c = cells.get(k);
+      if (!c) cells.set(k, (c = { b, a, users: [] }));
+      c.users.push(user);
+    };
+    for (const [user, s] of sb) add(user, s, sa.get(user));
+    for (const [user, s] of sa) if (!sb.has(user)) add(user, undefined, s);
+  }
   // Each point's lookups once, not once per cell.
   const points = keys.map((key) => {
     const pb = B.points.get(key);
@@ -653,6 +697,7 @@ function diffByGroups(keys: readonly string[], byKey: Map<string, ActionDef>, B:
     return { key, pb, pa, p, def: byKey.get(p.action)! };
   });
   for (const cell of cells.values()) {
+    const schools = schoolsOf((cell.a ?? cell.b)!);
     for (const { key, pb: kb, pa: ka, p, def } of points) {
       const pb = cell.b !== undefined ? kb : undefined;
       const pa = cell.a !== undefined ? ka : undefined;
@@ -663,7 +708,11 @@ function diffByGroups(keys: readonly string[], byKey: Map<string, ActionDef>, B:
       if (allowB === allowA) continue;
       const rb = personal(ob?.rule ?? decidingRule(undefined), cell.b !== undefined ? B.representative(cell.b) : undefined);
       const ra = personal(oa?.rule ?? decidingRule(undefined), cell.a !== undefined ? A.representative(cell.a) : undefined);
-      for (const user of cell.users) out.push(change(def, p, user, rb(user), ra(user), allowA));
+      for (const user of cell.users) {
+        const c = change(def, p, user, rb(user), ra(user), allowA);
+        c.schools = schools;
+        out.push(c);
+      }
     }
   }
 }

@@ -41,7 +41,7 @@ export function accessFacts(db: Sqlite) {
    * ids sorted and joined by commas, each distinct key one string. Most people have one school
    * through every membership, so a run of rows that all name one school costs no set or sort.
    */
-  function readSchools(): Map<number, string> {
+  function readSchools(): (string | undefined)[] {
     const schoolsOfUnit = new Map<string, string[]>();
     for (const [unit, school] of q.unitSchools.raw().all() as [string, string][]) {
       const l = schoolsOfUnit.get(unit);
@@ -65,7 +65,10 @@ export function accessFacts(db: Sqlite) {
       if (!known) sets.set(key, (known = { ids, key }));
       return known;
     };
-    const own = new Map<number, { ids: readonly string[]; key: string }>();
+    // By user id, in arrays: ids are small integers, and an array is read far faster than a map.
+    // (Only indexed, never walked: an id outside the array range is a property, looked up alike.)
+    const own: ({ ids: readonly string[]; key: string } | undefined)[] = [];
+    const all: (string | undefined)[] = [];
     const users = q.memberUsers.all() as number[];
     const units = q.memberUnits.all() as string[];
     const parts: string[] = [];
@@ -76,23 +79,25 @@ export function accessFacts(db: Sqlite) {
         const l = schoolsOfUnit.get(units[i]);
         if (l) for (const sc of l) parts.push(sc);
       }
-      if (parts.length) own.set(user, setOf(parts));
+      if (parts.length) {
+        const set = setOf(parts);
+        own[user] = set;
+        all[user] = set.key;
+      }
     }
-    const all = new Map<number, string>();
-    for (const [user, set] of own) all.set(user, set.key);
     // A parent's schools are also their children's schools (DOMAIN.md §1).
     const parents = q.linkParents.all() as number[];
     const children = q.linkChildren.all() as number[];
     for (let i = 0; i < parents.length; ) {
       const parent = parents[i];
       parts.length = 0;
-      const mine = own.get(parent);
+      const mine = own[parent];
       if (mine) for (const sc of mine.ids) parts.push(sc);
       for (; i < parents.length && parents[i] === parent; i++) {
-        const c = own.get(children[i]);
+        const c = own[children[i]];
         if (c) for (const sc of c.ids) parts.push(sc);
       }
-      if (parts.length) all.set(parent, setOf(parts).key);
+      if (parts.length) all[parent] = setOf(parts).key;
     }
     return all;
   }
@@ -108,17 +113,26 @@ export function accessFacts(db: Sqlite) {
   }
   // The columns of one table are read by separate statements and paired by position: one read
   // transaction keeps them one snapshot (a savepoint inside a change's own transaction).
-  const readBoth = db.transaction((withSchools: boolean) => ({ schools: withSchools ? readSchools() : new Map<number, string>(), base: readBase() }));
+  const readBoth = db.transaction((withSchools: boolean) => ({ schools: withSchools ? readSchools() : [], base: readBase() }));
   function readSignatures(withSchools: boolean): SubjectSignatures {
     const { schools, base: { ids, usernames, profiles, policies } } = readBoth(withSchools);
-    // A few hundred distinct signatures among 100,000s of users: each string is kept once.
-    const interned = new Map<string, string>();
+    // A few hundred distinct signatures among 100,000s of users: each string is made and kept
+    // once, found by its parts (profile, policies, schools: each already one string) without
+    // building the joined text per user.
+    const interned = new Map<number, Map<string, Map<string, string>>>();
     const signatures = new Array<string>(ids.length);
+    const anyPolicies = policies.size > 0;
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i];
-      const sig = `${profiles[i]}|${policies.get(id) ?? ''}|${schools.get(id) ?? ''}`;
-      let signature = interned.get(sig);
-      if (signature === undefined) interned.set(sig, (signature = sig));
+      const profile = profiles[i];
+      const own = anyPolicies ? (policies.get(id) ?? '') : '';
+      const sc = schools[id] ?? '';
+      let byPolicies = interned.get(profile);
+      if (!byPolicies) interned.set(profile, (byPolicies = new Map()));
+      let bySchools = byPolicies.get(own);
+      if (!bySchools) byPolicies.set(own, (bySchools = new Map()));
+      let signature = bySchools.get(sc);
+      if (signature === undefined) bySchools.set(sc, (signature = `${profile}|${own}|${sc}`));
       signatures[i] = signature;
     }
     return { ids, usernames, signatures };

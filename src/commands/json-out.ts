@@ -6,6 +6,10 @@
 import type { Writable } from 'node:stream';
 
 const FLUSH_AT = 1 << 20;
+/** Pieces for a stream: about what a pipe holds, so the reader works while the next is made. */
+const STREAM_PIECE = 1 << 16;
+/** Held by a stream beyond this, the writer waits for 'drain'. */
+const STREAM_HELD = 1 << 20;
 /** Values of at most this many members in all are written in one call: each piece stays small. */
 const SMALL = 512;
 /** Consecutive small items of an array are written in one call too, up to this many members in all. */
@@ -57,12 +61,12 @@ function itemsText(v: readonly unknown[], from: number, to: number, depth: numbe
   return text.slice(k * k + 3 * k + 1, text.length - (k + 1) * (k + 2));
 }
 
-/** The document's text in pieces of at most about a megabyte (a longer single value is one piece). */
-export function* jsonPieces(value: unknown): Generator<string, void, undefined> {
+/** The document's text in pieces of at most about `size` characters (a longer single value is one piece). */
+export function* jsonPieces(value: unknown, size = FLUSH_AT): Generator<string, void, undefined> {
   let buffer = '';
   let ready: string | undefined;
   const emit = (s: string) => {
-    if (buffer && buffer.length + s.length > FLUSH_AT) {
+    if (buffer && buffer.length + s.length > size) {
       ready = ready === undefined ? buffer : ready + buffer;
       buffer = s;
     } else buffer += s;
@@ -143,13 +147,20 @@ export function writeJson(write: (piece: string) => void, value: unknown): void 
 }
 
 /**
- * Writes `value` as indented JSON to a stream, waiting for 'drain' whenever the stream holds more
- * than its high-water mark: into a pipe (asynchronous in Node) the pieces otherwise wait in memory
- * until the reader takes them, the whole document at worst.
+ * Writes `value` as indented JSON to a stream. Into a pipe (asynchronous in Node) a piece the
+ * reader has not taken waits in memory: the writer waits for 'drain' once the stream holds more
+ * than a megabyte, so a slow reader never makes the whole document wait there. Pieces are about a
+ * pipe's capacity and, while some wait, the event loop gets a turn between pieces to hand them to
+ * the pipe, so the reader reads while the next piece is made instead of after.
  */
 export async function writeJsonTo(out: Writable, value: unknown): Promise<void> {
-  for (const piece of jsonPieces(value)) {
-    if (out.write(piece)) continue;
+  for (const piece of jsonPieces(value, STREAM_PIECE)) {
+    out.write(piece);
+    if (out.writableLength === 0) continue; // written already (a file, a terminal)
+    if (out.writableLength <= STREAM_HELD) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      continue;
+    }
     await new Promise<void>((resolve) => {
       const done = () => {
         out.off('drain', done);

@@ -9,7 +9,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../db/stores/audit-store.js';
-import { mayHaveImpact } from '../db/doctor/impact.js';
+import { mayHaveImpact } from '../db/doctor/impact-kinds.js';
 import { createModelFile, openModel, scratchModel, type NewModel, type Sqlite } from '../db/open.js';
 import { driftMark, driftWarnings } from '../db/rosters/sync-records.js';
 import { createFacts } from '../db/facts/sqlite-facts.js';

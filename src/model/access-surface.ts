@@ -605,6 +605,8 @@ function cmp(a: string, b: string): number {
 }
 
 function compareChanges(x: AccessChange, y: AccessChange): number {
+  // Most pairs lie at one point (the same target object): only their usernames differ.
+  if (x.target === y.target && x.action === y.action && x.term === y.term && x.project === y.project) return cmp(x.user, y.user);
   return (
     cmp(x.action, y.action) ||
     cmp(x.project ?? '', y.project ?? '') ||

@@ -23,8 +23,6 @@ export interface AccessSummary {
 const NO_SCHOOL: readonly string[] = [''];
 
 export function summarize(diff: AccessDiff): AccessSummary {
-  const gainers = new Set<string>();
-  const losers = new Set<string>();
   interface PerAction {
     /** Each person counted, with the schools they were counted in (an array as the change has it, or the set of several). */
     readonly gain: Map<string, readonly string[] | Set<string>>;
@@ -52,7 +50,6 @@ export function summarize(diff: AccessDiff): AccessSummary {
     // share one schools array, so only a person seen again with other schools is looked at twice.
     if (counted === undefined) {
       seen.set(c.user, schools);
-      (c.change === 'gain' ? gainers : losers).add(c.user);
       for (const school of schools) count(a, school, c.change);
     } else if (counted !== schools) {
       const set = counted instanceof Set ? counted : new Set(counted);
@@ -71,7 +68,14 @@ export function summarize(diff: AccessDiff): AccessSummary {
     schools: Object.fromEntries([...a.schools].sort(([x], [y]) => x.localeCompare(y)).map(([s, e]) => [s, { gain: e.gain, loss: e.loss }])),
   }));
   actions.sort((x, y) => y.loss + y.gain - (x.loss + x.gain) || x.action.localeCompare(y.action));
-  return { gain: gainers.size, loss: losers.size, changes: diff.changes.length, actions };
+  // Everyone who gains (loses) anything: one action's people as they are, several actions' joined.
+  const people = (kind: 'gain' | 'loss') => {
+    if (perAction.size === 1) return [...perAction.values()][0][kind].size;
+    const all = new Set<string>();
+    for (const a of perAction.values()) for (const user of a[kind].keys()) all.add(user);
+    return all.size;
+  };
+  return { gain: people('gain'), loss: people('loss'), changes: diff.changes.length, actions };
 }
 
 export interface Limits {

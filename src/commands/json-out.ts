@@ -6,7 +6,7 @@
 import type { Writable } from 'node:stream';
 
 const FLUSH_AT = 1 << 20;
-/** Pieces for a stream: about what a pipe holds, so the reader works while the next is made. */
+/** Pieces for a stream: about what a pipe holds (a run of small items is one piece, up to about half a megabyte), so the reader works while the next is made. */
 const STREAM_PIECE = 1 << 16;
 /** Held by a stream beyond this, the writer waits for 'drain'. */
 const STREAM_HELD = 1 << 20;
@@ -149,8 +149,8 @@ export function writeJson(write: (piece: string) => void, value: unknown): void 
 /**
  * Writes `value` as indented JSON to a stream. Into a pipe (asynchronous in Node) a piece the
  * reader has not taken waits in memory: the writer waits for 'drain' once the stream holds more
- * than a megabyte, so a slow reader never makes the whole document wait there. Pieces are about a
- * pipe's capacity and, while some wait, the event loop gets a turn between pieces to hand them to
+ * than a megabyte, so a slow reader never makes the whole document wait there. Pieces are small
+ * (STREAM_PIECE) and, while some wait, the event loop gets a turn between pieces to hand them to
  * the pipe, so the reader reads while the next piece is made instead of after.
  */
 export async function writeJsonTo(out: Writable, value: unknown): Promise<void> {

@@ -708,8 +708,8 @@ function diffByGroups(
       const allowB = ob?.allow === true;
       const allowA = oa?.allow === true;
       if (allowB === allowA) continue;
-      const rb = personal(ob?.rule ?? decidingRule(undefined), cell.b !== undefined ? B.representative(cell.b) : undefined);
-      const ra = personal(oa?.rule ?? decidingRule(undefined), cell.a !== undefined ? A.representative(cell.a) : undefined);
+      const rb = ob && pb ? personal(B, def, cell.b!, pb, ob) : () => decidingRule(undefined);
+      const ra = oa && pa ? personal(A, def, cell.a!, pa, oa) : () => decidingRule(undefined);
       for (const user of cell.users) {
         const c = change(def, p, user, rb(user), ra(user), allowA);
         c.schools = schools;
@@ -719,20 +719,56 @@ function diffByGroups(
   }
 }
 
-/**
- * A text about a group's representative told about any member: split once at the representative's
- * name, joined per member. Undefined when the text names nobody (most do not).
- */
-function renamed(text: string, rep: string): ((user: string) => string) | undefined {
-  const parts = text.split(rep);
-  return parts.length === 1 ? undefined : (user) => parts.join(user);
+/** Stands for a member's name in a group's texts: no username and no trace text holds a NUL. */
+const SLOT = '\u0000member\u0000';
+
+/** The subject with SLOT for a name: the engine's texts about it show where a member's name goes. */
+function slotted(subject: UserFact): UserFact {
+  return { ...subject, username: SLOT };
 }
 
-/** A group's rule told about each member: the representative's name replaced by the member's. */
-function personal(r: DecidingRule, rep: string | undefined): (user: string) => DecidingRule {
-  const told = rep === undefined ? undefined : renamed(r.detail, rep);
-  if (!told) return () => r;
-  return (user) => (user === rep ? r : { ...r, detail: told(user) });
+/** A text with SLOT for the member's name, told about each member (split once). */
+function filled(text: string): (user: string) => string {
+  const parts = text.split(SLOT);
+  return parts.length === 1 ? () => text : (user) => parts.join(user);
+}
+
+/** A rule with SLOT for the member's name (its detail and its source's texts), told about each member. */
+function filledRule(t: DecidingRule): (user: string) => DecidingRule {
+  const detail = filled(t.detail);
+  const source = t.source ? Object.entries(t.source).map(([k, v]) => [k, typeof v === 'string' && v.includes(SLOT) ? filled(v) : undefined, v] as const) : undefined;
+  const named = source?.some(([, f]) => f !== undefined);
+  return (user) => {
+    if (!t.source) return { rule: t.rule, detail: detail(user) };
+    const s = named ? (Object.fromEntries(source!.map(([k, f, v]) => [k, f ? f(user) : v])) as unknown as Source) : t.source;
+    return { rule: t.rule, detail: detail(user), source: s };
+  };
+}
+
+/** Whether a rule's texts hold a name anywhere (its detail or its source). */
+function mentions(r: DecidingRule, name: string): boolean {
+  return r.detail.includes(name) || (r.source !== undefined && Object.values(r.source).some((v) => typeof v === 'string' && v.includes(name)));
+}
+
+/**
+ * A group's rule at a point told about each member. A rule that names no one is everyone's. One
+ * that names the representative is judged again at this very point, for them and with SLOT for
+ * their name, which shows where a member's name goes (the name may also be part of other words:
+ * "s" in "messages"; and a scope text told from another school may not read right here). When
+ * SLOT filled with the representative's name gives their own rule, it is filled for everyone;
+ * else each member is judged on their own.
+ */
+function personal(side: ModelSide, def: ActionDef, sig: string, p: SurfacePoint, o: { allow: boolean; rule: DecidingRule }): (user: string) => DecidingRule {
+  const r = o.rule;
+  const rep = side.representative(sig);
+  if (!mentions(r, rep)) return () => r;
+  const subject = side.facts.user(rep)!;
+  const own = evaluateAt(def, side.facts, subject, p);
+  const truth = decidingRule(own);
+  const t = evaluateAt(def, side.facts, slotted(subject), p);
+  const fill = filledRule(decidingRule(t));
+  if (own.allow === o.allow && t.allow === o.allow && JSON.stringify(fill(rep)) === JSON.stringify(truth)) return (user) => (user === rep ? truth : fill(user));
+  return (user) => decidingRule(evaluateAt(def, side.facts, side.facts.user(user)!, p));
 }
 
 /**
@@ -772,9 +808,18 @@ export function groupedAllowed(def: ActionDef, facts: Facts, target: Target | nu
     const o = def.evaluate({ facts, subject: rep, external: false, target, ...opts });
     if (!o.allow) continue;
     const because = o.because ?? 'allowed';
-    // The representative's name in the reason becomes each member's.
-    const told = renamed(because, rep.username);
-    for (const user of members) allowed.push({ user, profile: rep.profile.name, because: told ? told(user) : because });
+    // The reason told about each member: judged once more with SLOT for the representative's name
+    // when it names them (see `personal`), else each member on their own.
+    let told: ((user: string) => string) | undefined;
+    if (because.includes(rep.username)) {
+      const t = def.evaluate({ facts, subject: slotted(rep), external: false, target, ...opts });
+      const fill = filled(t.because ?? 'allowed');
+      told =
+        t.allow && fill(rep.username) === because
+          ? fill
+          : (user) => def.evaluate({ facts, subject: facts.user(user)!, external: false, target, ...opts }).because ?? 'allowed';
+    }
+    for (const user of members) allowed.push({ user, profile: rep.profile.name, because: told && user !== rep.username ? told(user) : because });
   }
   return allowed;
 }

@@ -13,6 +13,7 @@
 //                       "completion" only start-up and shell completion, at the largest size
 //                       "rosters" only the import oneroster rows
 //                       "fixes" only the deny-with-fixes rows, at every size of BENCH_SIZES
+//                       "person" only `whocan --user U --all`, at the largest size
 
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
@@ -25,6 +26,7 @@ import { measureCompletion, type CompletionFigures } from './completion.js';
 import { enrichSite } from './enrich.js';
 import { measureDenyWithFixes, type FixFigures } from './fixes.js';
 import { measureImport, type ImportFigures } from './import.js';
+import { measurePersonAccess, type PersonFigures } from './person-access.js';
 import { measureRosters, type RosterFigures } from './rosters.js';
 import { measureWhatIf, type WhatIfFigures } from './whatif.js';
 
@@ -67,9 +69,9 @@ interface SizeFigures {
 }
 
 /** What each part of the bench measures; BENCH_ONLY picks some of them (anything else: every part). */
-type Part = 'checks' | 'fixes' | 'whatif' | 'startup' | 'access' | 'completion' | 'imports' | 'rosters';
-const EVERY: readonly Part[] = ['checks', 'fixes', 'whatif', 'startup', 'access', 'completion', 'imports', 'rosters'];
-const ONLY: Record<string, readonly Part[]> = { whatif: ['whatif'], completion: ['startup', 'completion'], rosters: ['rosters'], fixes: ['fixes'] };
+type Part = 'checks' | 'fixes' | 'whatif' | 'person' | 'startup' | 'access' | 'completion' | 'imports' | 'rosters';
+const EVERY: readonly Part[] = ['checks', 'fixes', 'whatif', 'person', 'startup', 'access', 'completion', 'imports', 'rosters'];
+const ONLY: Record<string, readonly Part[]> = { whatif: ['whatif'], person: ['person'], completion: ['startup', 'completion'], rosters: ['rosters'], fixes: ['fixes'] };
 const parts = new Set<Part>(ONLY[process.env.BENCH_ONLY ?? ''] ?? EVERY);
 const started = Date.now();
 const perSize: SizeFigures[] = [];
@@ -86,7 +88,7 @@ for (const users of parts.has('checks') || parts.has('fixes') ? sizes : []) {
   log(`measuring denies with verified, ranked fixes at ${users} users…`);
   perSize.push({ users, checks, reverse, fixes: measureDenyWithFixes(db) });
 }
-const onLargest = (['whatif', 'startup', 'access', 'completion'] as const).some((p) => parts.has(p));
+const onLargest = (['whatif', 'person', 'startup', 'access', 'completion'] as const).some((p) => parts.has(p));
 const largest = onLargest ? site(sizes[sizes.length - 1]) : '';
 let user = '';
 if (onLargest) {
@@ -100,6 +102,11 @@ if (process.env.BENCH_WHATIF !== '0' && parts.has('whatif')) {
   log(`measuring what-if dry runs and apply --plan at ${sizes[sizes.length - 1]} users…`);
   whatIf = measureWhatIf(largest, sizes[sizes.length - 1]);
   siteWide = measureReverse(largest)['site-wide'];
+}
+let person: PersonFigures | undefined;
+if (parts.has('person')) {
+  log(`measuring whocan --user U --all at ${sizes[sizes.length - 1]} users…`);
+  person = measurePersonAccess(largest, sizes[sizes.length - 1]);
 }
 const startup: StartupFigures | undefined = parts.has('startup') ? (log(`measuring start-up (${startupRuns} runs each)…`), measureStartup(largest, user, startupRuns)) : undefined;
 let accessTests: AccessTestFigures | undefined;
@@ -125,7 +132,7 @@ if (rosterSizes.length && parts.has('rosters')) {
   rosters = measureRosters(rosterSizes);
 }
 
-const results = { when: new Date().toISOString(), node: process.version, startup, completion, accessTests, sizes: perSize, imports, rosters, whatIf, seconds: Math.round((Date.now() - started) / 1000) };
+const results = { when: new Date().toISOString(), node: process.version, startup, completion, accessTests, sizes: perSize, imports, rosters, whatIf, person, seconds: Math.round((Date.now() - started) / 1000) };
 writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 
 const f = (n: number, d = 2) => n.toFixed(d);
@@ -170,6 +177,17 @@ if (whatIf && siteWide) {
   rows.push(['what-if: dry run', `${w.users} users: users join … --dry-run`, `${f(w.membership.ms, 0)} ms`, `${w.membership.detail}; ${peak(w.membership)}`, `≤ 300 ms ${mark(w.membership.ms <= 300)}`]);
   rows.push(['what-if: apply --plan', `${w.users} users, one policy changed`, `${f(w.planWithDiff.ms, 0)} ms`, `${f(w.planRatio)}× the plan without the diff (${f(w.planWithoutDiff.ms, 0)} ms); ${peak(w.planWithDiff)}`, `≤ 3× ${mark(w.planRatio <= 3)}`]);
   rows.push(['what-if: reverse', `${w.users} users: whocan messages (in-process)`, `${f(siteWide.ms, 1)} ms`, `${siteWide.allowed} allowed`, `≤ 300 ms ${mark(siteWide.ms <= 300)}`]);
+}
+for (const p of person?.runs ?? []) {
+  // Each person within 5 s and 300 MB; a miss names what it missed.
+  const missed = [p.ms > 5000 ? `${f(p.ms / 1000)} s > 5 s` : '', p.peakMB > 300 ? `${p.peakMB} MB > 300 MB` : ''].filter(Boolean);
+  rows.push([
+    'whocan --all',
+    `${person!.users} users: ${p.kind} (${p.user})`,
+    `${f(p.ms / 1000)} s`,
+    `peak ${p.peakMB} MB; ${p.actions} actions allowed, ${p.targets} targets`,
+    `≤ 5 s, ≤ 300 MB ${missed.length ? `MISSED (${missed.join(', ')})` : 'ok'}`,
+  ]);
 }
 for (const i of imports) {
   rows.push(['import', `${i.users} users + ${i.memberships} memberships`, `${i.importRowsPerS} rows/s`, `${f(i.ratio)}× baseline (${i.baselineRowsPerS}/s), cpu ${f(i.cpuRatio)}×`, `≥ 0.6 ${mark(i.ratio >= 0.6)}`]);

@@ -11,6 +11,7 @@ import type { Facts } from '../src/model/facts';
 import { decisionEngine } from '../src/model/registry';
 import { prng } from '../src/model/site-generator';
 import { demoDb, generatedDb, run } from './helpers';
+import { NAMES_SHOWN } from '../src/commands/access-render';
 
 const engine = decisionEngine();
 const settingDecided = engine.actions().filter((a) => a.module === 'profiles' || a.module === 'administration');
@@ -64,4 +65,30 @@ describe.each([
     const usernames = db.prepare('SELECT username FROM users ORDER BY username').pluck().all() as string[];
     expect(compare(facts, usernames, perAction, 11)).toBeGreaterThan(settingDecided.length);
   }, 300_000);
+});
+
+describe('a reverse lookup that allows many', () => {
+  let db: string;
+  beforeAll(() => {
+    db = demoDb();
+  }, 120_000);
+
+  it('names the first people in human output and says how many more; JSON and CSV list everyone', () => {
+    const all = run(db, 'whocan', 'messages', '--json').json.allowed as { user: string }[];
+    expect(all.length).toBeGreaterThan(NAMES_SHOWN);
+    for (const out of ['table', 'plain']) {
+      const human = run(db, 'whocan', 'messages', '-o', out).stdout.trimEnd().split('\n');
+      expect(human[0]).toBe(`${all.length} user(s) may messages:`);
+      expect(human[human.length - 1]).toBe(`… and ${all.length - NAMES_SHOWN} more (use --json)`);
+      const named = all.filter((a) => human.some((l) => l.startsWith(`${a.user} `)));
+      expect(named.map((a) => a.user)).toEqual(all.slice(0, NAMES_SHOWN).map((a) => a.user));
+    }
+    const csv = run(db, 'whocan', 'messages', '-o', 'csv').stdout.trimEnd().split('\n');
+    expect(csv[0]).toBe('user,profile,because');
+    expect(csv.slice(1).map((l) => l.split(',')[0])).toEqual(all.map((a) => a.user));
+    // A short listing is whole (its line, the header, the rule and every row), without the line.
+    const few = run(db, 'whocan', 'create-courses', 'unit:north').stdout;
+    expect(few).not.toMatch(/more \(use --json\)/);
+    expect(few.trimEnd().split('\n')).toHaveLength(3 + run(db, 'whocan', 'create-courses', 'unit:north', '--json').json.allowed.length);
+  }, 120_000);
 });

@@ -91,6 +91,20 @@ describe('import oneroster: what a bundle becomes', () => {
     expect(o.warnings.join('\n')).toMatch(/users\.csv line 1: column\(s\) read by their spec name: userId as userIds, agents as agentSourcedIds/);
   });
 
+  it("a first import builds the enrolments' by-user index again as it was, and a refused one keeps it", async () => {
+    const db = await model();
+    const index = `SELECT sql FROM sqlite_master WHERE name = 'course_members_user'`;
+    const before = all(db, index);
+    expect(before).toHaveLength(1);
+    const refused = await load(db, withLine('1.1-bulk', 'enrollments.csv', 3, '"nf-e2","","","nf-math-9a","nf-district","nf-s1","student","false","2025-08-25","2026-01-23"'));
+    expect(refused.problems).not.toEqual([]);
+    expect(all(db, index)).toEqual(before);
+    const o = await load(db, join(FIX, '1.1-bulk'));
+    expect(o.problems).toEqual([]);
+    expect(all(db, index)).toEqual(before);
+    expect(all(db, `SELECT count(*) FROM course_members INDEXED BY course_members_user WHERE user_id > 0`)).toEqual(all(db, `SELECT count(*) FROM course_members`));
+  });
+
   it('a re-import of the same bundle changes nothing', async () => {
     const db = await model();
     await load(db, join(FIX, '1.1-bulk'));

@@ -9,7 +9,8 @@ import { renderDecision, table } from './render.js';
 import { action, collect, examples, type Ctx } from './runtime.js';
 import { parse as parseShell } from 'shell-quote';
 import { invalid } from '../model/errors.js';
-import { personSurface } from '../model/access-surface.js';
+import { personSurface, surfaceActions } from '../model/access-surface.js';
+import { EXTERNAL_USERNAME } from '../model/engine.js';
 import { NAMES_SHOWN } from './access-render.js';
 
 interface WhocanOpts {
@@ -54,8 +55,12 @@ async function whocan(ctx: Ctx, actionKey: string | undefined, target: string | 
   }
   const r = engine.whoCan(facts, actionKey, target, evalOpts);
   const head = `${r.allowed.length} user(s) may ${r.action}${r.target ? ` ${formatTarget(r.target)}` : ''}`;
-  const human = r.allowed.length ? `${head}:\n${await table(['user', 'profile', 'because'], r.allowed.map((a) => [a.user, a.profile, a.because]))}` : `${head}.`;
-  return { data: r, human };
+  if (!r.allowed.length) return { data: r, human: `${head}.` };
+  // A site-wide lookup allows 100,000s: people read the first names, programs take JSON or CSV whole.
+  const shown = ctx.opts.output === 'csv' ? r.allowed : r.allowed.slice(0, NAMES_SHOWN);
+  const more = r.allowed.length - shown.length;
+  const listing = await table(['user', 'profile', 'because'], shown.map((a) => [a.user, a.profile, a.because]));
+  return { data: r, human: [`${head}:`, listing, ...(more ? [`… and ${more} more (use --json)`] : [])].join('\n') };
 }
 
 /** The words of a --what-if command line, split the way a shell would, without a leading "schoolctl". */
@@ -115,29 +120,49 @@ async function whatIf(ctx: Ctx, actionKey: string | undefined, target: string | 
   return { data: { ...a, whatIf: lines, gained, lost, before: { allowed: b.allowed.length } }, human };
 }
 
+/** Options `--all` does not take: it answers for every action, term and project at once. */
+const NOT_WITH_ALL: readonly [keyof WhocanOpts, string][] = [
+  ['whatIf', '--what-if'],
+  ['fixes', '--fixes'],
+  ['term', '--term'],
+  ['project', '--project'],
+];
+
 /** Everything one user may do, grouped by module: each action's decision and, for targeted actions, the targets allowed. */
 async function everything(ctx: Ctx, actionKey: string | undefined, opts: WhocanOpts) {
-  if (!opts.user) throw invalid('missing-user', '--all lists everything one user may do: give --user USERNAME.');
+  if (opts.user === undefined) throw invalid('missing-user', '--all lists everything one user may do: give --user USERNAME.');
+  if (opts.user.trim() === '') throw invalid('empty-user', '--user is empty; --all lists everything one user may do: give --user USERNAME.');
   if (actionKey) throw invalid('bad-all', `--all lists every action; leave out "${actionKey}", or drop --all to check that action.`);
+  const extra = NOT_WITH_ALL.find(([k]) => opts[k] !== undefined && opts[k] !== false);
+  if (extra) throw invalid('bad-all', `--all answers for every action, term and project at once and does not take ${extra[1]}; drop ${extra[1]}, or drop --all to ask about one action.`);
+  if (opts.user === EXTERNAL_USERNAME) {
+    throw invalid('bad-all', `--all lists the access of one person, and "${EXTERNAL_USERNAME}" stands for external systems, which only receive workflow data: ask "whocan view-attendance learner:L --user ${EXTERNAL_USERNAME}".`);
+  }
   const db = await ctx.open();
   const facts = createFacts(db);
   const engine = decisionEngine();
-  engine.subjectFor(facts, opts.user);
-  const rows = new Map<string, { action: string; module: string; targeted: boolean; allowed: boolean; targets: string[] }>();
-  for (const { def, point, outcome } of personSurface(engine, facts, opts.user)) {
-    let r = rows.get(def.key);
-    if (!r) rows.set(def.key, (r = { action: def.key, module: def.module, targeted: false, allowed: false, targets: [] }));
-    if (point.target === null && !point.term && !point.project) {
-      r.allowed = outcome.allow;
-      continue;
-    }
-    r.targeted = true;
-    if (outcome.allow) {
-      r.allowed = true;
-      r.targets.push([formatTarget(point.target), point.term ? `(term ${point.term})` : '', point.project ? `(project ${point.project})` : ''].filter(Boolean).join(' ') || 'everything');
-    }
+  const { subject } = engine.subjectFor(facts, opts.user);
+  interface Row {
+    action: string;
+    module: string;
+    targeted: boolean;
+    allowed: boolean;
+    targets: string[];
   }
-  const modules = new Map<string, typeof rows extends Map<string, infer V> ? V[] : never>();
+  const rows = new Map<string, Row>();
+  for (const def of surfaceActions(engine)) {
+    const targeted = def.targetKinds.length > 0 || def.needsTerm === true || def.needsProject === true || def.module === 'workflow';
+    rows.set(def.key, { action: def.key, module: def.module, targeted, allowed: false, targets: [] });
+  }
+  for (const { def, point, outcome } of personSurface(engine, facts, subject)) {
+    if (!outcome.allow) continue;
+    const r = rows.get(def.key)!;
+    r.allowed = true;
+    if (point.target === null && !point.term && !point.project) continue;
+    const where = `${point.term ? ` (term ${point.term})` : ''}${point.project ? ` (project ${point.project})` : ''}`;
+    r.targets.push(point.target ? `${point.target.kind}:${point.target.id}${where}` : where ? where.slice(1) : 'everything');
+  }
+  const modules = new Map<string, Row[]>();
   for (const r of rows.values()) {
     let m = modules.get(r.module);
     if (!m) modules.set(r.module, (m = []));

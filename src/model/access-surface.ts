@@ -114,6 +114,21 @@ export interface SurfaceLists {
   learners(): readonly string[];
   courses(): readonly string[];
   classes(): readonly string[];
+  /** The portal structure targets of a project to keep (`personSurface`); undefined keeps all. */
+  portalTargets?(project: string): ((t: Target) => boolean) | undefined;
+  /** A project's structure targets, when the caller keeps them for many actions. */
+  portalStructure?(project: string): readonly Target[];
+}
+
+/** A portal project's structure as targets: its klassen, afdelingen, teams and secties. */
+function portalStructure(facts: Facts, project: string): Target[] {
+  const of = (kind: string, ids: readonly string[]) => ids.map((id) => ({ kind, id }));
+  return [
+    ...of('klas', facts.portalKlassen(project).map((k) => k.id)),
+    ...of('afdeling', facts.portalAfdelingen(project)),
+    ...of('team', facts.portalTeams(project).map((t) => t.id)),
+    ...of('sectie', facts.portalSecties(project).map((s) => s.id)),
+  ];
 }
 
 function siteLists(facts: Facts): SurfaceLists {
@@ -148,13 +163,9 @@ export function surfacePoints(def: ActionDef, facts: Facts, lists: SurfaceLists 
   if (def.needsTerm || def.module === 'workflow') return facts.termIds().flatMap((term) => list.map((target) => ({ action: a, target, term })));
   if (def.needsProject) {
     return facts.portalProjectIds().flatMap((project) => {
-      const structure: Target[] = [
-        ...of('klas', facts.portalKlassen(project).map((k) => k.id)),
-        ...of('afdeling', facts.portalAfdelingen(project)),
-        ...of('team', facts.portalTeams(project).map((t) => t.id)),
-        ...of('sectie', facts.portalSecties(project).map((s) => s.id)),
-      ];
-      return [null, ...structure].map((target) => ({ action: a, target, project }));
+      const structure = lists.portalStructure?.(project) ?? portalStructure(facts, project);
+      const keep = lists.portalTargets?.(project);
+      return [null, ...(keep ? structure.filter(keep) : structure)].map((target) => ({ action: a, target, project }));
     });
   }
   return list.map((target) => ({ action: a, target }));
@@ -252,7 +263,7 @@ class ModelSide {
     return this.groups;
   }
 
-  /** Each user's setting signature, by username, in id order. */
+  /** Each user's setting signature, by username, in the list's (username) order. */
   signatures(): Map<string, string> {
     const g = this.signatureGroups();
     if (!g.byUser) {
@@ -772,24 +783,20 @@ function personal(side: ModelSide, def: ActionDef, sig: string, p: SurfacePoint,
 }
 
 /**
- * Usernames per signature, in the order of the list. The facts hand out one list per snapshot, so
- * the grouping is made once per snapshot too: a test file's hundreds of lookups at 200,000 users
- * each walked the whole list before.
+ * The first username of each signature, in the order of the list (a group's representative). The
+ * facts hand out one list per snapshot, so this is made once per snapshot too: a test file's
+ * hundreds of lookups at 200,000 users each walked the whole list before.
  */
-const groupsOf = new WeakMap<SubjectSignatures, ReadonlyMap<string, readonly string[]>>();
-function signatureGroups(list: SubjectSignatures): ReadonlyMap<string, readonly string[]> {
-  let groups = groupsOf.get(list);
-  if (!groups) {
-    const made = new Map<string, string[]>();
+const firstsOf = new WeakMap<SubjectSignatures, ReadonlyMap<string, string>>();
+function signatureFirsts(list: SubjectSignatures): ReadonlyMap<string, string> {
+  let firsts = firstsOf.get(list);
+  if (!firsts) {
+    const made = new Map<string, string>();
     const { usernames, signatures } = list;
-    for (let i = 0; i < usernames.length; i++) {
-      const g = made.get(signatures[i]);
-      if (g) g.push(usernames[i]);
-      else made.set(signatures[i], [usernames[i]]);
-    }
-    groupsOf.set(list, (groups = made));
+    for (let i = 0; i < usernames.length; i++) if (!made.has(signatures[i])) made.set(signatures[i], usernames[i]);
+    firstsOf.set(list, (firsts = made));
   }
-  return groups;
+  return firsts;
 }
 
 /**
@@ -801,12 +808,16 @@ export function groupedAllowed(def: ActionDef, facts: Facts, target: Target | nu
   // Facts without the bulk reads (a test's in-memory facts) take the per-user path.
   if (typeof facts.subjectSignatures !== 'function') return undefined;
   const withSchools = target !== null || facts.anySchoolPolicyAssigned();
-  const groups = signatureGroups(facts.subjectSignatures(withSchools));
-  const allowed: { user: string; profile: string; because: string }[] = [];
-  for (const members of groups.values()) {
-    const rep = facts.user(members[0])!;
+  const list = facts.subjectSignatures(withSchools);
+  // One evaluation per group, on its first member; then the members in the list's (username) order.
+  const verdicts = new Map<string, { profile: string; because: string; rep?: string; told?: (user: string) => string } | null>();
+  for (const [sig, first] of signatureFirsts(list)) {
+    const rep = facts.user(first)!;
     const o = def.evaluate({ facts, subject: rep, external: false, target, ...opts });
-    if (!o.allow) continue;
+    if (!o.allow) {
+      verdicts.set(sig, null);
+      continue;
+    }
     const because = o.because ?? 'allowed';
     // The reason told about each member: judged once more with SLOT for the representative's name
     // when it names them (see `personal`), else each member on their own.
@@ -819,18 +830,168 @@ export function groupedAllowed(def: ActionDef, facts: Facts, target: Target | nu
           ? fill
           : (user) => def.evaluate({ facts, subject: facts.user(user)!, external: false, target, ...opts }).because ?? 'allowed';
     }
-    for (const user of members) allowed.push({ user, profile: rep.profile.name, because: told && user !== rep.username ? told(user) : because });
+    verdicts.set(sig, { profile: rep.profile.name, because, rep: rep.username, told });
+  }
+  const allowed: { user: string; profile: string; because: string }[] = [];
+  const { usernames, signatures } = list;
+  for (let i = 0; i < usernames.length; i++) {
+    const v = verdicts.get(signatures[i]);
+    if (v) allowed.push({ user: usernames[i], profile: v.profile, because: v.told && usernames[i] !== v.rep ? v.told(usernames[i]) : v.because });
   }
   return allowed;
 }
 
-/** Everything one person may do: every surface point with its decision (the `whocan --user U --all` view). */
-export function personSurface(engine: DecisionEngine, facts: Facts, username: string): { def: ActionDef; point: SurfacePoint; outcome: Outcome }[] {
-  const subject = facts.user(username)!;
-  const out: { def: ActionDef; point: SurfacePoint; outcome: Outcome }[] = [];
-  for (const def of engine.actions()) {
-    if (OUTSIDE_SURFACE.has(def.module)) continue;
-    for (const point of surfacePoints(def, facts)) out.push({ def, point, outcome: evaluateAt(def, facts, subject, point) });
+/** Code-point order, which is SQLite's BINARY order of the same text: the order the surface's lists are read in. */
+function byCodePoint(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.codePointAt(i)!;
+    const y = b.codePointAt(i)!;
+    if (x !== y) return x - y;
+    if (x > 0xffff) i++;
   }
-  return out;
+  return a.length - b.length;
+}
+
+/**
+ * The surface lists of one action cut down to the targets the person can reach (`ActionDef.reach`),
+ * in the surface's own order and only among its own targets; undefined when the action names no
+ * reach (every target is judged).
+ */
+function reachedLists(def: ActionDef, facts: Facts, subject: UserFact, learner: (name: string) => boolean, structure: (project: string) => readonly Target[]): SurfaceLists | undefined {
+  if (!def.reach) return undefined;
+  if (def.needsProject) {
+    const all = siteLists(facts);
+    return {
+      ...all,
+      portalStructure: structure,
+      portalTargets: (project) => {
+        const reached = def.reach!({ facts, subject, project });
+        if (!reached) return undefined;
+        const keys = new Set([...reached].map(formatTarget));
+        return (t) => keys.has(formatTarget(t));
+      },
+    };
+  }
+  const reached = def.reach({ facts, subject });
+  if (!reached) return undefined;
+  const ids: Record<string, Set<string>> = { learner: new Set(), course: new Set(), class: new Set() };
+  for (const t of reached) ids[t.kind]?.add(t.id);
+  const sorted = (set: Set<string>, keep: (id: string) => boolean) => [...set].filter(keep).sort(byCodePoint);
+  return {
+    schools: () => facts.schoolIds(),
+    learners: () => sorted(ids.learner, learner),
+    courses: () => sorted(ids.course, (c) => facts.course(c) !== undefined),
+    classes: () =>
+      sorted(ids.class, (u) => {
+        const k = facts.unit(u)?.kind;
+        return k === 'class' || k === 'group';
+      }),
+  };
+}
+
+/**
+ * The facts a person's decisions ask again and again with the same arguments: the same learner's
+ * supervision paths for every workflow action and term, the same course or unit for every learner
+ * of a batch, the same portal structure and functions for every right. Each answer is kept for
+ * the run, which reads one snapshot of the model.
+ */
+const REPEATED: readonly (keyof Facts)[] = [
+  'mentorPaths',
+  'headteacherPaths',
+  'headteacherOrgsAbove',
+  'isCourseTeacher',
+  'isParentOf',
+  'isLearner',
+  'term',
+  'unitSchool',
+  'course',
+  'ilpTemplateCount',
+  'phaseSwitches',
+  'policyCandidates',
+  'sharedTeachingCourses',
+  'portalProjectExists',
+  'portalUser',
+  'functionAssignments',
+  'portalSwitch',
+  'studentKlassen',
+  'portalKlassen',
+  'portalKlas',
+  'portalAfdelingen',
+  'portalTeams',
+  'portalTeam',
+  'portalSecties',
+  'portalSectie',
+];
+
+function remembering(facts: Facts): Facts {
+  const f = Object.create(facts) as Record<string, unknown>;
+  for (const name of REPEATED) {
+    const ask = (facts[name] as (...args: unknown[]) => unknown).bind(facts);
+    const known = new Map<string, unknown>();
+    f[name] = (...args: unknown[]) => {
+      let key = '';
+      for (const a of args) key += `${typeof a === 'object' && a !== null ? (a as { id: number }).id : String(a)}\u0000`;
+      if (known.has(key)) return known.get(key);
+      const v = ask(...args);
+      known.set(key, v);
+      return v;
+    };
+  }
+  return f as unknown as Facts;
+}
+
+export interface PersonSurfaceOptions {
+  /** Judge only the targets the person can reach (`ActionDef.reach`); default true. */
+  readonly reach?: boolean;
+  /** Judge once what an action decides without reading the target (`ActionDef.targetFree`); default true. */
+  readonly targetFree?: boolean;
+}
+
+/**
+ * Everything one person may do: every surface point with its decision (the `whocan --user U --all`
+ * view), one at a time so nothing but the caller's summary is kept. A targeted action judges only
+ * the targets its `reach` names: every other target of the surface is denied to the person (the
+ * contract of `reach`), so the allowed points are exactly those of judging every target. An
+ * action that decides the person without reading the target (`targetFree`: the portal admin flag)
+ * is judged once per project, and that outcome is given for each of its targets.
+ */
+export function* personSurface(engine: DecisionEngine, model: Facts, subject: UserFact, opts: PersonSurfaceOptions = {}): Generator<{ def: ActionDef; point: SurfacePoint; outcome: Outcome }> {
+  const facts = remembering(model);
+  const learners = new Map<string, boolean>();
+  const learner = (name: string) => {
+    let r = learners.get(name);
+    if (r === undefined) {
+      const u = facts.user(name);
+      learners.set(name, (r = u !== undefined && facts.isLearner(u.id)));
+    }
+    return r;
+  };
+  // Every school-function right reads the same structure of a project.
+  const structures = new Map<string, readonly Target[]>();
+  const structure = (project: string) => {
+    let t = structures.get(project);
+    if (!t) structures.set(project, (t = portalStructure(facts, project)));
+    return t;
+  };
+  for (const def of surfaceActions(engine)) {
+    const lists = opts.reach === false || def.targetKinds.length === 0 ? undefined : reachedLists(def, facts, subject, learner, structure);
+    // An action that decides this person without reading the target: one evaluation per project
+    // (or term) stands for all its targets.
+    const free = opts.targetFree !== false && def.targetFree !== undefined;
+    const alike = new Map<string, Outcome>();
+    for (const point of surfacePoints(def, facts, lists)) {
+      if (free && def.targetFree!({ facts, subject, project: point.project })) {
+        const k = `${point.term ?? ''}\u0000${point.project ?? ''}`;
+        let o = alike.get(k);
+        if (!o) alike.set(k, (o = evaluateAt(def, facts, subject, point)));
+        yield { def, point, outcome: o };
+      } else yield { def, point, outcome: evaluateAt(def, facts, subject, point) };
+    }
+  }
+}
+
+/** The actions of a person's surface, in the engine's order. */
+export function surfaceActions(engine: DecisionEngine): ActionDef[] {
+  return engine.actions().filter((def) => !OUTSIDE_SURFACE.has(def.module));
 }

@@ -25,6 +25,13 @@ export interface LookupContext extends EvalOptions {
   readonly target: Target | null;
 }
 
+/** Who `reach` is asked about: one person as subject, in one portal project for school-function rights. */
+export interface ReachContext {
+  readonly facts: Facts;
+  readonly subject: UserFact;
+  readonly project?: string;
+}
+
 export interface ActionDef {
   readonly key: string;
   readonly description: string;
@@ -42,6 +49,17 @@ export interface ActionDef {
    * Every allowed user must be among them.
    */
   candidates?(ctx: LookupContext): Iterable<string> | undefined;
+  /**
+   * The other way round, for `whocan --user U --all`: the targets the subject can hold something
+   * on, as set queries; undefined means any target. Every target `evaluate` allows for the
+   * subject, in every term (and in the context's project), must be among them.
+   */
+  reach?(ctx: ReachContext): Iterable<Target> | undefined;
+  /**
+   * Whether `evaluate` decides this subject (in the context's project) without reading the
+   * target: then one evaluation stands for every target (`whocan --user U --all`).
+   */
+  targetFree?(ctx: ReachContext): boolean;
 }
 
 export interface TargetKindDef {
@@ -192,9 +210,17 @@ export class DecisionEngine {
       const outcome = def.evaluate({ facts, subject: EXTERNAL_SUBJECT, external: true, target, ...opts });
       if (outcome.allow) allowed.push({ user: EXTERNAL_USERNAME, profile: EXTERNAL_SUBJECT.profile.name, because: outcome.because ?? 'allowed' });
     }
-    allowed.sort((a, b) => a.user.localeCompare(b.user));
+    // A grouped lookup comes in username order already: one pass that finds it strictly in order
+    // leaves nothing for the sort to change (a stable sort of a sorted list), and skips 100,000s
+    // of comparisons.
+    if (!inOrder(allowed)) allowed.sort((a, b) => a.user.localeCompare(b.user));
     return { action: def.key, target, allowed };
   }
+}
+
+function inOrder(list: readonly { user: string }[]): boolean {
+  for (let i = 1; i < list.length; i++) if (list[i - 1].user.localeCompare(list[i].user) >= 0) return false;
+  return true;
 }
 
 function toDecision(action: string, subject: UserFact, external: boolean, target: Target | null, o: Outcome): Decision {

@@ -2,7 +2,7 @@
 // action judged on its target within one portal project. The admin flag allows everything; a
 // function allows within its scope, and a switch right only while its Instellingen switch is on.
 
-import type { ActionDef, EvalContext, LookupContext, TargetKindDef } from './engine.js';
+import type { ActionDef, EvalContext, LookupContext, ReachContext, TargetKindDef } from './engine.js';
 import { command, invalid } from './errors.js';
 import type { Facts, UserFact } from './facts.js';
 import type { FunctionAssignmentFact, PortalUserFact } from './schoolfunction-facts.js';
@@ -348,6 +348,42 @@ export function judgeRight(ctx: EvalContext, actionKey: string): Outcome {
   return deny(trace, options[0]?.fixes ?? []);
 }
 
+/**
+ * The structure targets (klas, afdeling, team, sectie) a person can be allowed on for one right in
+ * one project, the inverse of `judgeRight`: everything for the admin flag, for a user-type row that
+ * covers the whole project and for a project-wide function; nothing through a row for one's own
+ * data; else what each held function's scope covers (`coverage`: a klas its klassen, an afdeling
+ * itself and its klassen, a team itself, its afdelingen and their klassen, a sectie itself).
+ * Undefined means every target.
+ */
+export function rightReach(key: string, { facts, subject, project }: ReachContext): Target[] | undefined {
+  if (!project) return undefined;
+  const pu = facts.portalUser(subject.id);
+  if (!pu) return [];
+  if (pu.admin) return undefined;
+  const rows = rowsGranting(key);
+  if (rows.some((r) => r.holder === pu.type && r.scope !== 'own')) return undefined;
+  const held = pu.type === 'werknemer' ? facts.functionAssignments(project, subject.id).filter((a) => rows.some((r) => r.holder === a.function)) : [];
+  if (held.some((a) => FUNCTION_SCOPE[a.function] === 'project')) return undefined;
+  const out: Target[] = [];
+  const klassenIn = (afdelingen: readonly string[]) => {
+    for (const k of facts.portalKlassen(project)) if (afdelingen.includes(k.afdeling)) out.push({ kind: 'klas', id: k.id });
+  };
+  for (const a of held) {
+    const scope = FUNCTION_SCOPE[a.function];
+    if (scope === 'klas') out.push(...a.klassen.map((id) => ({ kind: 'klas', id })));
+    else if (scope === 'afdeling') {
+      out.push(...a.afdelingen.map((id) => ({ kind: 'afdeling', id })));
+      klassenIn(a.afdelingen);
+    } else if (scope === 'team') {
+      const afdelingen = a.teams.flatMap((t) => facts.portalTeam(project, t)?.afdelingen ?? []);
+      out.push(...a.teams.map((id) => ({ kind: 'team', id })), ...afdelingen.map((id) => ({ kind: 'afdeling', id })));
+      klassenIn(afdelingen);
+    } else if (scope === 'sectie') out.push(...a.secties.map((id) => ({ kind: 'sectie', id })));
+  }
+  return out;
+}
+
 function candidates(key: string) {
   return ({ facts, project }: LookupContext): string[] => {
     requirePortalProject(facts, project!);
@@ -373,6 +409,9 @@ function rightAction(key: string): ActionDef {
     needsProject: true,
     evaluate: (ctx) => judgeRight(ctx, key),
     candidates: candidates(key),
+    reach: (ctx) => rightReach(key, ctx),
+    // The admin flag allows every right before any target is looked at (`judgeRight`).
+    targetFree: ({ facts, subject }) => facts.portalUser(subject.id)?.admin === true,
   };
 }
 

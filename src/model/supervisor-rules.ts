@@ -2,12 +2,12 @@
 // menu entries, and managing or sharing a learner's Individual Learning Plan. Every label comes
 // from the site's current names (`facts.supervisorNames()`).
 
-import type { ActionDef } from './engine.js';
+import type { ActionDef, ReachContext } from './engine.js';
 import { command } from './errors.js';
 import type { Facts, UserFact } from './facts.js';
 import { effectiveSetting, fixesToReach, settingTrace } from './policy-resolution.js';
 import type { SupervisorNames, SupervisorPath } from './supervisor-facts.js';
-import { allow, deny, fail, info, pass, shownNested, subDecision, withChildren, type Outcome, type Source, type TraceStep } from './trace.js';
+import { allow, deny, fail, info, pass, shownNested, subDecision, withChildren, type Outcome, type Source, type Target, type TraceStep } from './trace.js';
 
 export type SupervisorRole = 'mentor' | 'headteacher';
 
@@ -247,6 +247,12 @@ function supervisorsOfTarget(facts: Facts, learner: string | undefined): string[
   return [...facts.mentorsOf(u.id), ...facts.headteachersOf(u.id)].map((s) => s.username);
 }
 
+/** The learners a person may be allowed on: those they mentor or head (the inverse of `supervisorsOfTarget`). */
+function supervisedReach({ facts, subject }: ReachContext): Target[] {
+  const r = facts.personReach(subject.id);
+  return [...new Set([...r.mentored, ...r.headed])].map((id) => ({ kind: 'learner', id }));
+}
+
 export function supervisorActions(): ActionDef[] {
   const tab = (role: SupervisorRole): ActionDef => ({
     key: `tab:${role}`,
@@ -283,6 +289,7 @@ export function supervisorActions(): ActionDef[] {
         return c.ok ? allow(c.trace, c.because) : deny(c.trace, c.fixes);
       },
       candidates: ({ facts, target }) => supervisorsOfTarget(facts, target?.id),
+      reach: supervisedReach,
     },
     {
       key: 'share-ilp',
@@ -308,6 +315,7 @@ export function supervisorActions(): ActionDef[] {
         return deny(trace, fixable ? [...c.fixes, ...settingFixes] : []);
       },
       candidates: ({ facts, target }) => (target ? supervisorsOfTarget(facts, target.id) : undefined),
+      reach: supervisedReach,
     },
   ];
 }

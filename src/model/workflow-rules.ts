@@ -3,12 +3,12 @@
 // staff (mentors, headteachers, course teachers) see in every phase; editing and advancing follow
 // each phase's edit rights and responsible role.
 
-import type { ActionDef, EvalContext, LookupContext } from './engine.js';
+import type { ActionDef, EvalContext, LookupContext, ReachContext } from './engine.js';
 import { command, invalid } from './errors.js';
 import type { Facts, UserFact } from './facts.js';
 import { effectiveSetting, fixesToReach, settingTrace } from './policy-resolution.js';
 import type { SupervisorPath } from './supervisor-facts.js';
-import { allow, deny, fail, info, pass, shownNested, withChildren, type Outcome, type Source, type TraceStep } from './trace.js';
+import { allow, deny, fail, info, pass, shownNested, withChildren, type Outcome, type Source, type Target, type TraceStep } from './trace.js';
 import type { BatchFact } from './workflow-facts.js';
 import {
   AUDIENCE_LABELS,
@@ -396,6 +396,36 @@ function advanceCandidates(area: WorkflowArea, ctx: LookupContext): string[] {
   ];
 }
 
+// ---- reach (the inverse of the candidates, for `whocan --user U --all`) ----
+
+function learners(...lists: (readonly string[])[]): Target[] {
+  return [...new Set(lists.flat())].map((id) => ({ kind: 'learner', id }));
+}
+
+/** View: the learner themself, their parents, mentors, headteachers and (but for behaviour) course teachers. */
+function viewReach(area: WorkflowArea, { facts, subject }: ReachContext): Target[] {
+  const r = facts.personReach(subject.id);
+  return learners([subject.username], r.children, r.mentored, r.headed, area === 'behaviour' ? [] : r.taughtLearners);
+}
+
+/**
+ * Edit: the learner's mentors, the teachers of their course batches, and the headteachers above
+ * any of their batches (a course's unit for course batches; a class or group, whose learners the
+ * headteacher heads, for behaviour).
+ */
+function editReach(area: WorkflowArea, { facts, subject }: ReachContext): Target[] {
+  const r = facts.personReach(subject.id);
+  return WORKFLOW[area].batchKind === 'course' ? learners(r.mentored, r.taughtLearners, r.headedCourseLearners) : learners(r.mentored, r.headed);
+}
+
+/** Advance: the batch's course teachers, mentors of one of its learners, headteachers above its unit. */
+function advanceReach(area: WorkflowArea, { facts, subject }: ReachContext): Target[] {
+  const r = facts.personReach(subject.id);
+  const kind = WORKFLOW[area].batchKind;
+  const ids = kind === 'course' ? [...r.taughtCourses, ...r.mentoredCourses, ...r.headedCourses] : [...r.mentoredClasses, ...r.headedClasses];
+  return [...new Set(ids)].map((id) => ({ kind, id }));
+}
+
 export function workflowActions(): ActionDef[] {
   const defs: ActionDef[] = [];
   for (const area of WORKFLOW_AREAS) {
@@ -410,6 +440,7 @@ export function workflowActions(): ActionDef[] {
         allowsExternal: true,
         evaluate: (ctx) => viewRule(area, ctx),
         candidates: (ctx) => viewCandidates(area, ctx),
+        reach: (ctx) => viewReach(area, ctx),
       },
       {
         key: `edit-${area}`,
@@ -419,6 +450,7 @@ export function workflowActions(): ActionDef[] {
         module: 'workflow',
         evaluate: (ctx) => editRule(area, ctx),
         candidates: (ctx) => editCandidates(area, ctx),
+        reach: (ctx) => editReach(area, ctx),
       },
       {
         key: `advance-${area}`,
@@ -428,6 +460,7 @@ export function workflowActions(): ActionDef[] {
         module: 'workflow',
         evaluate: (ctx) => advanceRule(area, ctx),
         candidates: (ctx) => advanceCandidates(area, ctx),
+        reach: (ctx) => advanceReach(area, ctx),
       },
     );
   }

@@ -1,16 +1,51 @@
 // Bulk reads for the access surface (src/model/access-surface.ts): one statement per list, so a
 // diff of the whole site reads each table once instead of once per user.
 
-import type { SubjectSignatures } from '../../model/access-facts.js';
+import type { PersonReach, SubjectSignatures } from '../../model/access-facts.js';
 import type { Sqlite } from '../open.js';
+import { statementsFor } from './statements.js';
+import { LEARNER_MEMBERSHIP } from './supervisor-facts.js';
+
+/** The learners a mentor covers: given directly, or learners of a class or group they mentor (as `mentorsOf`). */
+const MENTORED_IDS = `SELECT learner_id AS id FROM mentor_learners WHERE mentor_id = @id
+  UNION SELECT m.user_id FROM mentor_classes mc JOIN memberships m ON m.unit_id = mc.unit_id WHERE mc.mentor_id = @id AND ${LEARNER_MEMBERSHIP}`;
+/** The units at or below the organisations a headteacher heads. */
+const HEADED_UNITS = `SELECT DISTINCT a.unit_id AS id FROM headteacher_orgs h JOIN unit_ancestors a ON a.ancestor_id = h.unit_id WHERE h.user_id = @id`;
+const HEADED_COURSES = `SELECT c.id FROM courses c WHERE c.unit_id IN (${HEADED_UNITS})`;
+
+/** One person's reach (`Facts.personReach`): one indexed statement per list, each sorted as the surface's lists are. */
+function reachStatements(db: Sqlite) {
+  const names = (sql: string) => db.prepare(`SELECT u.username FROM users u WHERE u.id IN (${sql}) ORDER BY 1`).pluck();
+  return {
+    mentored: names(MENTORED_IDS),
+    headed: names(`SELECT m.user_id FROM memberships m WHERE m.unit_id IN (${HEADED_UNITS}) AND ${LEARNER_MEMBERSHIP}`),
+    children: names('SELECT child_id FROM parent_links WHERE parent_id = @id'),
+    taughtCourses: db.prepare(`SELECT course_id FROM course_members WHERE user_id = @id AND role = 'teacher' ORDER BY 1`).pluck(),
+    taughtLearners: names(
+      `SELECT l.user_id FROM course_members t JOIN course_members l ON l.course_id = t.course_id AND l.role = 'learner' WHERE t.user_id = @id AND t.role = 'teacher'`,
+    ),
+    headedCourses: db.prepare(`${HEADED_COURSES} ORDER BY 1`).pluck(),
+    headedCourseLearners: names(`SELECT cm.user_id FROM course_members cm WHERE cm.role = 'learner' AND cm.course_id IN (${HEADED_COURSES})`),
+    headedClasses: db.prepare(`SELECT un.id FROM units un WHERE un.kind IN ('class', 'group') AND un.id IN (${HEADED_UNITS}) ORDER BY 1`).pluck(),
+    mentoredCourses: db.prepare(`SELECT DISTINCT cm.course_id FROM course_members cm WHERE cm.role = 'learner' AND cm.user_id IN (${MENTORED_IDS}) ORDER BY 1`).pluck(),
+    mentoredClasses: db
+      .prepare(
+        `SELECT DISTINCT m.unit_id FROM memberships m JOIN units un ON un.id = m.unit_id AND un.kind IN ('class', 'group')
+         WHERE m.user_id IN (${MENTORED_IDS}) AND ${LEARNER_MEMBERSHIP} ORDER BY 1`,
+      )
+      .pluck(),
+  };
+}
 
 export function accessFacts(db: Sqlite) {
   const q = {
-    // Each column of every user as its own list, all in id order: a plucked column is a few times
-    // cheaper to read than a row object (or row array) per user, and nothing here needs the rows.
-    userIds: db.prepare('SELECT id FROM users ORDER BY id').pluck(),
-    usernames: db.prepare('SELECT username FROM users ORDER BY id').pluck(),
-    userProfiles: db.prepare('SELECT profile_id FROM users ORDER BY id').pluck(),
+    // Username order straight from the username index (no table rows read): a reverse lookup lists
+    // its users in that order without sorting 100,000s of names. Each column is its own plucked
+    // list (a few times cheaper than a row per user); the profiles come from the profile index.
+    userIds: db.prepare('SELECT id FROM users ORDER BY username').pluck(),
+    usernames: db.prepare('SELECT username FROM users ORDER BY username').pluck(),
+    profileIds: db.prepare('SELECT id FROM profiles').pluck(),
+    usersOfProfile: db.prepare('SELECT id FROM users WHERE profile_id = ?').pluck(),
     ownPolicies: db.prepare(`
       SELECT target_id AS id, group_concat(policy_id) AS policies
       FROM (SELECT DISTINCT target_id, policy_id FROM policy_assignments WHERE target_kind = 'user' ORDER BY 1, 2) GROUP BY target_id`),
@@ -102,12 +137,26 @@ export function accessFacts(db: Sqlite) {
     return all;
   }
   /** Every user with profile and own policies: read once per snapshot, shared by both signatures. */
-  let base: { ids: number[]; usernames: string[]; profiles: number[]; policies: Map<number, string> } | undefined;
+  let base: { ids: number[]; usernames: string[]; profileOf: (id: number) => number; policies: Map<number, string> } | undefined;
   function readBase() {
     if (!base) {
       const policies = new Map<number, string>();
       for (const r of q.ownPolicies.iterate() as Iterable<{ id: number; policies: string }>) policies.set(r.id, r.policies);
-      base = { ids: q.userIds.all() as number[], usernames: q.usernames.all() as string[], profiles: q.userProfiles.all() as number[], policies };
+      const ids = q.userIds.all() as number[];
+      const usernames = q.usernames.all() as string[];
+      let max = 0;
+      for (const id of ids) if (id > max) max = id;
+      // Ids are dense in practice: an array indexed by id; a map when they are not.
+      const dense = max <= 4 * ids.length + 1024;
+      const byId = dense ? new Int32Array(max + 1) : undefined;
+      const byMap = dense ? undefined : new Map<number, number>();
+      for (const p of q.profileIds.all() as number[]) {
+        for (const id of q.usersOfProfile.all(p) as number[]) {
+          if (byId) byId[id] = p;
+          else byMap!.set(id, p);
+        }
+      }
+      base = { ids, usernames, profileOf: byId ? (id) => byId[id] : (id) => byMap!.get(id)!, policies };
     }
     return base;
   }
@@ -115,7 +164,7 @@ export function accessFacts(db: Sqlite) {
   // transaction keeps them one snapshot (a savepoint inside a change's own transaction).
   const readBoth = db.transaction((withSchools: boolean) => ({ schools: withSchools ? readSchools() : [], base: readBase() }));
   function readSignatures(withSchools: boolean): SubjectSignatures {
-    const { schools, base: { ids, usernames, profiles, policies } } = readBoth(withSchools);
+    const { schools, base: { ids, usernames, profileOf, policies } } = readBoth(withSchools);
     // A few hundred distinct signatures among 100,000s of users: each string is made and kept
     // once, found by its parts (profile, policies, schools: each already one string) without
     // building the joined text per user.
@@ -124,7 +173,7 @@ export function accessFacts(db: Sqlite) {
     const anyPolicies = policies.size > 0;
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i];
-      const profile = profiles[i];
+      const profile = profileOf(id);
       const own = anyPolicies ? (policies.get(id) ?? '') : '';
       const sc = schools[id] ?? '';
       let byPolicies = interned.get(profile);
@@ -140,7 +189,30 @@ export function accessFacts(db: Sqlite) {
   // A facts object is one snapshot of the model (it already caches users and settings), so the
   // signatures are read once per object: a run of many lookups (a test file) reads them once.
   const memo = new Map<boolean, SubjectSignatures>();
+  const reach = statementsFor(db, 'reach', () => reachStatements(db));
+  const reached = new Map<number, PersonReach>();
   return {
+    personReach(userId: number): PersonReach {
+      let r = reached.get(userId);
+      if (!r) {
+        const id = { id: userId };
+        const all = (k: keyof typeof reach) => reach[k].all(id) as string[];
+        r = {
+          mentored: all('mentored'),
+          headed: all('headed'),
+          children: all('children'),
+          taughtCourses: all('taughtCourses'),
+          taughtLearners: all('taughtLearners'),
+          headedCourses: all('headedCourses'),
+          headedCourseLearners: all('headedCourseLearners'),
+          headedClasses: all('headedClasses'),
+          mentoredCourses: all('mentoredCourses'),
+          mentoredClasses: all('mentoredClasses'),
+        };
+        reached.set(userId, r);
+      }
+      return r;
+    },
     subjectSignatures(withSchools: boolean): SubjectSignatures {
       let known = memo.get(withSchools);
       if (!known) memo.set(withSchools, (known = readSignatures(withSchools)));

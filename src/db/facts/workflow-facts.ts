@@ -134,7 +134,13 @@ export function workflowFacts(db: Sqlite): WorkflowFacts {
        WHERE a.unit_id = ? ORDER BY a.depth, u.username`,
     ),
   }));
-  const termOrg = (term: string) => (q.termOrg.get(term) as string | null | undefined) ?? null;
+  // Asked for every learner's batches; a facts object is one snapshot, so read once per term.
+  const termOrgs = new Map<string, string | null>();
+  const termOrg = (term: string) => {
+    let org = termOrgs.get(term);
+    if (org === undefined) termOrgs.set(term, (org = (q.termOrg.get(term) as string | null | undefined) ?? null));
+    return org;
+  };
   return {
     phaseSwitches(area, phase) {
       const r = q.switches.get(area, phase) as { learner: number; parent: number; external: number } | undefined;

@@ -9,6 +9,7 @@ import { findKind } from '../bulk/registry.js';
 import { KindRun, type Counts, type RowChange } from '../bulk/runner.js';
 import { rebuildAncestors } from '../stores/hierarchy-store.js';
 import { activeChangeLog } from '../change-log.js';
+import { withIndexAside } from '../bulk/index-aside.js';
 import { readRosterFile, type Bundle, type FileReadNotes, type RosterRecord } from './oneroster-files.js';
 import { rosterDate } from './roster-dates.js';
 import { goneRecords, removeRecord, takeOwnership, type GoneRecord, type SyncEntity } from './sync-records.js';
@@ -541,55 +542,60 @@ export async function importOneRoster(db: Sqlite, bundle: Bundle, opts: RosterOp
       run('enrolments').written(had === null ? 'create' : 'update', `${cls}/${username}`, had === null ? null : { role: had }, { role });
     };
     let named = 0;
-    for (let after = 0; ; ) {
-      const rows = page.all(after) as [number, string, string, string, number, number | null, string | null, string | null][];
-      if (!rows.length) break;
-      after = rows[rows.length - 1][0];
-      for (const [rowid, cls, user, word, line, userId, username, had] of rows) {
-        let role = ENROL_ROLE[word];
-        if (userId === null || username === null) {
-          problems.push(`${at(F.enrollments, line, userCol(line))}: value "${user}" is not a user of the bundle or the model, valid: a sourcedId of users.csv`);
-          continue;
-        }
-        const flags = people.flags(userId);
-        model.knownUser(username, userId);
-        if (flags & IN_BUNDLE) {
-          const isStudentOnly = (flags & STUDENT) !== 0 && (flags & (TEACHER | ADMINISTRATOR)) === 0;
-          const staffOnly = (flags & STUDENT) === 0 && (flags & (TEACHER | ADMINISTRATOR)) !== 0;
-          const clash = (role === 'teacher' && isStudentOnly) || (role === 'learner' && staffOnly);
-          if (clash) {
-            const own = isStudentOnly ? 'learner' : 'teacher';
-            contradiction(`${F.enrollments} line ${line} enrols ${user} in ${cls} as ${word}, but ${F.users} line ${people.line(userId)} gives them the role ${wordsOf(user)}`, `${user} enrolled as ${own}, as ${F.users} says`);
-            if (!opts.lenient) continue;
-            role = own;
+    // A first import brings many more enrolments than the model holds: their by-user index is built
+    // once after the rows instead of taking an insert per row (see docs/rosters.md).
+    const incoming = direct ? (db.prepare('SELECT count(*) FROM temp.roster_enrol_in').pluck().get() as number) : 0;
+    withIndexAside(db, 'course_members_user', incoming, () => {
+      for (let after = 0; ; ) {
+        const rows = page.all(after) as [number, string, string, string, number, number | null, string | null, string | null][];
+        if (!rows.length) break;
+        after = rows[rows.length - 1][0];
+        for (const [rowid, cls, user, word, line, userId, username, had] of rows) {
+          let role = ENROL_ROLE[word];
+          if (userId === null || username === null) {
+            problems.push(`${at(F.enrollments, line, userCol(line))}: value "${user}" is not a user of the bundle or the model, valid: a sourcedId of users.csv`);
+            continue;
           }
-        }
-        // One person, one role per course: a second row for another term is the same enrolment.
-        const firstRow = firstOf.get(rowid);
-        const first = firstRow === undefined ? undefined : firstRole.get(firstRow);
-        if (first !== undefined) {
-          const { role: was, line: wasLine } = first;
-          if (was !== role) {
-            const keep = was === 'teacher' ? was : role;
-            contradiction(`${F.enrollments} line ${line} enrols ${user} in ${cls} as ${role}, and line ${wasLine} as ${was}`, `${user} as ${keep}`);
-            if (opts.lenient && keep !== was) feed('enrolments', { course: cls, username, role: keep }, F.enrollments, line, cols(line));
+          const flags = people.flags(userId);
+          model.knownUser(username, userId);
+          if (flags & IN_BUNDLE) {
+            const isStudentOnly = (flags & STUDENT) !== 0 && (flags & (TEACHER | ADMINISTRATOR)) === 0;
+            const staffOnly = (flags & STUDENT) === 0 && (flags & (TEACHER | ADMINISTRATOR)) !== 0;
+            const clash = (role === 'teacher' && isStudentOnly) || (role === 'learner' && staffOnly);
+            if (clash) {
+              const own = isStudentOnly ? 'learner' : 'teacher';
+              contradiction(`${F.enrollments} line ${line} enrols ${user} in ${cls} as ${word}, but ${F.users} line ${people.line(userId)} gives them the role ${wordsOf(user)}`, `${user} enrolled as ${own}, as ${F.users} says`);
+              if (!opts.lenient) continue;
+              role = own;
+            }
           }
-          continue;
-        }
-        // The first row of a member named again later (or a later row whose first row was refused).
-        if (firstRow !== undefined) firstRole.set(firstRow, { role, line });
-        else if (firsts.has(rowid)) firstRole.set(rowid, { role, line });
-        named++;
-        // The model holds this enrolment with this role already: counted unchanged, not written again.
-        if (had === role) run('enrolments').same();
-        else write(cls, userId, username, role, had, line);
-        if (role === 'learner' && classes.get(cls)?.homeroom) {
-          const was = seen.member(`${user}@${cls}`, userId, cls);
-          if (was === 'student') run('memberships').same();
-          else if (was !== undefined) feed('memberships', { username, unit: cls, role: 'student' }, F.enrollments, line, { username: userCol(line), unit: 'classSourcedId', role: 'role' });
+          // One person, one role per course: a second row for another term is the same enrolment.
+          const firstRow = firstOf.get(rowid);
+          const first = firstRow === undefined ? undefined : firstRole.get(firstRow);
+          if (first !== undefined) {
+            const { role: was, line: wasLine } = first;
+            if (was !== role) {
+              const keep = was === 'teacher' ? was : role;
+              contradiction(`${F.enrollments} line ${line} enrols ${user} in ${cls} as ${role}, and line ${wasLine} as ${was}`, `${user} as ${keep}`);
+              if (opts.lenient && keep !== was) feed('enrolments', { course: cls, username, role: keep }, F.enrollments, line, cols(line));
+            }
+            continue;
+          }
+          // The first row of a member named again later (or a later row whose first row was refused).
+          if (firstRow !== undefined) firstRole.set(firstRow, { role, line });
+          else if (firsts.has(rowid)) firstRole.set(rowid, { role, line });
+          named++;
+          // The model holds this enrolment with this role already: counted unchanged, not written again.
+          if (had === role) run('enrolments').same();
+          else write(cls, userId, username, role, had, line);
+          if (role === 'learner' && classes.get(cls)?.homeroom) {
+            const was = seen.member(`${user}@${cls}`, userId, cls);
+            if (was === 'student') run('memberships').same();
+            else if (was !== undefined) feed('memberships', { username, unit: cls, role: 'student' }, F.enrollments, line, { username: userCol(line), unit: 'classSourcedId', role: 'role' });
+          }
         }
       }
-    }
+    });
     seen.counts.set('course-member', named);
   }
 

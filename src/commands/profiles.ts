@@ -2,7 +2,6 @@
 
 import type { Command } from 'commander';
 import { requireProfile } from '../db/stores/lookups.js';
-import { profilePolicies } from '../db/stores/policies-store.js';
 import {
   checkLevel,
   checkProfileName,
@@ -53,6 +52,8 @@ async function show(ctx: Ctx, name: string, opts: { section?: string }) {
   const settings = settingsFor(section).map((s) => ({ key: s.key, label: s.label, section: s.section, value: values.get(s.key) ?? '' }));
   const k = await ctx.kdb();
   const users = await profileUserCount(k, p.id);
+  // Loaded here, with the query builder it needs: `profiles set` (and its dry run) starts without it.
+  const { profilePolicies } = await import('../db/stores/policies-store.js');
   const policies = await profilePolicies(k, p.id);
   const head = `${p.name}: security level ${p.level}, role in hierarchy ${p.role_in_hierarchy}, ${users} user(s)${policies.length ? `, policies: ${policies.join(', ')}` : ''}`;
   return {
@@ -98,13 +99,17 @@ async function set(ctx: Ctx, name: string, words: string[]) {
   const p = requireProfile(db, name);
   const assignments = parseAssignments(words);
   ctx.guard('manage-profile', { kind: 'profile', id: p.name }, `change profile ${p.name}`);
-  const { changes } = await ctx.change(`profiles set ${p.name}`, async (tx) => {
-    const current = profileSettings(db, p.id);
-    await updateProfileSettings(tx.db, p.id, assignments.map((a) => ({ key: a.def.key, value: a.value })));
-    for (const a of assignments) {
-      tx.record('profile-setting', `${p.name}/${a.def.key}`, current.get(a.def.key), a.value);
-    }
-  });
+  const { changes } = await ctx.change(
+    `profiles set ${p.name}`,
+    (tx) => {
+      const current = profileSettings(db, p.id);
+      updateProfileSettings(tx.sqlite, p.id, assignments.map((a) => ({ key: a.def.key, value: a.value })));
+      for (const a of assignments) {
+        tx.record('profile-setting', `${p.name}/${a.def.key}`, current.get(a.def.key), a.value);
+      }
+    },
+    { raw: true },
+  );
   return changeResult(changes, `profile ${p.name}`);
 }
 

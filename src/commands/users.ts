@@ -97,11 +97,15 @@ async function join(ctx: Ctx, username: string, opts: { unit: string; role?: str
   const unit = requireUnit(db, opts.unit);
   const role = opts.role ? checkRole(opts.role) : null;
   ctx.guard('manage-user', { kind: 'unit', id: unit.id }, `add members to unit ${unit.id}`);
-  const before = await membership(await ctx.kdb(), u.id, unit.id);
-  const { changes } = await ctx.change(`users join ${username}`, async (tx) => {
-    await joinUnit(tx.db, u.id, unit.id, role);
-    tx.record('membership', `${username}@${unit.id}`, before ? { role: before.role ?? 'profile default' } : null, { role: role ?? 'profile default' });
-  });
+  const before = membership(db, u.id, unit.id);
+  const { changes } = await ctx.change(
+    `users join ${username}`,
+    (tx) => {
+      joinUnit(tx.sqlite, u.id, unit.id, role);
+      tx.record('membership', `${username}@${unit.id}`, before ? { role: before.role ?? 'profile default' } : null, { role: role ?? 'profile default' });
+    },
+    { raw: true },
+  );
   return changeResult(changes, `${username}'s membership of ${unit.id}`);
 }
 
@@ -109,13 +113,17 @@ async function leave(ctx: Ctx, username: string, opts: { unit: string }) {
   const db = await ctx.open();
   const u = requireUser(db, username);
   const unit = requireUnit(db, opts.unit);
-  const before = await membership(await ctx.kdb(), u.id, unit.id);
+  const before = membership(db, u.id, unit.id);
   if (!before) throw invalid('not-a-member', `${username} is not a member of unit ${unit.id}.`);
   ctx.guard('manage-user', { kind: 'unit', id: unit.id }, `remove members from unit ${unit.id}`);
-  const { changes } = await ctx.change(`users leave ${username}`, async (tx) => {
-    await leaveUnit(tx.db, u.id, unit.id);
-    tx.record('membership', `${username}@${unit.id}`, { role: before.role ?? 'profile default' }, null);
-  });
+  const { changes } = await ctx.change(
+    `users leave ${username}`,
+    (tx) => {
+      leaveUnit(tx.sqlite, u.id, unit.id);
+      tx.record('membership', `${username}@${unit.id}`, { role: before.role ?? 'profile default' }, null);
+    },
+    { raw: true },
+  );
   return changeResult(changes, username);
 }
 

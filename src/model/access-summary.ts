@@ -19,29 +19,63 @@ export interface AccessSummary {
   readonly actions: readonly ActionSummary[];
 }
 
+/** The school list of a change in no school, one array for all of them. */
+const NO_SCHOOL: readonly string[] = [''];
+
 export function summarize(diff: AccessDiff): AccessSummary {
-  const gainers = new Set<string>();
-  const losers = new Set<string>();
-  const perAction = new Map<string, { gain: Set<string>; loss: Set<string>; schools: Map<string, { gain: Set<string>; loss: Set<string> }> }>();
+  interface PerAction {
+    /** Each person counted, with the schools they were counted in (an array as the change has it, or the set of several). */
+    readonly gain: Map<string, readonly string[] | Set<string>>;
+    readonly loss: Map<string, readonly string[] | Set<string>>;
+    readonly schools: Map<string, { gain: number; loss: number }>;
+  }
+  const perAction = new Map<string, PerAction>();
+  let lastAction: string | undefined;
+  let a: PerAction | undefined;
+  const count = (a: PerAction, school: string, kind: 'gain' | 'loss') => {
+    let e = a.schools.get(school);
+    if (!e) a.schools.set(school, (e = { gain: 0, loss: 0 }));
+    e[kind]++;
+  };
   for (const c of diff.changes) {
-    (c.change === 'gain' ? gainers : losers).add(c.user);
-    let a = perAction.get(c.action);
-    if (!a) perAction.set(c.action, (a = { gain: new Set(), loss: new Set(), schools: new Map() }));
-    a[c.change].add(c.user);
-    for (const s of c.schools.length ? c.schools : ['']) {
-      let e = a.schools.get(s);
-      if (!e) a.schools.set(s, (e = { gain: new Set(), loss: new Set() }));
-      e[c.change].add(c.user);
+    if (c.action !== lastAction || !a) {
+      lastAction = c.action;
+      a = perAction.get(c.action);
+      if (!a) perAction.set(c.action, (a = { gain: new Map(), loss: new Map(), schools: new Map() }));
+    }
+    const schools = c.schools.length ? c.schools : NO_SCHOOL;
+    const seen = a[c.change];
+    const counted = seen.get(c.user);
+    // A person counts once per action and once per school: their changes (one per target) mostly
+    // share one schools array, so only a person seen again with other schools is looked at twice.
+    if (counted === undefined) {
+      seen.set(c.user, schools);
+      for (const school of schools) count(a, school, c.change);
+    } else if (counted !== schools) {
+      const set = counted instanceof Set ? counted : new Set(counted);
+      for (const school of schools) {
+        if (set.has(school)) continue;
+        set.add(school);
+        count(a, school, c.change);
+      }
+      seen.set(c.user, set);
     }
   }
   const actions = [...perAction].map(([action, a]) => ({
     action,
     gain: a.gain.size,
     loss: a.loss.size,
-    schools: Object.fromEntries([...a.schools].sort(([x], [y]) => x.localeCompare(y)).map(([s, e]) => [s, { gain: e.gain.size, loss: e.loss.size }])),
+    schools: Object.fromEntries([...a.schools].sort(([x], [y]) => x.localeCompare(y)).map(([s, e]) => [s, { gain: e.gain, loss: e.loss }])),
   }));
   actions.sort((x, y) => y.loss + y.gain - (x.loss + x.gain) || x.action.localeCompare(y.action));
-  return { gain: gainers.size, loss: losers.size, changes: diff.changes.length, actions };
+  // Everyone who gains (loses) anything: one action's people as they are, several actions' joined.
+  const people = (kind: 'gain' | 'loss') => {
+    if (perAction.size === 1) return [...perAction.values()][0][kind].size;
+    const all = new Set<string>();
+    for (const a of perAction.values()) for (const user of a[kind].keys()) all.add(user);
+    return all.size;
+  };
+  return { gain: people('gain'), loss: people('loss'), changes: diff.changes.length, actions };
 }
 
 export interface Limits {

@@ -2,7 +2,7 @@
 // diff of two models (DOMAIN.md §10). Pure: it reads two `Facts` and asks the one engine. Why it
 // is exact and fast is written down in docs/architecture.md ("The access surface and its diff").
 
-import type { SubjectSignature } from './access-facts.js';
+import type { SubjectSignatures } from './access-facts.js';
 import './access-facts.js';
 import type { ActionDef, DecisionEngine, EvalOptions } from './engine.js';
 import type { Facts, UserFact } from './facts.js';
@@ -216,11 +216,18 @@ export function evaluateAt(def: ActionDef, facts: Facts, subject: UserFact, p: S
   return def.evaluate({ facts, subject, external: false, target: p.target, ...opts });
 }
 
+/** Everyone's setting signature on one model, with each signature's first member. */
+interface SignatureGroups {
+  readonly list: SubjectSignatures;
+  readonly reps: ReadonlyMap<string, string>;
+  /** Each user's signature by username, made only when a diff needs to look users up by name. */
+  byUser?: Map<string, string>;
+}
+
 /** One model's view for the diff: its points per action, and users grouped by setting signature. */
 class ModelSide {
   readonly points = new Map<string, SurfacePoint>();
-  private sigs?: Map<string, { sig: string }>;
-  private reps?: Map<string, string>;
+  private groups?: SignatureGroups;
   private readonly groupOutcomes = new Map<string, { outcome: Outcome; at: string }>();
   private readonly mySchools = new Map<string, ReadonlySet<string>>();
 
@@ -231,28 +238,45 @@ class ModelSide {
     for (const def of defs) for (const p of surfacePoints(def, facts)) this.points.set(pointKey(p), p);
   }
 
+  /** The side whose groups this one takes, read only when a diff needs them. */
+  private adopted?: ModelSide;
+
   /** Takes the other model's signature groups (only when nothing a signature reads differs). */
   adopt(other: ModelSide): void {
-    other.signatures();
-    this.sigs = other.sigs;
-    this.reps = other.reps;
+    this.adopted = other;
   }
 
-  signatures(): Map<string, { sig: string }> {
-    if (!this.sigs) {
-      this.sigs = new Map();
-      this.reps = new Map();
-      for (const s of this.facts.subjectSignatures(true)) {
-        this.sigs.set(s.username, { sig: s.signature });
-        if (!this.reps.has(s.signature)) this.reps.set(s.signature, s.username);
-      }
+  /** Whether both sides hold the very same groups (one adopted the other's). */
+  sharesGroupsWith(other: ModelSide): boolean {
+    return this.signatureGroups() === other.signatureGroups();
+  }
+
+  signatureGroups(): SignatureGroups {
+    if (!this.groups && this.adopted) this.groups = this.adopted.signatureGroups();
+    if (!this.groups) {
+      const list = this.facts.subjectSignatures(true);
+      const reps = new Map<string, string>();
+      const { usernames, signatures } = list;
+      for (let i = 0; i < usernames.length; i++) if (!reps.has(signatures[i])) reps.set(signatures[i], usernames[i]);
+      this.groups = { list, reps };
     }
-    return this.sigs;
+    return this.groups;
+  }
+
+  /** Each user's setting signature, by username, in the list's (username) order. */
+  signatures(): Map<string, string> {
+    const g = this.signatureGroups();
+    if (!g.byUser) {
+      const byUser = new Map<string, string>();
+      const { usernames, signatures } = g.list;
+      for (let i = 0; i < usernames.length; i++) byUser.set(usernames[i], signatures[i]);
+      g.byUser = byUser;
+    }
+    return g.byUser;
   }
 
   representative(sig: string): string {
-    this.signatures();
-    return this.reps!.get(sig)!;
+    return this.signatureGroups().reps.get(sig)!;
   }
 
   /** The decision of a setting-decided point for everyone of a signature group (on its first member). */
@@ -327,22 +351,24 @@ export function accessDiff(engine: DecisionEngine, before: Facts, after: Facts, 
     else if (subjects && SUPERVISED.has(def.module)) subjectKeys.push(key);
     else diffByCandidates(def, key, B, A, changes);
   }
-  if (groupedKeys.length) diffByGroups(groupedKeys, byKey, B, A, changes);
   if (subjects && subjectKeys.length) diffBySubjects(subjectKeys, byKey, subjects, B, A, changes);
+  // A person's schools are those of their signature: on the model after the change, else before.
+  const schools = new Map<string, readonly string[]>();
+  const of = (sig: string) => {
+    let s = schools.get(sig);
+    if (!s) schools.set(sig, (s = sig.split('|')[2].split(',').filter(Boolean)));
+    return s;
+  };
   if (changes.length) {
-    const schools = new Map<string, readonly string[]>();
-    const of = (sig: string) => {
-      let s = schools.get(sig);
-      if (!s) schools.set(sig, (s = sig.split('|')[2].split(',').filter(Boolean)));
-      return s;
-    };
     const sa = A.signatures();
     const sb = B.signatures();
     for (const c of changes) {
-      const sig = sa.get(c.user)?.sig ?? sb.get(c.user)?.sig;
+      const sig = sa.get(c.user) ?? sb.get(c.user);
       c.schools = sig ? of(sig) : [];
     }
   }
+  // The grouped changes know their signatures already (the most of a profile-wide change).
+  if (groupedKeys.length) diffByGroups(groupedKeys, byKey, B, A, changes, of);
   changes.sort(compareChanges);
   return { changes, skipped };
 }
@@ -590,6 +616,8 @@ function cmp(a: string, b: string): number {
 }
 
 function compareChanges(x: AccessChange, y: AccessChange): number {
+  // Most pairs lie at one point (the same target object): only their usernames differ.
+  if (x.target === y.target && x.action === y.action && x.term === y.term && x.project === y.project) return cmp(x.user, y.user);
   return (
     cmp(x.action, y.action) ||
     cmp(x.project ?? '', y.project ?? '') ||
@@ -601,6 +629,8 @@ function compareChanges(x: AccessChange, y: AccessChange): number {
 }
 
 function change(def: ActionDef, p: SurfacePoint, user: string, b: DecidingRule, a: DecidingRule, gain: boolean): AccessChange {
+  // The same fields in the same order either way; the literal is the common case, made 100,000s of times.
+  if (!p.term && !p.project) return { action: p.action, target: p.target, user, module: def.module, change: gain ? 'gain' : 'loss', schools: [], before: b, after: a };
   return { action: p.action, target: p.target, ...(p.term ? { term: p.term } : {}), ...(p.project ? { project: p.project } : {}), user, module: def.module, change: gain ? 'gain' : 'loss', schools: [], before: b, after: a };
 }
 
@@ -642,18 +672,36 @@ function diffAt(def: ActionDef, B: Facts, pb: SurfacePoint | undefined, A: Facts
  * Setting-decided points: users with the same signature in both models share every decision, so
  * each (before group, after group) cell is judged once per point and expanded to its members.
  */
-function diffByGroups(keys: readonly string[], byKey: Map<string, ActionDef>, B: ModelSide, A: ModelSide, out: AccessChange[]): void {
-  const sb = B.signatures();
-  const sa = A.signatures();
+function diffByGroups(
+  keys: readonly string[],
+  byKey: Map<string, ActionDef>,
+  B: ModelSide,
+  A: ModelSide,
+  out: AccessChange[],
+  schoolsOf: (sig: string) => readonly string[],
+): void {
   const cells = new Map<string, { b?: string; a?: string; users: string[] }>();
-  const add = (user: string, b?: string, a?: string) => {
-    const k = `${b ?? ''}\u0001${a ?? ''}\u0001${b === undefined ? 0 : 1}${a === undefined ? 0 : 1}`;
-    let c = cells.get(k);
-    if (!c) cells.set(k, (c = { b, a, users: [] }));
-    c.users.push(user);
-  };
-  for (const [user, s] of sb) add(user, s.sig, sa.get(user)?.sig);
-  for (const [user, s] of sa) if (!sb.has(user)) add(user, undefined, s.sig);
+  if (B.sharesGroupsWith(A)) {
+    // One grouping for both models: a cell is a signature, read straight from the lists.
+    const { usernames, signatures } = A.signatureGroups().list;
+    for (let i = 0; i < usernames.length; i++) {
+      const sig = signatures[i];
+      let c = cells.get(sig);
+      if (!c) cells.set(sig, (c = { b: sig, a: sig, users: [] }));
+      c.users.push(usernames[i]);
+    }
+  } else {
+    const sb = B.signatures();
+    const sa = A.signatures();
+    const add = (user: string, b?: string, a?: string) => {
+      const k = `${b ?? ''}\u0001${a ?? ''}\u0001${b === undefined ? 0 : 1}${a === undefined ? 0 : 1}`;
+      let c = cells.get(k);
+      if (!c) cells.set(k, (c = { b, a, users: [] }));
+      c.users.push(user);
+    };
+    for (const [user, s] of sb) add(user, s, sa.get(user));
+    for (const [user, s] of sa) if (!sb.has(user)) add(user, undefined, s);
+  }
   // Each point's lookups once, not once per cell.
   const points = keys.map((key) => {
     const pb = B.points.get(key);
@@ -662,6 +710,7 @@ function diffByGroups(keys: readonly string[], byKey: Map<string, ActionDef>, B:
     return { key, pb, pa, p, def: byKey.get(p.action)! };
   });
   for (const cell of cells.values()) {
+    const schools = schoolsOf((cell.a ?? cell.b)!);
     for (const { key, pb: kb, pa: ka, p, def } of points) {
       const pb = cell.b !== undefined ? kb : undefined;
       const pa = cell.a !== undefined ? ka : undefined;
@@ -670,33 +719,67 @@ function diffByGroups(keys: readonly string[], byKey: Map<string, ActionDef>, B:
       const allowB = ob?.allow === true;
       const allowA = oa?.allow === true;
       if (allowB === allowA) continue;
-      const rb = personal(ob?.rule ?? decidingRule(undefined), cell.b !== undefined ? B.representative(cell.b) : undefined);
-      const ra = personal(oa?.rule ?? decidingRule(undefined), cell.a !== undefined ? A.representative(cell.a) : undefined);
-      for (const user of cell.users) out.push(change(def, p, user, rb(user), ra(user), allowA));
+      const rb = ob && pb ? personal(B, def, cell.b!, pb, ob) : () => decidingRule(undefined);
+      const ra = oa && pa ? personal(A, def, cell.a!, pa, oa) : () => decidingRule(undefined);
+      for (const user of cell.users) {
+        const c = change(def, p, user, rb(user), ra(user), allowA);
+        c.schools = schools;
+        out.push(c);
+      }
     }
   }
 }
 
-/**
- * A text about a group's representative told about any member: split once at the representative's
- * name, joined per member. Undefined when the text names nobody (most do not).
- */
-function renamed(text: string, rep: string): ((user: string) => string) | undefined {
-  const parts = text.split(rep);
-  if (parts.length === 1) return undefined;
-  // Most reasons name the person once: two pieces around the name, no array joined per member.
-  if (parts.length === 2) {
-    const [before, after] = parts;
-    return (user) => before + user + after;
-  }
-  return (user) => parts.join(user);
+/** Stands for a member's name in a group's texts: no username and no trace text holds a NUL. */
+const SLOT = '\u0000member\u0000';
+
+/** The subject with SLOT for a name: the engine's texts about it show where a member's name goes. */
+function slotted(subject: UserFact): UserFact {
+  return { ...subject, username: SLOT };
 }
 
-/** A group's rule told about each member: the representative's name replaced by the member's. */
-function personal(r: DecidingRule, rep: string | undefined): (user: string) => DecidingRule {
-  const told = rep === undefined ? undefined : renamed(r.detail, rep);
-  if (!told) return () => r;
-  return (user) => (user === rep ? r : { ...r, detail: told(user) });
+/** A text with SLOT for the member's name, told about each member (split once). */
+function filled(text: string): (user: string) => string {
+  const parts = text.split(SLOT);
+  return parts.length === 1 ? () => text : (user) => parts.join(user);
+}
+
+/** A rule with SLOT for the member's name (its detail and its source's texts), told about each member. */
+function filledRule(t: DecidingRule): (user: string) => DecidingRule {
+  const detail = filled(t.detail);
+  const source = t.source ? Object.entries(t.source).map(([k, v]) => [k, typeof v === 'string' && v.includes(SLOT) ? filled(v) : undefined, v] as const) : undefined;
+  const named = source?.some(([, f]) => f !== undefined);
+  return (user) => {
+    if (!t.source) return { rule: t.rule, detail: detail(user) };
+    const s = named ? (Object.fromEntries(source!.map(([k, f, v]) => [k, f ? f(user) : v])) as unknown as Source) : t.source;
+    return { rule: t.rule, detail: detail(user), source: s };
+  };
+}
+
+/** Whether a rule's texts hold a name anywhere (its detail or its source). */
+function mentions(r: DecidingRule, name: string): boolean {
+  return r.detail.includes(name) || (r.source !== undefined && Object.values(r.source).some((v) => typeof v === 'string' && v.includes(name)));
+}
+
+/**
+ * A group's rule at a point told about each member. A rule that names no one is everyone's. One
+ * that names the representative is judged again at this very point, for them and with SLOT for
+ * their name, which shows where a member's name goes (the name may also be part of other words:
+ * "s" in "messages"; and a scope text told from another school may not read right here). When
+ * SLOT filled with the representative's name gives their own rule, it is filled for everyone;
+ * else each member is judged on their own.
+ */
+function personal(side: ModelSide, def: ActionDef, sig: string, p: SurfacePoint, o: { allow: boolean; rule: DecidingRule }): (user: string) => DecidingRule {
+  const r = o.rule;
+  const rep = side.representative(sig);
+  if (!mentions(r, rep)) return () => r;
+  const subject = side.facts.user(rep)!;
+  const own = evaluateAt(def, side.facts, subject, p);
+  const truth = decidingRule(own);
+  const t = evaluateAt(def, side.facts, slotted(subject), p);
+  const fill = filledRule(decidingRule(t));
+  if (own.allow === o.allow && t.allow === o.allow && JSON.stringify(fill(rep)) === JSON.stringify(truth)) return (user) => (user === rep ? truth : fill(user));
+  return (user) => decidingRule(evaluateAt(def, side.facts, side.facts.user(user)!, p));
 }
 
 /**
@@ -704,12 +787,13 @@ function personal(r: DecidingRule, rep: string | undefined): (user: string) => D
  * facts hand out one list per snapshot, so this is made once per snapshot too: a test file's
  * hundreds of lookups at 200,000 users each walked the whole list before.
  */
-const firstsOf = new WeakMap<readonly SubjectSignature[], ReadonlyMap<string, string>>();
-function signatureFirsts(list: readonly SubjectSignature[]): ReadonlyMap<string, string> {
+const firstsOf = new WeakMap<SubjectSignatures, ReadonlyMap<string, string>>();
+function signatureFirsts(list: SubjectSignatures): ReadonlyMap<string, string> {
   let firsts = firstsOf.get(list);
   if (!firsts) {
     const made = new Map<string, string>();
-    for (const s of list) if (!made.has(s.signature)) made.set(s.signature, s.username);
+    const { usernames, signatures } = list;
+    for (let i = 0; i < usernames.length; i++) if (!made.has(signatures[i])) made.set(signatures[i], usernames[i]);
     firstsOf.set(list, (firsts = made));
   }
   return firsts;
@@ -726,7 +810,7 @@ export function groupedAllowed(def: ActionDef, facts: Facts, target: Target | nu
   const withSchools = target !== null || facts.anySchoolPolicyAssigned();
   const list = facts.subjectSignatures(withSchools);
   // One evaluation per group, on its first member; then the members in the list's (username) order.
-  const verdicts = new Map<string, { profile: string; because: string; told?: (user: string) => string } | null>();
+  const verdicts = new Map<string, { profile: string; because: string; rep?: string; told?: (user: string) => string } | null>();
   for (const [sig, first] of signatureFirsts(list)) {
     const rep = facts.user(first)!;
     const o = def.evaluate({ facts, subject: rep, external: false, target, ...opts });
@@ -735,13 +819,24 @@ export function groupedAllowed(def: ActionDef, facts: Facts, target: Target | nu
       continue;
     }
     const because = o.because ?? 'allowed';
-    // The representative's name in the reason becomes each member's.
-    verdicts.set(sig, { profile: rep.profile.name, because, told: renamed(because, rep.username) });
+    // The reason told about each member: judged once more with SLOT for the representative's name
+    // when it names them (see `personal`), else each member on their own.
+    let told: ((user: string) => string) | undefined;
+    if (because.includes(rep.username)) {
+      const t = def.evaluate({ facts, subject: slotted(rep), external: false, target, ...opts });
+      const fill = filled(t.because ?? 'allowed');
+      told =
+        t.allow && fill(rep.username) === because
+          ? fill
+          : (user) => def.evaluate({ facts, subject: facts.user(user)!, external: false, target, ...opts }).because ?? 'allowed';
+    }
+    verdicts.set(sig, { profile: rep.profile.name, because, rep: rep.username, told });
   }
   const allowed: { user: string; profile: string; because: string }[] = [];
-  for (const { username, signature } of list) {
-    const v = verdicts.get(signature);
-    if (v) allowed.push({ user: username, profile: v.profile, because: v.told ? v.told(username) : v.because });
+  const { usernames, signatures } = list;
+  for (let i = 0; i < usernames.length; i++) {
+    const v = verdicts.get(signatures[i]);
+    if (v) allowed.push({ user: usernames[i], profile: v.profile, because: v.told && usernames[i] !== v.rep ? v.told(usernames[i]) : v.because });
   }
   return allowed;
 }

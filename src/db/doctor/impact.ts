@@ -10,30 +10,7 @@ import { DOCTOR_CHECKS } from './doctor-checks.js';
 /** The doctor checks whose new findings a change must announce. */
 const IMPACT_CHECKS = new Set(['supervisor-role-off', 'workflow-stuck-batch']);
 
-/** Whether an audited change can have consequences of that kind (the rest skip the comparison). */
-export function mayHaveImpact(c: { entity: string; id: string; after: unknown }): boolean {
-  switch (c.entity) {
-    case 'profile-setting':
-    case 'policy-setting':
-      return /(mentor|headteacher)-role/.test(c.id);
-    case 'policy-assignment':
-    case 'policy':
-    case 'user-profile':
-    case 'profile':
-    case 'portal-user':
-    case 'mentor':
-    case 'headteacher':
-      return true;
-    case 'user':
-    case 'membership':
-    case 'course-member':
-    case 'unit':
-    case 'ilp-template':
-      return c.after === null;
-    default:
-      return false;
-  }
-}
+export { mayHaveImpact } from './impact-kinds.js';
 
 export interface ImpactState {
   readonly findings: ReadonlySet<string>;

@@ -1,7 +1,7 @@
 // Bulk reads for the access surface (src/model/access-surface.ts): one statement per list, so a
 // diff of the whole site reads each table once instead of once per user.
 
-import type { PersonReach, SubjectSignature } from '../../model/access-facts.js';
+import type { PersonReach, SubjectSignatures } from '../../model/access-facts.js';
 import type { Sqlite } from '../open.js';
 import { statementsFor } from './statements.js';
 import { LEARNER_MEMBERSHIP } from './supervisor-facts.js';
@@ -40,18 +40,23 @@ function reachStatements(db: Sqlite) {
 export function accessFacts(db: Sqlite) {
   const q = {
     // Username order straight from the username index (no table rows read): a reverse lookup lists
-    // its users in that order without sorting 100,000s of names. The profiles come from the profile
-    // index, a few integer scans.
-    usersByName: db.prepare('SELECT id, username FROM users ORDER BY username'),
+    // its users in that order without sorting 100,000s of names. Each column is its own plucked
+    // list (a few times cheaper than a row per user); the profiles come from the profile index.
+    userIds: db.prepare('SELECT id FROM users ORDER BY username').pluck(),
+    usernames: db.prepare('SELECT username FROM users ORDER BY username').pluck(),
     profileIds: db.prepare('SELECT id FROM profiles').pluck(),
     usersOfProfile: db.prepare('SELECT id FROM users WHERE profile_id = ?').pluck(),
     ownPolicies: db.prepare(`
       SELECT target_id AS id, group_concat(policy_id) AS policies
       FROM (SELECT DISTINCT target_id, policy_id FROM policy_assignments WHERE target_kind = 'user' ORDER BY 1, 2) GROUP BY target_id`),
-    // Three plain scans joined here: far cheaper than one join with a sorted UNION over every membership.
+    // Plain scans joined here: far cheaper than one join with a sorted UNION over every membership.
+    // Memberships and parent links come as two plucked columns each, in key order (each person's
+    // rows together), read in step.
     unitSchools: db.prepare(`SELECT a.unit_id, a.ancestor_id FROM unit_ancestors a JOIN units s ON s.id = a.ancestor_id AND s.kind = 'school'`),
-    memberships: db.prepare('SELECT user_id, unit_id FROM memberships'),
-    parentLinks: db.prepare('SELECT parent_id, child_id FROM parent_links'),
+    memberUsers: db.prepare('SELECT user_id FROM memberships ORDER BY user_id, unit_id').pluck(),
+    memberUnits: db.prepare('SELECT unit_id FROM memberships ORDER BY user_id, unit_id').pluck(),
+    linkParents: db.prepare('SELECT parent_id FROM parent_links ORDER BY parent_id, child_id').pluck(),
+    linkChildren: db.prepare('SELECT child_id FROM parent_links ORDER BY parent_id, child_id').pluck(),
     schoolPolicy: db.prepare('SELECT 1 FROM policy_assignments pa JOIN policies p ON p.id = pa.policy_id WHERE p.org_id IS NOT NULL LIMIT 1'),
     schoolIds: db.prepare(`SELECT id FROM units WHERE kind = 'school' ORDER BY id`).pluck(),
     learners: db.prepare(`
@@ -66,51 +71,83 @@ export function accessFacts(db: Sqlite) {
     coursesOf: db.prepare('SELECT course_id FROM course_members WHERE user_id = ?').pluck(),
     inUnit: db.prepare(`SELECT DISTINCT u.username FROM unit_ancestors a JOIN memberships m ON m.unit_id = a.unit_id JOIN users u ON u.id = m.user_id WHERE a.ancestor_id = ?`).pluck(),
   };
-  /** The schools of each user (own memberships, and a parent's children's), as one interned key. */
-  function readSchools(): Map<number, string> {
-    const schools = new Map<number, string>();
+  /**
+   * The schools of each user (own memberships, and a parent's children's), as one key: the school
+   * ids sorted and joined by commas, each distinct key one string. Most people have one school
+   * through every membership, so a run of rows that all name one school costs no set or sort.
+   */
+  function readSchools(): (string | undefined)[] {
     const schoolsOfUnit = new Map<string, string[]>();
-    for (const [unit, school] of q.unitSchools.raw().iterate() as Iterable<[string, string]>) {
+    for (const [unit, school] of q.unitSchools.raw().all() as [string, string][]) {
       const l = schoolsOfUnit.get(unit);
       if (l) l.push(school);
       else schoolsOfUnit.set(unit, [school]);
     }
-    const own = new Map<number, Set<string>>();
-    for (const [user, unit] of q.memberships.raw().iterate() as Iterable<[number, string]>) {
-      const l = schoolsOfUnit.get(unit);
-      if (!l) continue;
-      let set = own.get(user);
-      if (!set) own.set(user, (set = new Set()));
-      for (const sc of l) set.add(sc);
+    // Each distinct set of schools once, as its sorted ids and its key.
+    const sets = new Map<string, { ids: readonly string[]; key: string }>();
+    const single = new Map<string, { ids: readonly string[]; key: string }>();
+    /** The set of the schools listed (repeats allowed): one school's without any set or sort. */
+    const setOf = (parts: readonly string[]) => {
+      const first = parts[0];
+      if (parts.every((p) => p === first)) {
+        let one = single.get(first);
+        if (!one) single.set(first, (one = { ids: [first], key: first }));
+        return one;
+      }
+      const ids = [...new Set(parts)].sort();
+      const key = ids.join(',');
+      let known = sets.get(key);
+      if (!known) sets.set(key, (known = { ids, key }));
+      return known;
+    };
+    // By user id, in arrays: ids are small integers, and an array is read far faster than a map.
+    // (Only indexed, never walked: an id outside the array range is a property, looked up alike.)
+    const own: ({ ids: readonly string[]; key: string } | undefined)[] = [];
+    const all: (string | undefined)[] = [];
+    const users = q.memberUsers.all() as number[];
+    const units = q.memberUnits.all() as string[];
+    const parts: string[] = [];
+    for (let i = 0; i < users.length; ) {
+      const user = users[i];
+      parts.length = 0;
+      for (; i < users.length && users[i] === user; i++) {
+        const l = schoolsOfUnit.get(units[i]);
+        if (l) for (const sc of l) parts.push(sc);
+      }
+      if (parts.length) {
+        const set = setOf(parts);
+        own[user] = set;
+        all[user] = set.key;
+      }
     }
     // A parent's schools are also their children's schools (DOMAIN.md §1).
-    const all = new Map<number, Set<string>>(own);
-    for (const [parent, child] of q.parentLinks.raw().iterate() as Iterable<[number, number]>) {
-      const c = own.get(child);
-      if (!c) continue;
-      const mine = all.get(parent);
-      all.set(parent, new Set([...(mine ?? []), ...c]));
+    const parents = q.linkParents.all() as number[];
+    const children = q.linkChildren.all() as number[];
+    for (let i = 0; i < parents.length; ) {
+      const parent = parents[i];
+      parts.length = 0;
+      const mine = own[parent];
+      if (mine) for (const sc of mine.ids) parts.push(sc);
+      for (; i < parents.length && parents[i] === parent; i++) {
+        const c = own[children[i]];
+        if (c) for (const sc of c.ids) parts.push(sc);
+      }
+      if (parts.length) all[parent] = setOf(parts).key;
     }
-    const names = new Map<string, string>();
-    for (const [user, set] of all) {
-      const key = [...set].sort().join(',');
-      let name = names.get(key);
-      if (name === undefined) names.set(key, (name = key));
-      schools.set(user, name);
-    }
-    return schools;
+    return all;
   }
   /** Every user with profile and own policies: read once per snapshot, shared by both signatures. */
-  let base: { rows: [number, string][]; profileOf: (id: number) => number; policies: Map<number, string> } | undefined;
+  let base: { ids: number[]; usernames: string[]; profileOf: (id: number) => number; policies: Map<number, string> } | undefined;
   function readBase() {
     if (!base) {
       const policies = new Map<number, string>();
       for (const r of q.ownPolicies.iterate() as Iterable<{ id: number; policies: string }>) policies.set(r.id, r.policies);
-      const rows = q.usersByName.raw().all() as [number, string][];
+      const ids = q.userIds.all() as number[];
+      const usernames = q.usernames.all() as string[];
       let max = 0;
-      for (const [id] of rows) if (id > max) max = id;
+      for (const id of ids) if (id > max) max = id;
       // Ids are dense in practice: an array indexed by id; a map when they are not.
-      const dense = max <= 4 * rows.length + 1024;
+      const dense = max <= 4 * ids.length + 1024;
       const byId = dense ? new Int32Array(max + 1) : undefined;
       const byMap = dense ? undefined : new Map<number, number>();
       for (const p of q.profileIds.all() as number[]) {
@@ -119,36 +156,39 @@ export function accessFacts(db: Sqlite) {
           else byMap!.set(id, p);
         }
       }
-      base = { rows, profileOf: byId ? (id) => byId[id] : (id) => byMap!.get(id)!, policies };
+      base = { ids, usernames, profileOf: byId ? (id) => byId[id] : (id) => byMap!.get(id)!, policies };
     }
     return base;
   }
-  function readSignatures(withSchools: boolean): readonly SubjectSignature[] {
-    const schools = withSchools ? readSchools() : new Map<number, string>();
-    const { rows, profileOf, policies } = readBase();
-    // A few hundred distinct signatures among 100,000s of users: each string is kept once, and a
-    // user with no own policy and no schools has the profile's (no string made per user).
-    const interned = new Map<string, string>();
-    const profileOnly = new Map<number, string>();
-    return rows.map(([id, username]) => {
+  // The columns of one table are read by separate statements and paired by position: one read
+  // transaction keeps them one snapshot (a savepoint inside a change's own transaction).
+  const readBoth = db.transaction((withSchools: boolean) => ({ schools: withSchools ? readSchools() : [], base: readBase() }));
+  function readSignatures(withSchools: boolean): SubjectSignatures {
+    const { schools, base: { ids, usernames, profileOf, policies } } = readBoth(withSchools);
+    // A few hundred distinct signatures among 100,000s of users: each string is made and kept
+    // once, found by its parts (profile, policies, schools: each already one string) without
+    // building the joined text per user.
+    const interned = new Map<number, Map<string, Map<string, string>>>();
+    const signatures = new Array<string>(ids.length);
+    const anyPolicies = policies.size > 0;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
       const profile = profileOf(id);
-      const own = policies.get(id);
-      const mine = schools.get(id);
-      let signature: string | undefined;
-      if (own === undefined && mine === undefined) {
-        signature = profileOnly.get(profile);
-        if (signature === undefined) profileOnly.set(profile, (signature = `${profile}||`));
-      } else {
-        const sig = `${profile}|${own ?? ''}|${mine ?? ''}`;
-        signature = interned.get(sig);
-        if (signature === undefined) interned.set(sig, (signature = sig));
-      }
-      return { id, username, signature };
-    });
+      const own = anyPolicies ? (policies.get(id) ?? '') : '';
+      const sc = schools[id] ?? '';
+      let byPolicies = interned.get(profile);
+      if (!byPolicies) interned.set(profile, (byPolicies = new Map()));
+      let bySchools = byPolicies.get(own);
+      if (!bySchools) byPolicies.set(own, (bySchools = new Map()));
+      let signature = bySchools.get(sc);
+      if (signature === undefined) bySchools.set(sc, (signature = `${profile}|${own}|${sc}`));
+      signatures[i] = signature;
+    }
+    return { ids, usernames, signatures };
   }
   // A facts object is one snapshot of the model (it already caches users and settings), so the
   // signatures are read once per object: a run of many lookups (a test file) reads them once.
-  const memo = new Map<boolean, readonly SubjectSignature[]>();
+  const memo = new Map<boolean, SubjectSignatures>();
   const reach = statementsFor(db, 'reach', () => reachStatements(db));
   const reached = new Map<number, PersonReach>();
   return {
@@ -173,7 +213,7 @@ export function accessFacts(db: Sqlite) {
       }
       return r;
     },
-    subjectSignatures(withSchools: boolean): readonly SubjectSignature[] {
+    subjectSignatures(withSchools: boolean): SubjectSignatures {
       let known = memo.get(withSchools);
       if (!known) memo.set(withSchools, (known = readSignatures(withSchools)));
       return known;

@@ -1,6 +1,7 @@
 // The audit trail: one row per change, with its time, actor, command and the changes as JSON.
 
 import type { Kysely } from 'kysely';
+import type { Sqlite } from '../open.js';
 import type { DB } from '../schema.js';
 
 export interface AuditEntry {
@@ -16,8 +17,9 @@ export interface AuditRow extends AuditEntry {
   readonly id: number;
 }
 
-export async function recordAudit(db: Kysely<DB>, entry: AuditEntry): Promise<void> {
-  await db.insertInto('audit').values(entry).execute();
+/** A prepared statement, not the query builder: every change writes one, raw changes included. */
+export function recordAudit(db: Sqlite, entry: AuditEntry): void {
+  db.prepare('INSERT INTO audit (at, actor, command, summary, changes) VALUES (?, ?, ?, ?, ?)').run(entry.at, entry.actor, entry.command, entry.summary, entry.changes);
 }
 
 /** The newest `limit` rows matching the filters, oldest first. */

@@ -102,10 +102,10 @@ export async function profileUserCount(db: Kysely<DB>, profileId: number): Promi
   return (await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('profile_id', '=', profileId).executeTakeFirstOrThrow()).n;
 }
 
-export async function updateProfileSettings(db: Kysely<DB>, profileId: number, values: readonly { key: string; value: string }[]): Promise<void> {
-  for (const { key, value } of values) {
-    await db.updateTable('profile_settings').set({ value }).where('profile_id', '=', profileId).where('key', '=', key).execute();
-  }
+/** A prepared statement, so `profiles set` (and its dry run) runs without the query builder. */
+export function updateProfileSettings(db: Sqlite, profileId: number, values: readonly { key: string; value: string }[]): void {
+  const update = db.prepare('UPDATE profile_settings SET value = ? WHERE profile_id = ? AND key = ?');
+  for (const { key, value } of values) update.run(value, profileId, key);
 }
 
 /** A new profile with a copy of another profile's settings. */

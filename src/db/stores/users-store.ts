@@ -1,7 +1,10 @@
 // Users, their unit memberships and everything `users show` lists about one user.
+// Joining and leaving a unit run on prepared statements, so `users join|leave` (and their dry
+// runs) start without the query builder; the rest load it when they run.
 
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { UserRow } from './lookups.js';
+import type { Sqlite } from '../open.js';
 import type { DB } from '../schema.js';
 
 export async function userExists(db: Kysely<DB>, username: string): Promise<boolean> {
@@ -29,6 +32,7 @@ export async function addUser(db: Kysely<DB>, user: NewUser, units: readonly str
 
 /** One user with their profile, memberships, courses, projects, family links, supervision and policies. */
 export async function userView(db: Kysely<DB>, u: UserRow, schools: readonly string[]) {
+  const { sql } = await import('kysely');
   const profile = await db.selectFrom('profiles').select(['name', 'role_in_hierarchy']).where('id', '=', u.profile_id).executeTakeFirstOrThrow();
   const memberships = await db.selectFrom('memberships').select(['unit_id as unit', 'role', 'source']).where('user_id', '=', u.id).orderBy('unit_id').execute();
   const courses = await db.selectFrom('course_members').select(['course_id as course', 'role', 'source']).where('user_id', '=', u.id).orderBy('course_id').execute();
@@ -82,6 +86,7 @@ export type UserView = Awaited<ReturnType<typeof userView>>;
 
 /** Users with their profile and units, optionally of one profile and/or within one unit's subtree. */
 export async function userList(db: Kysely<DB>, filter: { profileId?: number; unitId?: string }) {
+  const { sql } = await import('kysely');
   let q = db
     .selectFrom('users as u')
     .innerJoin('profiles as p', 'p.id', 'u.profile_id')
@@ -102,20 +107,16 @@ export async function userList(db: Kysely<DB>, filter: { profileId?: number; uni
   return rows.map((r) => ({ username: r.username, name: r.name, profile: r.profile, units: r.units ? r.units.split(';') : [] }));
 }
 
-export async function membership(db: Kysely<DB>, userId: number, unitId: string): Promise<{ role: string | null } | undefined> {
-  return db.selectFrom('memberships').select('role').where('user_id', '=', userId).where('unit_id', '=', unitId).executeTakeFirst();
+export function membership(db: Sqlite, userId: number, unitId: string): { role: string | null } | undefined {
+  return db.prepare('SELECT role FROM memberships WHERE user_id = ? AND unit_id = ?').get(userId, unitId) as { role: string | null } | undefined;
 }
 
-export async function joinUnit(db: Kysely<DB>, userId: number, unitId: string, role: string | null): Promise<void> {
-  await db
-    .insertInto('memberships')
-    .values({ user_id: userId, unit_id: unitId, role })
-    .onConflict((oc) => oc.columns(['user_id', 'unit_id']).doUpdateSet({ role: (eb) => eb.ref('excluded.role') }))
-    .execute();
+export function joinUnit(db: Sqlite, userId: number, unitId: string, role: string | null): void {
+  db.prepare('INSERT INTO memberships (user_id, unit_id, role) VALUES (?, ?, ?) ON CONFLICT (user_id, unit_id) DO UPDATE SET role = excluded.role').run(userId, unitId, role);
 }
 
-export async function leaveUnit(db: Kysely<DB>, userId: number, unitId: string): Promise<void> {
-  await db.deleteFrom('memberships').where('user_id', '=', userId).where('unit_id', '=', unitId).execute();
+export function leaveUnit(db: Sqlite, userId: number, unitId: string): void {
+  db.prepare('DELETE FROM memberships WHERE user_id = ? AND unit_id = ?').run(userId, unitId);
 }
 
 export async function updateUserDetails(

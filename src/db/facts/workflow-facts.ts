@@ -72,6 +72,7 @@ type WorkflowFacts = Pick<
   | 'sharedTeachingCourses'
   | 'teachersOfLearner'
   | 'mentorBatchLearner'
+  | 'batchLearners'
   | 'mentorsOfBatch'
   | 'headteacherOrgsAbove'
   | 'headteachersAbove'
@@ -125,6 +126,7 @@ export function workflowFacts(db: Sqlite): WorkflowFacts {
     mentorLearner: byKind((kind) =>
       db.prepare(`SELECT learner, via, unit FROM (${mentorsCovering(kind)}) WHERE mentor = @mentor ORDER BY via = 'class', learner, unit LIMIT 1`),
     ),
+    batchLearners: byKind((kind) => db.prepare(`SELECT u.username FROM users u WHERE u.id IN (${batchLearners(kind)}) ORDER BY 1`).pluck()),
     mentorsOfBatch: byKind((kind) => db.prepare(`SELECT DISTINCT mentor FROM (${mentorsCovering(kind)}) ORDER BY 1`).pluck()),
     headOrgs: db
       .prepare('SELECT h.unit_id FROM headteacher_orgs h JOIN unit_ancestors a ON a.ancestor_id = h.unit_id WHERE h.user_id = ? AND a.unit_id = ? ORDER BY a.depth')
@@ -176,6 +178,7 @@ export function workflowFacts(db: Sqlite): WorkflowFacts {
       const r = q.mentorLearner[kind].get({ mentor, batch: id }) as { learner: string; via: 'direct' | 'class'; unit: string | null } | undefined;
       return r && { username: r.learner, path: r.unit ? { via: r.via, unit: r.unit } : { via: r.via } };
     },
+    batchLearners: (kind, id) => q.batchLearners[kind].all({ batch: id }) as string[],
     mentorsOfBatch: (kind, id) => q.mentorsOfBatch[kind].all({ batch: id }) as string[],
     headteacherOrgsAbove: (u, unit) => q.headOrgs.all(u, unit) as string[],
     headteachersAbove: (unit) =>

@@ -311,6 +311,8 @@ export function accessDiff(engine: DecisionEngine, before: Facts, after: Facts, 
     }
     return !(opts.changed && settingUntouched(d, opts.changed));
   });
+  // Every family skipped (a change that wrote nothing any of them reads): no decision to judge.
+  if (!defs.length) return { changes: [], skipped };
   const moved = opts.changed && membershipsOnly(opts.changed);
   if (moved) {
     const targeted = membershipDiff(defs, before, after, moved);

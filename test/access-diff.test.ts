@@ -267,10 +267,10 @@ describe('access diff = brute force', () => {
     for (const kind of KINDS) expect(done[kind], kind).toBe(PER_KIND);
   }, 1_800_000);
 
-  it('on the demo: enrolments, parent links and batch phases, each against brute force and the diff that skips nothing', async () => {
+  it('on the demo: enrolments, parent links, batch phases and switches, each against brute force and the diff that skips nothing', async () => {
     // Changes whose diff follows what they touched (src/model/access-diff-targeted.ts), each one
     // that moves decisions on the demo: a teacher or learner enrolled or taken out, a parent
-    // linked or unlinked, a course batch and a class batch put back a phase.
+    // linked or unlinked, a course batch and a class batch put back a phase, a phase's switches set.
     const fixed: string[][][] = [
       [['courses', 'enrol', 'math-5a', 'm.peters', '--role', 'teacher']],
       [['courses', 'enrol', 'math-5a', 'l.bakker', '--role', 'learner']],
@@ -281,6 +281,9 @@ describe('access diff = brute force', () => {
       [['parents', 'unlink', 'p.bakker', 's.bakker']],
       [['workflow', 'reset', 'attendance', 'course:math-5a', '--term', '2026-T2', '--phase', 'course-registration', '--yes']],
       [['workflow', 'reset', 'behaviour', 'class:5A', '--term', '2025-T1', '--phase', 'group-registration', '--yes']],
+      [['workflow', 'set', 'attendance', 'organisation-approval', '--parent', 'off']],
+      [['workflow', 'set', 'behaviour', 'group-registration', '--parent', 'on', '--learner', 'on']],
+      [['workflow', 'set', 'assessment', 'course-registration', '--learner', 'on', '--external', 'on']],
     ];
     beforeCache.clear();
     const pick: Pick = (xs) => xs[0];

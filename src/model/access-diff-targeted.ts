@@ -1,8 +1,9 @@
-// The access diff of a change that only moved enrolments, workflow batch phases or parent links,
-// decided around what it touched instead of over the whole site (docs/architecture.md, "An
-// enrolment, batch or parent-link change"). Pure, like the rest of the diff: it reads two `Facts`.
+// The access diff of a change that only moved enrolments, workflow batch phases, parent links or
+// phase switches, decided around what it touched instead of over the whole site (docs/architecture.md,
+// "An enrolment, batch or parent-link change" and "A switch change"). Pure, like the rest of the
+// diff: it reads two `Facts`.
 
-import { diffAt, FAMILIES, membershipDiff, pointKey, surfacePoints, type AccessChange, type ChangedFacts, type SurfaceLists, type SurfacePoint } from './access-surface.js';
+import { decidingRule, diffAt, evaluateAt, FAMILIES, membershipDiff, pointKey, surfacePoints, type AccessChange, type ChangedFacts, type SurfaceLists, type SurfacePoint } from './access-surface.js';
 import type { ActionDef } from './engine.js';
 import type { Facts } from './facts.js';
 import { WORKFLOW, WORKFLOW_AREAS } from './workflow-phases.js';
@@ -34,7 +35,8 @@ function onlyTables(changed: ChangedFacts, tables: readonly string[]): boolean {
 }
 
 /**
- * The diff of a change that only moved enrolments, workflow batch phases or parent links; undefined
+ * The diff of a change that only moved enrolments, workflow batch phases, parent links or phase
+ * switches; undefined
  * when it touched anything else (or too much), and the caller takes the whole-site path. A family
  * left out because no decision of it at a surface point reads what changed is added to `skipped`.
  */
@@ -45,6 +47,7 @@ export function targetedDiff(defs: readonly ActionDef[], B: Facts, A: Facts, cha
   if (enrolled.length && onlyTables(changed, ['course_members'])) return workflowDiff(defs, B, A, enrolmentTargets(B, A, enrolled));
   if (batches.length && onlyTables(changed, ['workflow_batches'])) return workflowDiff(defs, B, A, batchTargets(B, A, batches));
   if (links.length && onlyTables(changed, ['parent_links'])) return linkDiff(defs, B, A, links, skipped);
+  if (changed.tables.has('workflow_switches') && onlyTables(changed, ['workflow_switches'])) return switchDiff(defs, B, A);
   return undefined;
 }
 
@@ -117,6 +120,11 @@ function workflowDiff(defs: readonly ActionDef[], B: Facts, A: Facts, t: Workflo
     const pa = new Map(surfacePoints(def, A, la).filter(inTerm).map((p) => [pointKey(p), p]));
     for (const key of new Set([...pb.keys(), ...pa.keys()])) out.push(...diffAt(def, B, pb.get(key), A, pa.get(key)));
   }
+  return withSchools(out, B, A);
+}
+
+/** Each change's person's schools (after the change; before it for someone removed). */
+function withSchools(out: AccessChange[], B: Facts, A: Facts): AccessChange[] {
   const schools = new Map<string, readonly string[]>();
   for (const c of out) {
     let s = schools.get(c.user);
@@ -128,6 +136,65 @@ function workflowDiff(defs: readonly ActionDef[], B: Facts, A: Facts, t: Workflo
     c.schools = s;
   }
   return out;
+}
+
+/**
+ * A phase's visibility switches are read only by `view-AREA`, and only for an audience: the
+ * learner themself, or a parent whom no staff holding already allowed (staff see every phase;
+ * an external system is no person of the surface). And only at a learner with a batch in that
+ * phase (the rule reads the switch of each of the learner's batches' phases, nothing else). So
+ * the points judged are `view-AREA` at the learners with a batch in a phase whose learner or
+ * parent switch differs, per term; the people judged there are the learner and their parents.
+ */
+function switchDiff(defs: readonly ActionDef[], B: Facts, A: Facts): AccessChange[] | undefined {
+  if (defs.some((d) => d.module !== 'workflow')) return undefined;
+  const out: AccessChange[] = [];
+  const terms = [...new Set([...B.termIds(), ...A.termIds()])];
+  for (const area of WORKFLOW_AREAS) {
+    const def = defs.find((d) => d.key === `view-${area}`);
+    if (!def) continue;
+    // The phases whose learner or parent switch differs, and which of the two audiences moved.
+    let learnerMoved = false;
+    let parentMoved = false;
+    const phases = WORKFLOW[area].phases
+      .map((p) => p.key)
+      .filter((phase) => {
+        const b = B.phaseSwitches(area, phase);
+        const a = A.phaseSwitches(area, phase);
+        if (b.learner !== a.learner) learnerMoved = true;
+        if (b.parent !== a.parent) parentMoved = true;
+        return b.learner !== a.learner || b.parent !== a.parent;
+      });
+    if (!phases.length) continue;
+    for (const term of terms) {
+      const onB = B.term(term) !== undefined;
+      const onA = A.term(term) !== undefined;
+      // A switch change moves no learner, batch or phase: both models hold the same learners in those phases.
+      const learners = onA || onB ? (onA ? A : B).learnersInPhases(area, term, phases) : [];
+      for (const name of learners) {
+        const lb = onB ? B.user(name) : undefined;
+        const la = onA ? A.user(name) : undefined;
+        // The point is on a model's surface only where the person is a learner there.
+        const pb = lb && B.isLearner(lb.id);
+        const pa = la && A.isLearner(la.id);
+        if (!pb && !pa) continue;
+        const p: SurfacePoint = { action: def.key, target: { kind: 'learner', id: name }, term };
+        // A learner sees their own data only through the learner switch, a parent only through the
+        // parent switch (staff see every phase): whoever's switch is the same decides the same.
+        const people = new Set([...(learnerMoved ? [name] : []), ...(parentMoved ? [...(lb ? B.parentsOf(lb.id) : []), ...(la ? A.parentsOf(la.id) : [])] : [])]);
+        for (const user of people) {
+          const ub = pb ? B.user(user) : undefined;
+          const ua = pa ? A.user(user) : undefined;
+          const ob = ub ? evaluateAt(def, B, ub, p) : undefined;
+          const oa = ua ? evaluateAt(def, A, ua, p) : undefined;
+          const allowA = oa?.allow === true;
+          if ((ob?.allow === true) === allowA) continue;
+          out.push({ action: p.action, target: p.target, term, user, module: def.module, change: allowA ? 'gain' : 'loss', schools: [], before: decidingRule(ob), after: decidingRule(oa) });
+        }
+      }
+    }
+  }
+  return withSchools(out, B, A);
 }
 
 /**

@@ -318,7 +318,7 @@ export function accessDiff(engine: DecisionEngine, before: Facts, after: Facts, 
     const targeted = membershipDiff(defs, before, after, moved);
     if (targeted) return { changes: targeted.sort(compareChanges), skipped };
   }
-  // An enrolment, batch phase or parent link change alone: decided around what it touched.
+  // An enrolment, batch phase, parent link or phase switch change alone: decided around what it touched.
   const around = opts.changed && targetedDiff(defs, before, after, opts.changed, skipped);
   if (around) return { changes: around.sort(compareChanges), skipped };
   const B = new ModelSide(before, defs);

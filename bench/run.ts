@@ -175,6 +175,7 @@ if (whatIf && siteWide) {
   const peak = (t: { peakMB: number }) => `peak ${t.peakMB} MB ${t.peakMB <= 300 ? '' : '(> 300 MB MISSED)'}`.trim();
   rows.push(['what-if: dry run', `${w.users} users: ${w.profileWide.command}`, `${f(w.profileWide.ms, 0)} ms`, `${w.profileWide.detail}; ${peak(w.profileWide)}`, `≤ 2 s ${mark(w.profileWide.ms <= 2000)}`]);
   rows.push(['what-if: dry run', `${w.users} users: users join … --dry-run`, `${f(w.membership.ms, 0)} ms`, `${w.membership.detail}; ${peak(w.membership)}`, `≤ 300 ms ${mark(w.membership.ms <= 300)}`]);
+  rows.push(['what-if: dry run', `${w.users} users: courses enrol … --role teacher --dry-run`, `${f(w.enrolment.ms, 0)} ms`, `${w.enrolment.detail}; ${peak(w.enrolment)}`, `≤ 2 s ${mark(w.enrolment.ms <= 2000)}`]);
   rows.push(['what-if: apply --plan', `${w.users} users, one policy changed`, `${f(w.planWithDiff.ms, 0)} ms`, `${f(w.planRatio)}× the plan without the diff (${f(w.planWithoutDiff.ms, 0)} ms); ${peak(w.planWithDiff)}`, `≤ 3× ${mark(w.planRatio <= 3)}`]);
   rows.push(['what-if: reverse', `${w.users} users: whocan messages (in-process)`, `${f(siteWide.ms, 1)} ms`, `${siteWide.allowed} allowed`, `≤ 300 ms ${mark(siteWide.ms <= 300)}`]);
 }

@@ -1,5 +1,5 @@
 // What-if benchmarks, end to end (one process each, as a user runs them) on a copy of the bench
-// site: a profile-wide dry run, a one-membership dry run, and `apply --plan` with one policy
+// site: a profile-wide dry run, a one-membership and a one-enrolment dry run, and `apply --plan` with one policy
 // changed, beside the same plan without the access diff. Peak memory is the process's max RSS.
 
 import Database from 'better-sqlite3';
@@ -48,6 +48,7 @@ export interface WhatIfFigures {
   users: number;
   profileWide: Timed;
   membership: Timed;
+  enrolment: Timed;
   planWithDiff: Timed;
   planWithoutDiff: Timed;
   planRatio: number;
@@ -61,9 +62,15 @@ export function measureWhatIf(site: string, users: number, runs = 3): WhatIfFigu
     const probe = new Database(db, { readonly: true });
     const learner = probe.prepare(`SELECT u.username FROM users u JOIN profiles p ON p.id = u.profile_id WHERE p.name = 'Student' ORDER BY u.id LIMIT 1 OFFSET 50`).pluck().get() as string;
     const klass = probe.prepare(`SELECT id FROM units WHERE kind = 'class' AND id NOT IN (SELECT unit_id FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.username = ?) ORDER BY id LIMIT 1`).pluck().get(learner) as string;
+    // A teacher enrolled in a course they do not teach: their view of its learners and its batches moves.
+    const course = probe.prepare(`SELECT id FROM courses ORDER BY id LIMIT 1`).pluck().get() as string;
+    const teacher = probe.prepare(
+      `SELECT u.username FROM users u JOIN profiles p ON p.id = u.profile_id WHERE p.name = 'Staff' AND u.id NOT IN (SELECT user_id FROM course_members WHERE course_id = ?) ORDER BY u.id LIMIT 1`,
+    ).pluck().get(course) as string;
     probe.close();
     const profileWide = timed(db, ['profiles', 'set', 'Student', 'messages=off', '--dry-run'], runs);
     const membership = timed(db, ['users', 'join', learner, '--unit', klass, '--dry-run'], 1, {}, 60_000);
+    const enrolment = timed(db, ['courses', 'enrol', course, teacher, '--role', 'teacher', '--dry-run'], 1, {}, 60_000);
     const exported = spawnSync(process.execPath, [BIN, '--db', db, 'export', 'site'], { encoding: 'utf8', maxBuffer: 1 << 30 });
     const doc = parse(exported.stdout) as Record<string, unknown>;
     doc.policies = [...((doc.policies as unknown[]) ?? []), { name: 'Bench quiet hours', settings: { messages: 'off' }, profiles: ['Student'] }];
@@ -75,7 +82,7 @@ export function measureWhatIf(site: string, users: number, runs = 3): WhatIfFigu
     const planWithoutDiff = timed(db, ['apply', file, '--plan'], 1, { SCHOOLCTL_PLAN_WITHOUT_ACCESS_DIFF: '1' }, PLAN_LIMIT_MS);
     // Two runs stopped at the same limit say nothing about their ratio: it is not measured (NaN, MISSED).
     const planRatio = planWithDiff.stopped || planWithoutDiff.stopped ? Number.NaN : +(planWithDiff.ms / planWithoutDiff.ms).toFixed(2);
-    return { users, profileWide, membership, planWithDiff, planWithoutDiff, planRatio };
+    return { users, profileWide, membership, enrolment, planWithDiff, planWithoutDiff, planRatio };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

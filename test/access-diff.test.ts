@@ -179,8 +179,11 @@ const SHARE = { points: 100, users: 25 };
  * full check (ACCESS_DIFF_CHANGES=30) and once for the kinds whose diff takes a restricted path.
  */
 const FULL = { demo: 3, site: PER_KIND >= 30 ? 1 : 0 };
-/** Kinds whose tracked diff follows the people a change touched (membership, supervision): always compared on the site. */
-const RESTRICTED = new Set(['membership', 'supervisor']);
+/**
+ * Kinds whose tracked diff follows the people or targets a change touched (membership, supervision,
+ * enrolments and parent links, workflow batches and switches): always compared on the site.
+ */
+const RESTRICTED = new Set(['membership', 'supervisor', 'course', 'workflow']);
 
 async function tryChange(file: string, commands: string[][], sampled: boolean, pick: Pick, compareFull: boolean): Promise<boolean> {
   const sqlite = new Database(file);
@@ -268,6 +271,29 @@ describe('access diff = brute force', () => {
     const done = await checkKinds(demo, 13, DEMO_PER_KIND, false);
     for (const kind of KINDS) expect(done[kind], kind).toBe(DEMO_PER_KIND);
   }, 1_800_000);
+
+  it('on the demo: enrolments, parent links, batch phases and switches, each against brute force and the diff that skips nothing', async () => {
+    // Changes whose diff follows what they touched (src/model/access-diff-targeted.ts), each one
+    // that moves decisions on the demo: a teacher or learner enrolled or taken out, a parent
+    // linked or unlinked, a course batch and a class batch put back a phase, a phase's switches set.
+    const fixed: string[][][] = [
+      [['courses', 'enrol', 'math-5a', 'm.peters', '--role', 'teacher']],
+      [['courses', 'enrol', 'math-5a', 'l.bakker', '--role', 'learner']],
+      [['courses', 'unenrol', 'math-5a', 'j.devries']],
+      [['courses', 'unenrol', 'math-5a', 's.bakker']],
+      [['courses', 'enrol', 'math-5a', 'r.jansen', '--role', 'teacher'], ['courses', 'unenrol', 'art-3c', 'l.bakker']],
+      [['parents', 'link', 'p.bakker', 'd.visser']],
+      [['parents', 'unlink', 'p.bakker', 's.bakker']],
+      [['workflow', 'reset', 'attendance', 'course:math-5a', '--term', '2026-T2', '--phase', 'course-registration', '--yes']],
+      [['workflow', 'reset', 'behaviour', 'class:5A', '--term', '2025-T1', '--phase', 'group-registration', '--yes']],
+      [['workflow', 'set', 'attendance', 'organisation-approval', '--parent', 'off']],
+      [['workflow', 'set', 'behaviour', 'group-registration', '--parent', 'on', '--learner', 'on']],
+      [['workflow', 'set', 'assessment', 'course-registration', '--learner', 'on', '--external', 'on']],
+    ];
+    beforeCache.clear();
+    const pick: Pick = (xs) => xs[0];
+    for (const commands of fixed) expect(await tryChange(demo, commands, false, pick, true), JSON.stringify(commands)).toBe(true);
+  }, 600_000);
 
   it('on a generated 2,000-user site: random changes of every kind, a fixed sample', async () => {
     const done = await checkKinds(site, 14, PER_KIND, true);

@@ -27,10 +27,14 @@ const SUPERVISOR_COLUMN: Record<string, string> = {
 
 /**
  * The row a change stands for, so a diff can stay with the people it touched: a membership's user
- * id and unit id, a supervision row's supervisor id.
+ * id and unit id, an enrolment's user id and course id, a parent link's parent and child ids, a
+ * workflow batch's area, term, kind and id, a supervision row's supervisor id.
  */
 function refOf(table: string, row: 'NEW' | 'OLD'): string {
   if (table === 'memberships') return `${row}.user_id || char(31) || ${row}.unit_id`;
+  if (table === 'course_members') return `${row}.user_id || char(31) || ${row}.course_id`;
+  if (table === 'parent_links') return `${row}.parent_id || char(31) || ${row}.child_id`;
+  if (table === 'workflow_batches') return `${row}.area || char(31) || ${row}.term_id || char(31) || ${row}.batch_kind || char(31) || ${row}.batch_id`;
   const col = SUPERVISOR_COLUMN[table];
   return col ? `CAST(${row}.${col} AS TEXT)` : `''`;
 }
@@ -70,7 +74,11 @@ export function changedFacts(db: Sqlite): ChangedFacts {
   });
   const placeholders = Object.keys(SUPERVISOR_COLUMN).map(() => '?').join(', ');
   const supervisors = (db.prepare(`SELECT DISTINCT ref FROM ${LOG} WHERE tbl IN (${placeholders}) AND ref <> ''`).pluck().all(...Object.keys(SUPERVISOR_COLUMN)) as string[]).map(Number);
-  return { tables, keys, memberships, supervisors };
+  const refsOf = (tbl: string) => (db.prepare(`SELECT DISTINCT ref FROM ${LOG} WHERE tbl = ? AND ref <> ''`).pluck().all(tbl) as string[]).map((r) => r.split('\u001f'));
+  const enrolments = refsOf('course_members').map(([user, course]) => ({ userId: Number(user), courseId: course }));
+  const parentLinks = refsOf('parent_links').map(([parent, child]) => ({ parentId: Number(parent), childId: Number(child) }));
+  const batches = refsOf('workflow_batches').map(([area, term, kind, id]) => ({ area, term, kind, id }));
+  return { tables, keys, memberships, supervisors, enrolments, parentLinks, batches };
 }
 
 /** Removes the triggers before a commit, so nothing of the tracking outlives the change. */

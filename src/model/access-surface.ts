@@ -3,6 +3,7 @@
 // is exact and fast is written down in docs/architecture.md ("The access surface and its diff").
 
 import type { SubjectSignatures } from './access-facts.js';
+import { targetedDiff } from './access-diff-targeted.js';
 import './access-facts.js';
 import type { ActionDef, DecisionEngine, EvalOptions } from './engine.js';
 import type { Facts, UserFact } from './facts.js';
@@ -50,6 +51,12 @@ export interface ChangedFacts {
   readonly memberships?: readonly { readonly userId: number; readonly unitId: string }[];
   /** Every user whose mentor or headteacher assignment rows the change added, removed or altered, when known. */
   readonly supervisors?: readonly number[];
+  /** Every enrolment row (user id, course id) the change added, removed or altered, when known. */
+  readonly enrolments?: readonly { readonly userId: number; readonly courseId: string }[];
+  /** Every parent link the change added or removed, when known. */
+  readonly parentLinks?: readonly { readonly parentId: number; readonly childId: number }[];
+  /** Every stored workflow batch phase the change added, removed or altered, when known. */
+  readonly batches?: readonly { readonly area: string; readonly term: string; readonly kind: string; readonly id: string }[];
 }
 
 /**
@@ -328,11 +335,16 @@ export function accessDiff(engine: DecisionEngine, before: Facts, after: Facts, 
     }
     return !(opts.changed && settingUntouched(d, opts.changed));
   });
+  // Every family skipped (a change that wrote nothing any of them reads): no decision to judge.
+  if (!defs.length) return { changes: [], skipped };
   const moved = opts.changed && membershipsOnly(opts.changed);
   if (moved) {
     const targeted = membershipDiff(defs, before, after, moved);
     if (targeted) return { changes: targeted.sort(compareChanges), skipped };
   }
+  // An enrolment, batch phase, parent link or phase switch change alone: decided around what it touched.
+  const around = opts.changed && targetedDiff(defs, before, after, opts.changed, skipped);
+  if (around) return { changes: around.sort(compareChanges), skipped };
   const B = new ModelSide(before, defs);
   const A = new ModelSide(after, defs);
   // Nothing a signature reads changed: both models group everyone alike, so read the groups once.
@@ -479,11 +491,12 @@ const SUBJECT_KEYS = ['mentor-role', 'headteacher-role', 'share-ilp'];
  * (docs/architecture.md, "A membership change"): the moved users and their parents on every
  * setting point; the moved users as targets, and their classes and courses, for every subject;
  * the menu entries of everyone who mentors or heads a moved user. Undefined when a moved person's
- * own supervisor settings differ between the models: then the whole-site path decides.
+ * own supervisor settings differ between the models: then the whole-site path decides. `others`:
+ * more moved people (user ids) beyond those of `moved` (a parent link moves both of its people).
  */
-function membershipDiff(defs: readonly ActionDef[], B: Facts, A: Facts, moved: NonNullable<ChangedFacts['memberships']>): AccessChange[] | undefined {
+export function membershipDiff(defs: readonly ActionDef[], B: Facts, A: Facts, moved: NonNullable<ChangedFacts['memberships']>, others: readonly number[] = []): AccessChange[] | undefined {
   const sides = [B, A];
-  const ids = [...new Set(moved.map((r) => r.userId))];
+  const ids = [...new Set([...moved.map((r) => r.userId), ...others])];
   const nameOf = (id: number) => (B.userById(id) ?? A.userById(id))?.username;
   const movedNames = ids.map(nameOf).filter((n): n is string => n !== undefined);
   // A parent's schools are their children's too: the parents' setting signatures moved with them.
@@ -654,7 +667,7 @@ function diffByCandidates(def: ActionDef, key: string, B: ModelSide, A: ModelSid
 }
 
 /** The changes at one point from the allowed sets of both models (each from the action's candidates). */
-function diffAt(def: ActionDef, B: Facts, pb: SurfacePoint | undefined, A: Facts, pa: SurfacePoint | undefined): AccessChange[] {
+export function diffAt(def: ActionDef, B: Facts, pb: SurfacePoint | undefined, A: Facts, pa: SurfacePoint | undefined): AccessChange[] {
   const out: AccessChange[] = [];
   const p = (pb ?? pa)!;
   const inB = allowedAt(def, B, pb);

@@ -42,6 +42,13 @@ declare module './facts.js' {
     teachersOfLearner(learnerId: number): readonly string[];
     /** A learner of the batch that the mentor covers, with the path; undefined when none. */
     mentorBatchLearner(mentorId: number, kind: BatchKind, id: string): SupervisorOf | undefined;
+    /** The usernames of a batch's learners (a course's learners, or a class's or group's), whether or not it lies in a term's school. */
+    batchLearners(kind: BatchKind, id: string): readonly string[];
+    /**
+     * The usernames of the learners with a batch of the area in the term (within the term's
+     * school) whose phase is one of these (a batch never moved is in the area's first phase).
+     */
+    learnersInPhases(area: WorkflowArea, term: string, phases: readonly PhaseKey[]): readonly string[];
     /** Mentors covering at least one learner of the batch. */
     mentorsOfBatch(kind: BatchKind, id: string): readonly string[];
     /** The user's headteacher organisations at or above a unit. */

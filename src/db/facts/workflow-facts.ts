@@ -72,6 +72,8 @@ type WorkflowFacts = Pick<
   | 'sharedTeachingCourses'
   | 'teachersOfLearner'
   | 'mentorBatchLearner'
+  | 'batchLearners'
+  | 'learnersInPhases'
   | 'mentorsOfBatch'
   | 'headteacherOrgsAbove'
   | 'headteachersAbove'
@@ -125,6 +127,36 @@ export function workflowFacts(db: Sqlite): WorkflowFacts {
     mentorLearner: byKind((kind) =>
       db.prepare(`SELECT learner, via, unit FROM (${mentorsCovering(kind)}) WHERE mentor = @mentor ORDER BY via = 'class', learner, unit LIMIT 1`),
     ),
+    // Every (learner, batch) of a kind with the batch's stored phase, in one scan: a phase switch's diff reads it once per term.
+    learnersInPhases: byKind((kind) =>
+      db
+        .prepare(
+          `SELECT DISTINCT u.username FROM (${
+            kind === 'course'
+              ? `SELECT cm.user_id AS user, c.id AS id, c.unit_id AS unit FROM course_members cm JOIN courses c ON c.id = cm.course_id WHERE cm.role = 'learner'`
+              : `SELECT m.user_id AS user, un.id AS id, un.id AS unit FROM memberships m JOIN units un ON un.id = m.unit_id AND un.kind IN ('class','group') WHERE ${LEARNER_MEMBERSHIP}`
+          }) b
+           LEFT JOIN workflow_batches wb ON wb.area = @area AND wb.term_id = @term AND wb.batch_kind = '${kind}' AND wb.batch_id = b.id
+           JOIN users u ON u.id = b.user
+           WHERE coalesce(wb.phase, @first) IN (SELECT value FROM json_each(@phases)) AND ${IN_TERM}`,
+        )
+        .pluck(),
+    ),
+    // Only stored phases (the first phase is not asked for): from the few moved batches.
+    learnersInStoredPhases: byKind((kind) =>
+      db
+        .prepare(
+          `SELECT DISTINCT u.username FROM workflow_batches wb ${
+            kind === 'course'
+              ? `JOIN courses c ON c.id = wb.batch_id JOIN course_members cm ON cm.course_id = c.id AND cm.role = 'learner' JOIN users u ON u.id = cm.user_id`
+              : `JOIN units c ON c.id = wb.batch_id AND c.kind IN ('class','group') JOIN memberships m ON m.unit_id = c.id AND ${LEARNER_MEMBERSHIP} JOIN users u ON u.id = m.user_id`
+          }
+           WHERE wb.area = @area AND wb.term_id = @term AND wb.batch_kind = '${kind}' AND wb.phase IN (SELECT value FROM json_each(@phases))
+             AND ${IN_TERM.replace('b.unit', kind === 'course' ? 'c.unit_id' : 'c.id')}`,
+        )
+        .pluck(),
+    ),
+    batchLearners: byKind((kind) => db.prepare(`SELECT u.username FROM users u WHERE u.id IN (${batchLearners(kind)}) ORDER BY 1`).pluck()),
     mentorsOfBatch: byKind((kind) => db.prepare(`SELECT DISTINCT mentor FROM (${mentorsCovering(kind)}) ORDER BY 1`).pluck()),
     headOrgs: db
       .prepare('SELECT h.unit_id FROM headteacher_orgs h JOIN unit_ancestors a ON a.ancestor_id = h.unit_id WHERE h.user_id = ? AND a.unit_id = ? ORDER BY a.depth')
@@ -175,6 +207,13 @@ export function workflowFacts(db: Sqlite): WorkflowFacts {
       const mentor = (q.username.get(mentorId) as string | undefined) ?? '';
       const r = q.mentorLearner[kind].get({ mentor, batch: id }) as { learner: string; via: 'direct' | 'class'; unit: string | null } | undefined;
       return r && { username: r.learner, path: r.unit ? { via: r.via, unit: r.unit } : { via: r.via } };
+    },
+    batchLearners: (kind, id) => q.batchLearners[kind].all({ batch: id }) as string[],
+    learnersInPhases(area, term, phases) {
+      const kind = areaDef(area).batchKind;
+      const first = firstPhase(area);
+      const args = { area, term, phases: JSON.stringify(phases), org: termOrg(term) };
+      return (phases.includes(first) ? q.learnersInPhases[kind].all({ ...args, first }) : q.learnersInStoredPhases[kind].all(args)) as string[];
     },
     mentorsOfBatch: (kind, id) => q.mentorsOfBatch[kind].all({ batch: id }) as string[],
     headteacherOrgsAbove: (u, unit) => q.headOrgs.all(u, unit) as string[],

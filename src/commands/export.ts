@@ -66,11 +66,13 @@ async function exportCommand(ctx: Ctx, what: string, dir: string | undefined, op
     throw e;
   });
   if (what === 'site') {
-    const { exportSiteText } = await import('../db/site/site-file.js');
+    const { siteText } = await import('../db/site/site-file.js');
+    const { writeTextTo } = await import('./json-out.js');
     const format = opts.format ?? (ctx.json ? 'json' : 'yaml');
     if (format !== 'yaml' && format !== 'json') throw invalid('bad-format', `Format "${format}" is not valid for export site; use yaml or json.`);
     const db = await ctx.open();
-    process.stdout.write(exportSiteText(db, format));
+    // A section and an entry at a time: memory stays flat however large the site is.
+    await writeTextTo(process.stdout, siteText(db, format));
     return;
   }
   const format = opts.format ?? (ctx.json ? 'json' : 'csv');

@@ -154,7 +154,32 @@ export function writeJson(write: (piece: string) => void, value: unknown): void 
  * the pipe, so the reader reads while the next piece is made instead of after.
  */
 export async function writeJsonTo(out: Writable, value: unknown): Promise<void> {
-  for (const piece of jsonPieces(value, STREAM_PIECE)) {
+  await writePiecesTo(out, jsonPieces(value, STREAM_PIECE));
+}
+
+/** Small pieces joined into about STREAM_PIECE characters each (a longer piece goes on its own). */
+function* joined(pieces: Iterable<string>): Generator<string, void, undefined> {
+  let buffer = '';
+  for (const piece of pieces) {
+    buffer += piece;
+    if (buffer.length >= STREAM_PIECE) {
+      yield buffer;
+      buffer = '';
+    }
+  }
+  if (buffer) yield buffer;
+}
+
+/**
+ * Writes a document made in pieces to a stream, as writeJsonTo does: small pieces are joined, and
+ * into a pipe the writer waits for 'drain' once the stream holds more than a megabyte.
+ */
+export async function writeTextTo(out: Writable, pieces: Iterable<string>): Promise<void> {
+  await writePiecesTo(out, joined(pieces));
+}
+
+async function writePiecesTo(out: Writable, pieces: Iterable<string>): Promise<void> {
+  for (const piece of pieces) {
     out.write(piece);
     if (out.writableLength === 0) continue; // written already (a file, a terminal)
     if (out.writableLength <= STREAM_HELD) {

@@ -250,6 +250,10 @@ export const usersSection: SiteSection = {
     ];
   },
   fromModel(db) {
+    const out = [...usersSection.entries!(db)];
+    return out.length ? out : undefined;
+  },
+  *entries(db) {
     const rows = db
       .prepare(
         `SELECT u.id, u.username, u.name, u.email, u.external_id, p.name AS profile, u.share_details,
@@ -259,12 +263,10 @@ export const usersSection: SiteSection = {
       .iterate() as Iterable<{ id: number; username: string; name: string; email: string | null; external_id: string | null; profile: string; share_details: number; units: string | null }>;
     const roles = db.prepare('SELECT unit_id, role FROM memberships WHERE user_id = ? AND role IS NOT NULL ORDER BY unit_id').raw();
     const children = db.prepare('SELECT c.username FROM parent_links l JOIN users c ON c.id = l.child_id WHERE l.parent_id = ? ORDER BY 1').pluck();
-    const out: unknown[] = [];
     for (const u of rows) {
       const r = roles.all(u.id) as [string, string][];
       const ch = children.all(u.id) as string[];
-      out.push(
-        compact({
+      yield compact({
           username: u.username,
           name: u.name === u.username ? undefined : u.name,
           email: u.email ?? undefined,
@@ -274,10 +276,8 @@ export const usersSection: SiteSection = {
           roles: r.length ? Object.fromEntries(r) : undefined,
           children: ch.length ? ch : undefined,
           shareDetails: u.share_details ? undefined : false,
-        }),
-      );
+        });
     }
-    return out.length ? out : undefined;
   },
   notInFile(db, value) {
     return notIn(db, 'SELECT username FROM users ORDER BY username', idsOf(value, 'username'), 'user(s)', 'remove with schoolctl users remove USERNAME');
@@ -313,11 +313,14 @@ function placeSection(key: 'courses' | 'projects', kind: string, memberKind: str
       ];
     },
     fromModel(db) {
+      const out = [...this.entries!(db)];
+      return out.length ? out : undefined;
+    },
+    *entries(db) {
       const rows = db.prepare(`SELECT id, unit_id, name FROM ${key} ORDER BY id`).all() as { id: string; unit_id: string; name: string }[];
-      if (!rows.length) return undefined;
       const table = key === 'courses' ? 'course_members' : 'project_members';
       const col = key === 'courses' ? 'course_id' : 'project_id';
-      return rows.map((p) => {
+      for (const p of rows) {
         const out: Record<string, unknown> = { id: p.id, unit: p.unit_id, name: p.name === p.id ? undefined : p.name };
         for (const l of lists) {
           const who = db
@@ -326,8 +329,8 @@ function placeSection(key: 'courses' | 'projects', kind: string, memberKind: str
             .all(...(l.role ? [p.id, l.role] : [p.id])) as string[];
           out[l.field] = who.length ? who : undefined;
         }
-        return compact(out);
-      });
+        yield compact(out);
+      }
     },
     notInFile(db, value) {
       return notIn(db, `SELECT id FROM ${key} ORDER BY id`, idsOf(value, 'id'), `${kind}(s)`);

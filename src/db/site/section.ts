@@ -38,6 +38,11 @@ export interface SiteSection {
   readonly itemwise?: boolean;
   /** The section as `export site` writes it; undefined leaves it out. */
   fromModel(db: Sqlite): unknown;
+  /**
+   * For a section that is a list: its entries one at a time, in order (fromModel gives them all,
+   * or undefined when there are none), so `export site` never holds 200,000 users at once.
+   */
+  entries?(db: Sqlite): Iterable<unknown>;
   /** What the model holds that the file does not name (apply keeps it; the plan says so). */
   notInFile?(db: Sqlite, value: unknown): { readonly what: string; readonly ids: readonly string[]; readonly remove?: string } | undefined;
 }

@@ -8,10 +8,16 @@ import type { Sqlite } from './open.js';
 
 const LOG = 'temp.schoolctl_changed';
 
-/** Setting keys a changed row stands for: its own key, a policy's keys, or every key. */
-function keyOf(table: string, row: 'NEW' | 'OLD'): string {
+/**
+ * Setting keys a changed row stands for: its own key, a policy's keys, or every key. A new policy
+ * stands for none: it sets nothing until its settings are written, and each of those rows (and
+ * each assignment of it) is logged with its own keys. A changed or removed policy or profile row
+ * stands for every key.
+ */
+function keyOf(table: string, row: 'NEW' | 'OLD', inserted: boolean): string {
   if (table === 'profile_settings' || table === 'policy_settings') return `${row}.key`;
   if (table === 'policy_assignments') return `(SELECT group_concat(key, char(31)) FROM main.policy_settings WHERE policy_id = ${row}.policy_id)`;
+  if (table === 'policies' && inserted) return `''`;
   if (table === 'policies' || table === 'profiles') return `'*'`;
   return `''`;
 }
@@ -50,10 +56,10 @@ export function trackChanges(db: Sqlite): void {
     const same = cols.map((c) => `OLD.${c} IS NEW.${c}`).join(' AND ');
     const q = `"${t.replace(/"/g, '""')}"`;
     // No UNIQUE constraint: an outer INSERT OR REPLACE would impose its conflict policy on ours.
-    const log = (row: 'NEW' | 'OLD') =>
-      `INSERT INTO ${LOG} SELECT '${t}', k, r FROM (SELECT coalesce(${keyOf(t, row)}, '') AS k, coalesce(${refOf(t, row)}, '') AS r)
+    const log = (row: 'NEW' | 'OLD', inserted = false) =>
+      `INSERT INTO ${LOG} SELECT '${t}', k, r FROM (SELECT coalesce(${keyOf(t, row, inserted)}, '') AS k, coalesce(${refOf(t, row)}, '') AS r)
          WHERE NOT EXISTS (SELECT 1 FROM ${LOG} WHERE tbl = '${t}' AND keys = k AND ref = r);`;
-    db.exec(`CREATE TEMP TRIGGER IF NOT EXISTS "schoolctl_ins_${t}" AFTER INSERT ON main.${q} BEGIN ${log('NEW')} END;
+    db.exec(`CREATE TEMP TRIGGER IF NOT EXISTS "schoolctl_ins_${t}" AFTER INSERT ON main.${q} BEGIN ${log('NEW', true)} END;
       CREATE TEMP TRIGGER IF NOT EXISTS "schoolctl_del_${t}" AFTER DELETE ON main.${q} BEGIN ${log('OLD')} END;
       CREATE TEMP TRIGGER IF NOT EXISTS "schoolctl_upd_${t}" AFTER UPDATE ON main.${q} WHEN NOT (${same}) BEGIN ${log('OLD')} ${log('NEW')} END;`);
   }

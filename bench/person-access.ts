@@ -6,15 +6,9 @@
 
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { BIN, median } from './decisions.js';
 import { enrichSite } from './enrich.js';
-
-/** Prints the process's peak memory on stderr when it exits. */
-const RSS = `data:text/javascript,process.on('exit',()=>process.stderr.write('\\nmaxrss '+process.resourceUsage().maxRSS+'\\n'))`;
+import { onSiteCopy, runMeasured } from './measured.js';
 
 export interface PersonRun {
   /** Which kind of person. */
@@ -38,17 +32,11 @@ function timed(db: string, kind: string, user: string, runs: number): PersonRun 
   let actions = 0;
   let targets = 0;
   for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    const r = spawnSync(process.execPath, ['--import', RSS, BIN, '--db', db, 'whocan', '--user', user, '--all', '--json'], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 30,
-      timeout: 600_000,
-      env: { ...process.env, NO_COLOR: '1', CI: 'true' },
-    });
-    times.push(performance.now() - t);
-    if (r.error && (r.error as { code?: string }).code === 'ETIMEDOUT') return { kind, user, ms: 600_000, peakMB: 0, actions: 0, targets: 0 };
+    const r = runMeasured(db, ['whocan', '--user', user, '--all', '--json'], 600_000);
+    times.push(r.ms);
+    if (r.stopped) return { kind, user, ms: 600_000, peakMB: 0, actions: 0, targets: 0 };
     if (r.status !== 0) throw new Error(`whocan --user ${user} --all failed: ${r.stderr}`);
-    peak = Math.max(peak, Number(/maxrss (\d+)/.exec(r.stderr)?.[1] ?? 0) / 1024);
+    peak = Math.max(peak, r.peakMB);
     const doc = JSON.parse(r.stdout) as { modules: Record<string, { decision: string; targets?: string[] }[]> };
     const rows = Object.values(doc.modules).flat();
     actions = rows.filter((x) => x.decision === 'allow').length;
@@ -58,10 +46,7 @@ function timed(db: string, kind: string, user: string, runs: number): PersonRun 
 }
 
 export function measurePersonAccess(site: string, users: number, runs = 3): PersonFigures {
-  const dir = mkdtempSync(join(tmpdir(), 'schoolctl-bench-person-'));
-  try {
-    const db = join(dir, 'model.db');
-    copyFileSync(site, db);
+  return onSiteCopy(site, 'schoolctl-bench-person-', (db) => {
     const probe = new Database(db, { readonly: true });
     const mentors = probe.prepare('SELECT count(*) FROM mentors').pluck().get() as number;
     probe.close();
@@ -83,7 +68,5 @@ export function measurePersonAccess(site: string, users: number, runs = 3): Pers
     if (r.status !== 0) throw new Error(`portal user ${head} --admin failed: ${r.stderr}`);
     out.push(timed(db, 'headteacher, portal admin', head, runs));
     return { users, runs: out };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }

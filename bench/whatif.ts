@@ -4,15 +4,11 @@
 
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { parse, stringify } from 'yaml';
 import { BIN, median } from './decisions.js';
-
-/** Prints the process's peak memory on stderr when it exits. */
-const RSS = `data:text/javascript,process.on('exit',()=>process.stderr.write('\\nmaxrss '+process.resourceUsage().maxRSS+'\\n'))`;
+import { onSiteCopy, runMeasured } from './measured.js';
 
 export interface Timed {
   command: string;
@@ -28,13 +24,12 @@ function timed(db: string, args: string[], runs: number, env: Record<string, str
   let peak = 0;
   let detail = '';
   for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    const r = spawnSync(process.execPath, ['--import', RSS, BIN, '--db', db, ...args, '--json'], { encoding: 'utf8', maxBuffer: 1 << 30, timeout: timeoutMs, env: { ...process.env, NO_COLOR: '1', CI: 'true', ...env } });
-    times.push(performance.now() - t);
+    const r = runMeasured(db, [...args, '--json'], timeoutMs, env);
+    times.push(r.ms);
     // A run past the time limit is reported as at least the limit, so a slow row never stalls the bench.
-    if (r.error && (r.error as { code?: string }).code === 'ETIMEDOUT') return { command: args.join(' '), ms: timeoutMs, peakMB: 0, detail: `stopped after ${timeoutMs / 1000} s`, stopped: true };
+    if (r.stopped) return { command: args.join(' '), ms: timeoutMs, peakMB: 0, detail: `stopped after ${timeoutMs / 1000} s`, stopped: true };
     if (r.status !== 0 && r.status !== 4) throw new Error(`${args.join(' ')} failed: ${r.stderr}`);
-    peak = Math.max(peak, Number(/maxrss (\d+)/.exec(r.stderr)?.[1] ?? 0) / 1024);
+    peak = Math.max(peak, r.peakMB);
     const doc = JSON.parse(r.stdout) as { access?: { summary: { gain: number; loss: number; changes: number } } };
     if (doc.access) detail = `${doc.access.summary.loss} lose, ${doc.access.summary.gain} gain (${doc.access.summary.changes} decisions)`;
   }
@@ -55,10 +50,7 @@ export interface WhatIfFigures {
 }
 
 export function measureWhatIf(site: string, users: number, runs = 3): WhatIfFigures {
-  const dir = mkdtempSync(join(tmpdir(), 'schoolctl-bench-whatif-'));
-  try {
-    const db = join(dir, 'model.db');
-    copyFileSync(site, db);
+  return onSiteCopy(site, 'schoolctl-bench-whatif-', (db, dir) => {
     const probe = new Database(db, { readonly: true });
     const learner = probe.prepare(`SELECT u.username FROM users u JOIN profiles p ON p.id = u.profile_id WHERE p.name = 'Student' ORDER BY u.id LIMIT 1 OFFSET 50`).pluck().get() as string;
     const klass = probe.prepare(`SELECT id FROM units WHERE kind = 'class' AND id NOT IN (SELECT unit_id FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.username = ?) ORDER BY id LIMIT 1`).pluck().get(learner) as string;
@@ -83,7 +75,5 @@ export function measureWhatIf(site: string, users: number, runs = 3): WhatIfFigu
     // Two runs stopped at the same limit say nothing about their ratio: it is not measured (NaN, MISSED).
     const planRatio = planWithDiff.stopped || planWithoutDiff.stopped ? Number.NaN : +(planWithDiff.ms / planWithoutDiff.ms).toFixed(2);
     return { users, profileWide, membership, enrolment, planWithDiff, planWithoutDiff, planRatio };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
